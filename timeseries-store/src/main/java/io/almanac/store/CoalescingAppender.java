@@ -1,0 +1,176 @@
+package io.almanac.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single committer of one table in this process. Callers hand over rows and get a future that
+ * completes with the snapshot id once those rows are committed; batches arriving within the linger
+ * window share one sorted data file and one commit, so many small uploads don't become many small
+ * files and many catalog round trips.
+ */
+final class CoalescingAppender implements Closeable {
+
+  private static final Logger log = LoggerFactory.getLogger(CoalescingAppender.class);
+  private static final int COMMIT_ATTEMPTS = 5;
+  /** Upper bound of rows per commit, so one commit's sort buffer stays bounded in memory. */
+  private static final int MAX_ROWS_PER_COMMIT = 2_000_000;
+
+  private record Pending(List<Record> rows, CompletableFuture<Long> done) {}
+
+  private final Supplier<Table> tableLoader;
+  private final Comparator<Record> order;
+  private final long lingerNanos;
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread committer;
+  private volatile boolean closed;
+  private Table table;
+  private long fileCounter;
+
+  CoalescingAppender(String name, Supplier<Table> tableLoader, Comparator<Record> order, long lingerNanos) {
+    this.tableLoader = tableLoader;
+    this.order = order;
+    this.lingerNanos = lingerNanos;
+    this.table = tableLoader.get();
+    this.committer = new Thread(this::run, "iceberg-committer-" + name);
+    this.committer.setDaemon(true);
+    this.committer.start();
+  }
+
+  /** Queues rows for the next commit; the future completes with the id of the snapshot holding them. */
+  CompletableFuture<Long> append(List<Record> rows) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("The committer is closed"));
+      return done;
+    }
+    if (rows.isEmpty()) {
+      done.complete(null);
+      return done;
+    }
+    queue.add(new Pending(rows, done));
+    return done;
+  }
+
+  private void run() {
+    while (!closed) {
+      List<Pending> group = new ArrayList<>();
+      try {
+        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        int rows = first.rows().size();
+        long deadline = System.nanoTime() + lingerNanos;
+        while (rows < MAX_ROWS_PER_COMMIT) {
+          long left = deadline - System.nanoTime();
+          Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+          if (next == null) {
+            break;
+          }
+          group.add(next);
+          rows += next.rows().size();
+        }
+        long snapshotId = writeAndCommit(group, rows);
+        group.forEach(p -> p.done().complete(snapshotId));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(group, e);
+        return;
+      } catch (RuntimeException | Error e) {
+        log.error("Commit of {} batches to {} failed", group.size(), table.name(), e);
+        fail(group, e);
+      }
+    }
+  }
+
+  private long writeAndCommit(List<Pending> group, int rowCount) {
+    List<Record> rows = new ArrayList<>(rowCount);
+    group.forEach(p -> rows.addAll(p.rows()));
+    rows.sort(order);
+    DataFile file = write(rows);
+    CommitFailedException conflict = null;
+    for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      try {
+        table.newAppend().appendFile(file).commit();
+        return table.currentSnapshot().snapshotId();
+      } catch (CommitFailedException e) {
+        // Iceberg already retried against fresh metadata; another process kept winning. Back off.
+        conflict = e;
+        table = tableLoader.get();
+        backOff(attempt);
+      }
+    }
+    table.io().deleteFile(file.location());
+    throw conflict;
+  }
+
+  private DataFile write(List<Record> rows) {
+    table.refresh();
+    OutputFileFactory files =
+        OutputFileFactory.builderFor(table, 1, ++fileCounter).format(FileFormat.PARQUET).build();
+    GenericFileWriterFactory writers =
+        new GenericFileWriterFactory.Builder(table)
+            .dataFileFormat(FileFormat.PARQUET)
+            .dataSchema(table.schema())
+            .dataSortOrder(table.sortOrder())
+            .build();
+    EncryptedOutputFile out = files.newOutputFile();
+    DataWriter<Record> writer = writers.newDataWriter(out, table.spec(), null);
+    try (writer) {
+      for (Record row : rows) {
+        writer.write(row);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Writing a data file of " + table.name() + " failed", e);
+    }
+    return writer.toDataFile();
+  }
+
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(50L << attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void fail(List<Pending> group, Throwable cause) {
+    group.forEach(p -> p.done().completeExceptionally(cause));
+  }
+
+  @Override
+  public void close() {
+    // The committer notices within one poll interval and finishes the group it is committing.
+    closed = true;
+    try {
+      committer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    fail(left, new IllegalStateException("The committer was closed before this batch was committed"));
+  }
+}

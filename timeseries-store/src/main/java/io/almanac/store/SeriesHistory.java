@@ -1,0 +1,148 @@
+package io.almanac.store;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Every stored vintage of one series, deduplicated and sorted by {@code (date, revisionDate)}, held as
+ * columns. Rows are addressed by index; {@link #view} selects the rows of an as-of view.
+ */
+public final class SeriesHistory {
+
+  private final long seriesId;
+  private final int[] dates;
+  private final int[] revisions;
+  private final BigDecimal[] values;
+  private final long lastIngestMicros;
+
+  SeriesHistory(long seriesId, int[] dates, int[] revisions, BigDecimal[] values, long lastIngestMicros) {
+    this.seriesId = seriesId;
+    this.dates = dates;
+    this.revisions = revisions;
+    this.values = values;
+    this.lastIngestMicros = lastIngestMicros;
+  }
+
+  public static SeriesHistory empty(long seriesId) {
+    return new SeriesHistory(seriesId, new int[0], new int[0], new BigDecimal[0], 0L);
+  }
+
+  public long seriesId() {
+    return seriesId;
+  }
+
+  /** Number of stored rows (all vintages). */
+  public int size() {
+    return dates.length;
+  }
+
+  public boolean isEmpty() {
+    return dates.length == 0;
+  }
+
+  public LocalDate date(int row) {
+    return LocalDate.ofEpochDay(dates[row]);
+  }
+
+  public int epochDay(int row) {
+    return dates[row];
+  }
+
+  public LocalDate revisionDate(int row) {
+    return LocalDate.ofEpochDay(revisions[row]);
+  }
+
+  /** The exact value, or null when missing. Trailing zeros of the stored scale are removed. */
+  public BigDecimal value(int row) {
+    return values[row];
+  }
+
+  /** Microseconds since the epoch of the latest write to this series, 0 when never written. */
+  public long lastIngestMicros() {
+    return lastIngestMicros;
+  }
+
+  /** The revision date of the next vintage of this row's date, or null when this row is current. */
+  public LocalDate supersededOn(int row) {
+    return row + 1 < dates.length && dates[row + 1] == dates[row] ? revisionDate(row + 1) : null;
+  }
+
+  /** True when this row is the first published value of its date. */
+  public boolean originalRelease(int row) {
+    return row == 0 || dates[row - 1] != dates[row];
+  }
+
+  /**
+   * Rows of the ALFRED view: for each date in {@code [from, to]}, the latest revision with
+   * {@code revisionDate <= asOf}; dates with no such revision are absent. Null bounds are open.
+   *
+   * @return row indices in date order
+   */
+  public int[] view(LocalDate asOf, LocalDate from, LocalDate to) {
+    int asOfDay = asOf == null ? Integer.MAX_VALUE : (int) asOf.toEpochDay();
+    int start = from == null ? 0 : lowerBound((int) from.toEpochDay());
+    int end = to == null ? dates.length : lowerBound((int) to.toEpochDay() + 1);
+    int[] rows = new int[Math.max(end - start, 0)];
+    int n = 0;
+    int i = start;
+    while (i < end) {
+      int day = dates[i];
+      int chosen = -1;
+      for (; i < end && dates[i] == day; i++) {
+        if (revisions[i] <= asOfDay) {
+          chosen = i;
+        }
+      }
+      if (chosen >= 0) {
+        rows[n++] = chosen;
+      }
+    }
+    return Arrays.copyOf(rows, n);
+  }
+
+  /** Rows of every vintage of {@code date}, oldest first. */
+  public int[] revisionsOf(LocalDate date) {
+    int day = (int) date.toEpochDay();
+    int start = lowerBound(day);
+    int end = lowerBound(day + 1);
+    int[] rows = new int[end - start];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = start + i;
+    }
+    return rows;
+  }
+
+  /** Distinct revision dates within {@code [from, to]} (null bounds open), ascending. */
+  public List<LocalDate> vintages(LocalDate from, LocalDate to) {
+    long lo = from == null ? Long.MIN_VALUE : from.toEpochDay();
+    long hi = to == null ? Long.MAX_VALUE : to.toEpochDay();
+    TreeSet<Integer> days = new TreeSet<>();
+    for (int revision : revisions) {
+      if (revision >= lo && revision <= hi) {
+        days.add(revision);
+      }
+    }
+    List<LocalDate> result = new ArrayList<>(days.size());
+    days.forEach(d -> result.add(LocalDate.ofEpochDay(d)));
+    return result;
+  }
+
+  /** First row whose date is {@code >= day}. */
+  private int lowerBound(int day) {
+    int lo = 0;
+    int hi = dates.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (dates[mid] < day) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,205 @@
+package io.almanac.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
+import java.math.BigInteger;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.iceberg.CombinedScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableScan;
+import org.apache.iceberg.arrow.vectorized.ArrowReader;
+import org.apache.iceberg.arrow.vectorized.ColumnVector;
+import org.apache.iceberg.arrow.vectorized.ColumnarBatch;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.util.DateTimeUtil;
+
+/**
+ * The read side of the store. Observations are read through iceberg-arrow's vectorized reader with the
+ * file and row-group pruning that Iceberg's statistics give; the small series table and the raw
+ * archive through Iceberg's generic reader.
+ */
+public final class TimeseriesReader {
+
+  private static final int ARROW_BATCH_ROWS = 8192;
+
+  private final TimeseriesStore store;
+
+  public TimeseriesReader(TimeseriesStore store) {
+    this.store = store;
+  }
+
+  /** The current snapshot id of the observations table after a refresh, or -1 when it is empty. */
+  public long observationsSnapshot() {
+    return snapshotIdOf(freshObservations());
+  }
+
+  /**
+   * Reads every vintage of the given series at the given observations snapshot (see
+   * {@link #observationsSnapshot()}). Series without rows map to an empty history.
+   */
+  public Map<Long, SeriesHistory> readHistories(Collection<Long> seriesIds, long snapshotId) {
+    Map<Long, SeriesHistoryBuilder> builders = new HashMap<>();
+    for (Long id : seriesIds) {
+      builders.put(id, new SeriesHistoryBuilder(id));
+    }
+    if (snapshotId >= 0 && !builders.isEmpty()) {
+      Table table = store.observations();
+      TableScan scan = table.newScan()
+          .useSnapshot(snapshotId)
+          .filter(Expressions.in("series_id", new ArrayList<>(builders.keySet())))
+          .select("series_id", "date", "revision_date", "value", "ingested_at");
+      try (CloseableIterable<CombinedScanTask> tasks = scan.planTasks();
+          ArrowReader reader = new ArrowReader(scan, ARROW_BATCH_ROWS, false);
+          CloseableIterator<ColumnarBatch> batches = reader.open(tasks)) {
+        while (batches.hasNext()) {
+          try (ColumnarBatch batch = batches.next()) {
+            collect(batch, builders);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Reading observations of " + seriesIds.size() + " series failed", e);
+      }
+    }
+    Map<Long, SeriesHistory> result = new HashMap<>(builders.size() * 2);
+    builders.forEach((id, builder) -> result.put(id, builder.build()));
+    return result;
+  }
+
+  /** The vectorized reader returns whole row groups, so rows of other series are filtered out here. */
+  private static void collect(ColumnarBatch batch, Map<Long, SeriesHistoryBuilder> builders) {
+    ColumnVector ids = batch.column(0);
+    ColumnVector dates = batch.column(1);
+    ColumnVector revisions = batch.column(2);
+    // ColumnVector.getDecimal keeps only the low 8 bytes of a 16-byte decimal (seen in 1.11), so values
+    // beyond 18 digits came back corrupt: decode the big-endian unscaled bytes ourselves.
+    ColumnVector values = batch.column(3);
+    FixedSizeBinaryVector decimalBytes = (FixedSizeBinaryVector) values.getArrowVector();
+    ColumnVector ingested = batch.column(4);
+    SeriesHistoryBuilder current = null;
+    long currentId = Long.MIN_VALUE;
+    for (int row = 0, n = batch.numRows(); row < n; row++) {
+      long id = ids.getLong(row);
+      if (id != currentId) {
+        currentId = id;
+        current = builders.get(id);
+      }
+      if (current == null) {
+        continue;
+      }
+      BigDecimal value = values.isNullAt(row)
+          ? null
+          : new BigDecimal(new BigInteger(decimalBytes.get(row)), TimeseriesTables.VALUE_SCALE);
+      current.add(dates.getInt(row), revisions.getInt(row), value, ingested.getLong(row));
+    }
+  }
+
+  /** The latest version of every series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */
+  public Map<Long, SeriesRecord> readSeries(long snapshotId) {
+    Table table = store.series();
+    Map<Long, SeriesRecord> latest = new HashMap<>();
+    if (snapshotId < 0) {
+      return latest;
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshotId).build()) {
+      for (Record r : rows) {
+        SeriesRecord version = new SeriesRecord(
+            (Long) r.getField("id"),
+            (String) r.getField("provider_id"),
+            (String) r.getField("external_id"),
+            (String) r.getField("title"),
+            (String) r.getField("description"),
+            (String) r.getField("units"),
+            (String) r.getField("frequency"),
+            (String) r.getField("seasonal_adjustment"),
+            (Boolean) r.getField("active"),
+            (OffsetDateTime) r.getField("updated_at"));
+        latest.merge(version.id(), version,
+            (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading the series table failed", e);
+    }
+    return latest;
+  }
+
+  /** The current snapshot id of the series table after a refresh, or -1 when it is empty. */
+  public long seriesSnapshot() {
+    Table table = store.series();
+    table.refresh();
+    return snapshotIdOf(table);
+  }
+
+  /** A batch as archived, points in index order, or empty when no batch with that id was archived. */
+  public Optional<RawBatch> readRawBatch(String batchId, OffsetDateTime receivedAt) {
+    Table table = store.rawPoints();
+    table.refresh();
+    if (table.currentSnapshot() == null) {
+      return Optional.empty();
+    }
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> found = IcebergGenerics.read(table)
+        .where(Expressions.and(
+            Expressions.equal("batch_id", batchId),
+            Expressions.equal("received_at", DateTimeUtil.microsFromTimestamptz(receivedAt))))
+        .build()) {
+      found.forEach(r -> {
+        if (batchId.equals(r.getField("batch_id"))) {
+          rows.add(r.copy());
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading raw batch " + batchId + " failed", e);
+    }
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    rows.sort(Comparator.comparing(r -> (Integer) r.getField("point_index"),
+        Comparator.nullsFirst(Comparator.naturalOrder())));
+    Record first = rows.get(0);
+    List<RawPoint> points = new ArrayList<>(rows.size());
+    Set<Integer> seen = new HashSet<>();
+    for (Record r : rows) {
+      Integer index = (Integer) r.getField("point_index");
+      if (index == null && r.getField("error_code") == null) {
+        continue; // the placeholder row of a batch without points
+      }
+      if (index != null && !seen.add(index)) {
+        continue; // the same batch archived twice (a retried request): keep one copy
+      }
+      points.add(new RawPoint(index,
+          (String) r.getField("series_id"), (String) r.getField("provider_id"), (String) r.getField("external_id"),
+          (String) r.getField("date"), (String) r.getField("value"), (String) r.getField("revision_date"),
+          (String) r.getField("error_code"), (String) r.getField("error_message")));
+    }
+    return Optional.of(new RawBatch(batchId, (OffsetDateTime) first.getField("received_at"),
+        (String) first.getField("run_id"), (Boolean) first.getField("atomic"),
+        (String) first.getField("batch_status"), points));
+  }
+
+  private Table freshObservations() {
+    Table table = store.observations();
+    table.refresh();
+    return table;
+  }
+
+  private static long snapshotIdOf(Table table) {
+    Snapshot snapshot = table.currentSnapshot();
+    return snapshot == null ? -1 : snapshot.snapshotId();
+  }
+}

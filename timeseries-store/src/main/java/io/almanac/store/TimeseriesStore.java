@@ -1,0 +1,174 @@
+package io.almanac.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Iceberg catalog and Almanac's three tables, created on first use. Several processes may open
+ * the store at once (the subgraphs start together), so creation tolerates losing a race.
+ */
+public final class TimeseriesStore implements Closeable {
+
+  private static final Logger log = LoggerFactory.getLogger(TimeseriesStore.class);
+  private static final int OPEN_ATTEMPTS = 5;
+
+  private final StoreSettings settings;
+  private final Catalog catalog;
+  private final TableIdentifier observationsId;
+  private final TableIdentifier seriesId;
+  private final TableIdentifier rawPointsId;
+  private Table observations;
+  private Table series;
+  private Table rawPoints;
+
+  private TimeseriesStore(StoreSettings settings, Catalog catalog) {
+    this.settings = settings;
+    this.catalog = catalog;
+    this.observationsId = TableIdentifier.of(settings.namespace(), "observations");
+    this.seriesId = TableIdentifier.of(settings.namespace(), "series");
+    this.rawPointsId = TableIdentifier.of(settings.archiveNamespace(), "raw_points");
+  }
+
+  /** Opens the catalog and creates any missing namespace or table. */
+  public static TimeseriesStore open(StoreSettings settings) {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
+      Catalog catalog = null;
+      try {
+        catalog =
+            CatalogUtil.buildIcebergCatalog(
+                settings.catalogName(), settings.catalogProperties(), new Configuration());
+        TimeseriesStore store = new TimeseriesStore(settings, catalog);
+        store.ensureTables();
+        store.observations = store.loadObservations();
+        store.series = store.loadSeries();
+        store.rawPoints = store.loadRawPoints();
+        return store;
+      } catch (RuntimeException e) {
+        // Catalog initialisation (the JDBC catalog creates its own tables) can race another process.
+        last = e;
+        closeQuietly(catalog);
+        log.warn("Opening the Iceberg catalog failed (attempt {}/{}): {}", attempt, OPEN_ATTEMPTS, e.toString());
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+    throw last;
+  }
+
+  private void ensureTables() {
+    ensureNamespace(Namespace.of(settings.namespace()));
+    ensureNamespace(Namespace.of(settings.archiveNamespace()));
+    ensureTable(observationsId, TimeseriesTables.OBSERVATIONS, TimeseriesTables.OBSERVATIONS_ORDER,
+        TimeseriesTables.OBSERVATIONS_PROPERTIES);
+    ensureTable(seriesId, TimeseriesTables.SERIES, TimeseriesTables.SERIES_ORDER,
+        TimeseriesTables.DEFAULT_PROPERTIES);
+    ensureTable(rawPointsId, TimeseriesTables.RAW_POINTS, TimeseriesTables.RAW_POINTS_ORDER,
+        TimeseriesTables.DEFAULT_PROPERTIES);
+  }
+
+  private void ensureNamespace(Namespace namespace) {
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+      try {
+        namespaces.createNamespace(namespace);
+      } catch (AlreadyExistsException raced) {
+        // another process created it first
+      }
+    }
+  }
+
+  private void ensureTable(TableIdentifier id, Schema schema, SortOrder order, Map<String, String> properties) {
+    if (catalog.tableExists(id)) {
+      return;
+    }
+    try {
+      catalog.buildTable(id, schema)
+          .withPartitionSpec(PartitionSpec.unpartitioned())
+          .withSortOrder(order)
+          .withProperties(properties)
+          .create();
+      log.info("Created Iceberg table {}", id);
+    } catch (AlreadyExistsException raced) {
+      // another process created it first
+    }
+  }
+
+  /**
+   * The shared, read-side instance of the observations table; call {@link Table#refresh()} to see new
+   * commits (it only re-reads metadata when the catalog's pointer moved).
+   */
+  public Table observations() {
+    return observations;
+  }
+
+  /** The shared, read-side instance of the series table; see {@link #observations()}. */
+  public Table series() {
+    return series;
+  }
+
+  /** The shared, read-side instance of the raw archive table; see {@link #observations()}. */
+  public Table rawPoints() {
+    return rawPoints;
+  }
+
+  /** A private instance for a committer, so writes never race reads on one metadata cache. */
+  Table loadObservations() {
+    return load(observationsId);
+  }
+
+  Table loadSeries() {
+    return load(seriesId);
+  }
+
+  Table loadRawPoints() {
+    return load(rawPointsId);
+  }
+
+  private Table load(TableIdentifier id) {
+    try {
+      return catalog.loadTable(id);
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException("Table " + id + " disappeared from catalog " + settings.catalogName(), e);
+    }
+  }
+
+  public StoreSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (catalog instanceof Closeable closeable) {
+      closeable.close();
+    }
+  }
+
+  private static void closeQuietly(Catalog catalog) {
+    if (catalog instanceof Closeable closeable) {
+      try {
+        closeable.close();
+      } catch (IOException | RuntimeException ignored) {
+        // already failing; the original error is what matters
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.almanac.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SeriesHistoryTest {
+
+  private static final LocalDate Q1 = LocalDate.parse("2024-01-01");
+  private static final LocalDate Q2 = LocalDate.parse("2024-04-01");
+  private static final LocalDate ADVANCE = LocalDate.parse("2024-04-25");
+  private static final LocalDate SECOND = LocalDate.parse("2024-05-30");
+  private static final LocalDate THIRD = LocalDate.parse("2024-06-27");
+  private static final LocalDate Q2_ADVANCE = LocalDate.parse("2024-07-25");
+
+  private static int day(LocalDate d) {
+    return (int) d.toEpochDay();
+  }
+
+  /** Q1 with advance, second and third estimates; Q2 with an advance estimate; rows added out of order. */
+  private static SeriesHistory gdp() {
+    SeriesHistoryBuilder b = new SeriesHistoryBuilder(7);
+    b.add(day(Q2), day(Q2_ADVANCE), new BigDecimal("2.8000000000"), 40);
+    b.add(day(Q1), day(THIRD), new BigDecimal("1.4"), 30);
+    b.add(day(Q1), day(ADVANCE), new BigDecimal("1.6"), 10);
+    b.add(day(Q1), day(SECOND), new BigDecimal("1.3"), 20);
+    return b.build();
+  }
+
+  private static List<String> values(SeriesHistory h, int[] rows) {
+    return Arrays.stream(rows).mapToObj(r -> h.date(r) + "=" + h.value(r).toPlainString()).toList();
+  }
+
+  @Test
+  void latestViewTakesTheLastRevisionOfEveryDate() {
+    SeriesHistory h = gdp();
+    assertThat(values(h, h.view(null, null, null))).containsExactly("2024-01-01=1.4", "2024-04-01=2.8");
+  }
+
+  @Test
+  void asOfViewTakesTheLastRevisionPublishedOnOrBeforeTheDate() {
+    SeriesHistory h = gdp();
+    assertThat(values(h, h.view(ADVANCE.plusDays(1), null, null))).containsExactly("2024-01-01=1.6");
+    assertThat(values(h, h.view(SECOND, null, null))).containsExactly("2024-01-01=1.3");
+    assertThat(values(h, h.view(ADVANCE.minusDays(1), null, null))).isEmpty();
+  }
+
+  @Test
+  void viewBoundsAreInclusive() {
+    SeriesHistory h = gdp();
+    assertThat(values(h, h.view(null, Q2, Q2))).containsExactly("2024-04-01=2.8");
+    assertThat(values(h, h.view(null, Q1.plusDays(1), Q2.minusDays(1)))).isEmpty();
+  }
+
+  @Test
+  void laterWriteOfTheSameKeyWins() {
+    SeriesHistoryBuilder b = new SeriesHistoryBuilder(1);
+    b.add(day(Q1), day(ADVANCE), new BigDecimal("9"), 200);
+    b.add(day(Q1), day(ADVANCE), new BigDecimal("5"), 100);
+    SeriesHistory h = b.build();
+    assertThat(h.size()).isEqualTo(1);
+    assertThat(h.value(0)).isEqualByComparingTo("9");
+    assertThat(h.lastIngestMicros()).isEqualTo(200);
+  }
+
+  @Test
+  void revisionsCarrySupersessionAndOriginalRelease() {
+    SeriesHistory h = gdp();
+    int[] rows = h.revisionsOf(Q1);
+    assertThat(rows).hasSize(3);
+    assertThat(h.revisionDate(rows[0])).isEqualTo(ADVANCE);
+    assertThat(h.originalRelease(rows[0])).isTrue();
+    assertThat(h.supersededOn(rows[0])).isEqualTo(SECOND);
+    assertThat(h.originalRelease(rows[1])).isFalse();
+    assertThat(h.supersededOn(rows[2])).isNull();
+    assertThat(h.revisionsOf(Q1.plusDays(1))).isEmpty();
+  }
+
+  @Test
+  void vintagesAreDistinctRevisionDatesInRange() {
+    SeriesHistory h = gdp();
+    assertThat(h.vintages(null, null)).containsExactly(ADVANCE, SECOND, THIRD, Q2_ADVANCE);
+    assertThat(h.vintages(SECOND, THIRD)).containsExactly(SECOND, THIRD);
+  }
+
+  @Test
+  void missingValuesStayNullAndTrailingZerosAreDropped() {
+    SeriesHistoryBuilder b = new SeriesHistoryBuilder(1);
+    b.add(day(Q1), day(ADVANCE), null, 1);
+    b.add(day(Q2), day(ADVANCE), new BigDecimal("101.2500000000"), 1);
+    SeriesHistory h = b.build();
+    assertThat(h.value(0)).isNull();
+    assertThat(h.value(1).toPlainString()).isEqualTo("101.25");
+  }
+}
