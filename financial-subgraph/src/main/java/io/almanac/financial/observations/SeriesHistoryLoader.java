@@ -1,0 +1,31 @@
+package io.almanac.financial.observations;
+
+import com.netflix.graphql.dgs.DgsDataLoader;
+import io.almanac.financial.StorageExecutorConfiguration;
+import io.almanac.store.SeriesHistory;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import org.dataloader.MappedBatchLoader;
+import org.springframework.beans.factory.annotation.Qualifier;
+
+/** One storage scan for all series whose observations a request touches. */
+@DgsDataLoader(name = "seriesHistories", maxBatchSize = 500)
+public class SeriesHistoryLoader implements MappedBatchLoader<Long, SeriesHistory> {
+
+  private final ObservationHistories histories;
+  private final ExecutorService executor;
+
+  public SeriesHistoryLoader(ObservationHistories histories,
+      @Qualifier(StorageExecutorConfiguration.NAME) ExecutorService executor) {
+    this.histories = histories;
+    this.executor = executor;
+  }
+
+  @Override
+  public CompletionStage<Map<Long, SeriesHistory>> load(Set<Long> ids) {
+    return CompletableFuture.supplyAsync(() -> histories.load(ids), executor);
+  }
+}

@@ -1,0 +1,31 @@
+package io.almanac.financial.series;
+
+import io.almanac.store.SeriesRecord;
+import java.time.OffsetDateTime;
+
+/**
+ * The {@code Series} entity's stored fields. The class is named like the GraphQL type because the
+ * federation entity resolver maps by simple class name. Observation-derived fields have their own
+ * fetchers.
+ */
+public record Series(
+    String id,
+    String externalId,
+    String title,
+    String description,
+    String units,
+    String frequency,
+    String seasonalAdjustment,
+    boolean active,
+    String providerId,
+    OffsetDateTime updatedAt) {
+
+  static Series of(SeriesRecord r) {
+    return new Series(String.valueOf(r.id()), r.externalId(), r.title(), r.description(), r.units(),
+        r.frequency(), r.seasonalAdjustment(), r.active(), r.providerId(), r.updatedAt());
+  }
+
+  public long numericId() {
+    return Long.parseLong(id);
+  }
+}

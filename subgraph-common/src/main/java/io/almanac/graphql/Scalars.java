@@ -1,0 +1,138 @@
+package io.almanac.graphql;
+
+import graphql.GraphQLContext;
+import graphql.execution.CoercedVariables;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.schema.Coercing;
+import graphql.schema.CoercingParseLiteralException;
+import graphql.schema.CoercingParseValueException;
+import graphql.schema.CoercingSerializeException;
+import graphql.schema.GraphQLScalarType;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Almanac's scalars. {@code Date} is ISO {@code yyyy-MM-dd}, {@code DateTime} ISO-8601 with offset,
+ * {@code Decimal} an exact number written as a JSON string.
+ */
+public final class Scalars {
+
+  public static final GraphQLScalarType DATE = strict("Date", "ISO-8601 date, yyyy-MM-dd",
+      LocalDate.class, LocalDate::parse, LocalDate::toString);
+
+  public static final GraphQLScalarType DATE_TIME = strict("DateTime", "ISO-8601 date-time with offset",
+      OffsetDateTime.class, OffsetDateTime::parse,
+      t -> t.withOffsetSameInstant(ZoneOffset.UTC).toString());
+
+  public static final GraphQLScalarType DECIMAL = strict("Decimal", "Exact decimal number as a string",
+      BigDecimal.class, Scalars::parseDecimal, BigDecimal::toPlainString);
+
+  /**
+   * Input-only variants for upload payloads: they keep the text as sent, so that a malformed date or
+   * value in one point is reported against that point (and archived) instead of failing the request.
+   */
+  public static final GraphQLScalarType RAW_DATE = raw("Date", "ISO-8601 date, yyyy-MM-dd");
+
+  public static final GraphQLScalarType RAW_DECIMAL = raw("Decimal", "Exact decimal number as a string");
+
+  private Scalars() {}
+
+  /** Parses a finite decimal; JSON numbers and strings are both accepted on input. */
+  public static BigDecimal parseDecimal(String text) {
+    String trimmed = text.trim();
+    String lower = trimmed.toLowerCase(Locale.ROOT);
+    if (lower.contains("nan") || lower.contains("inf")) {
+      throw new NumberFormatException("not a finite number: " + text);
+    }
+    return new BigDecimal(trimmed);
+  }
+
+  private static <T> GraphQLScalarType strict(String name, String description, Class<T> type,
+      Function<String, T> parse, Function<T, String> format) {
+    Coercing<T, String> coercing = new Coercing<>() {
+      @Override
+      public String serialize(Object value, GraphQLContext context, Locale locale) {
+        if (type.isInstance(value)) {
+          return format.apply(type.cast(value));
+        }
+        if (value instanceof String s) {
+          return format.apply(parseOrThrow(s, CoercingSerializeException::new));
+        }
+        throw new CoercingSerializeException("Expected a " + type.getSimpleName() + " for " + name + ", got " + value);
+      }
+
+      @Override
+      public T parseValue(Object input, GraphQLContext context, Locale locale) {
+        if (input instanceof String s) {
+          return parseOrThrow(s, CoercingParseValueException::new);
+        }
+        if (name.equals("Decimal") && input instanceof Number n) {
+          return parseOrThrow(n.toString(), CoercingParseValueException::new);
+        }
+        throw new CoercingParseValueException(name + " must be a string, got " + input);
+      }
+
+      @Override
+      public T parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+        if (input instanceof StringValue s) {
+          return parseOrThrow(s.getValue(), CoercingParseLiteralException::new);
+        }
+        if (name.equals("Decimal") && (input instanceof graphql.language.IntValue || input instanceof graphql.language.FloatValue)) {
+          return parseOrThrow(literalText(input), CoercingParseLiteralException::new);
+        }
+        throw new CoercingParseLiteralException(name + " must be a string literal, got " + input);
+      }
+
+      private <E extends RuntimeException> T parseOrThrow(String text, Function<String, E> error) {
+        try {
+          return parse.apply(text);
+        } catch (DateTimeParseException | NumberFormatException e) {
+          throw error.apply("Invalid " + name + " '" + text + "': expected " + description);
+        }
+      }
+    };
+    return GraphQLScalarType.newScalar().name(name).description(description).coercing(coercing).build();
+  }
+
+  private static GraphQLScalarType raw(String name, String description) {
+    Coercing<String, String> coercing = new Coercing<>() {
+      @Override
+      public String serialize(Object value, GraphQLContext context, Locale locale) {
+        return String.valueOf(value);
+      }
+
+      @Override
+      public String parseValue(Object input, GraphQLContext context, Locale locale) {
+        return String.valueOf(input);
+      }
+
+      @Override
+      public String parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+        return literalText(input);
+      }
+    };
+    return GraphQLScalarType.newScalar().name(name).description(description).coercing(coercing).build();
+  }
+
+  private static String literalText(Value<?> input) {
+    if (input instanceof StringValue s) {
+      return s.getValue();
+    }
+    if (input instanceof graphql.language.IntValue i) {
+      return i.getValue().toString();
+    }
+    if (input instanceof graphql.language.FloatValue f) {
+      return f.getValue().toString();
+    }
+    if (input instanceof graphql.language.BooleanValue b) {
+      return String.valueOf(b.isValue());
+    }
+    return input.toString();
+  }
+}

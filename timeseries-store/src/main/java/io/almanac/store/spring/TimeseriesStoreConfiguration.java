@@ -1,0 +1,80 @@
+package io.almanac.store.spring;
+
+import io.almanac.store.StoreSettings;
+import io.almanac.store.TimeseriesReader;
+import io.almanac.store.TimeseriesStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Opens the store from Spring properties.
+ *
+ * <p>{@code almanac.store.catalog.*} are Iceberg catalog properties passed through as they are (for
+ * example {@code type=rest}, {@code uri=...}, {@code io-impl=org.apache.iceberg.aws.s3.S3FileIO}).
+ * Without a {@code type}, the default is a JDBC catalog in the {@code iceberg} schema of the
+ * application's PostgreSQL database with the warehouse folder {@code almanac.store.warehouse}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TimeseriesStoreConfiguration {
+
+  static final String CATALOG_SCHEMA = "iceberg";
+
+  @Bean(destroyMethod = "close")
+  public TimeseriesStore timeseriesStore(Environment environment, DataSource dataSource) {
+    Binder binder = Binder.get(environment);
+    Map<String, String> catalog = new LinkedHashMap<>(
+        binder.bind("almanac.store.catalog", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
+    if (!catalog.containsKey("type") && !catalog.containsKey("catalog-impl")) {
+      catalog.putAll(defaultJdbcCatalog(environment, dataSource));
+    }
+    StoreSettings settings = new StoreSettings(
+        environment.getProperty("almanac.store.catalog-name", "almanac"),
+        catalog,
+        environment.getProperty("almanac.store.namespace", "almanac"),
+        environment.getProperty("almanac.store.archive-namespace", "almanac_raw"),
+        binder.bind("almanac.store.commit-linger", Duration.class).orElse(Duration.ofMillis(5)));
+    return TimeseriesStore.open(settings);
+  }
+
+  @Bean
+  public TimeseriesReader timeseriesReader(TimeseriesStore store) {
+    return new TimeseriesReader(store);
+  }
+
+  private static Map<String, String> defaultJdbcCatalog(Environment environment, DataSource dataSource) {
+    String url = environment.getRequiredProperty("spring.datasource.url");
+    createCatalogSchema(dataSource);
+    Map<String, String> catalog = new LinkedHashMap<>();
+    catalog.put("type", "jdbc");
+    catalog.put("uri", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + CATALOG_SCHEMA);
+    catalog.put("jdbc.user", environment.getProperty("spring.datasource.username", ""));
+    catalog.put("jdbc.password", environment.getProperty("spring.datasource.password", ""));
+    String warehouse = environment.getProperty("almanac.store.warehouse", "data/warehouse");
+    catalog.put("warehouse", Path.of(warehouse).toAbsolutePath().normalize().toUri().toString());
+    return catalog;
+  }
+
+  /** Every subgraph starts at once; concurrent CREATE SCHEMA IF NOT EXISTS can still collide, so retry. */
+  private static void createCatalogSchema(DataSource dataSource) {
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG_SCHEMA);
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+}
