@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// Browser check of the gateway's built-in explorer (Hive Laboratory at GET /graphql).
+//
+// Usage: node gateway-config/check-graphiql.mjs <gatewayUrl> <screenshot.png> [query]
+//   gatewayUrl  e.g. http://127.0.0.1:4000/graphql (a bare origin gets /graphql appended)
+//   query       operation to run; default `{ __typename }`
+//
+// Opens the page in headless Chromium, waits for the Laboratory's editor, puts the query
+// in the operation editor, clicks Run, waits for the response pane to show `"data"`,
+// prints the pane's text, saves a screenshot and exits 0. Any failure (timeout, error
+// response, or any request to a host other than loopback / the gateway's own host,
+// which would mean the page is not self-contained) prints why and exits 1.
+//
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium; `apt-get install -y chromium`),
+//              CHECK_TIMEOUT_MS (default 30000, the budget for the whole check).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+const [gatewayArg, screenshotArg, queryArg] = process.argv.slice(2);
+if (!gatewayArg || !screenshotArg) {
+  console.error('usage: node check-graphiql.mjs <gatewayUrl> <screenshot.png> [query]');
+  process.exit(2);
+}
+const query = queryArg ?? '{ __typename }';
+const screenshotPath = resolve(process.cwd(), screenshotArg);
+const budgetMs = Number(process.env.CHECK_TIMEOUT_MS ?? 30000);
+const deadline = Date.now() + budgetMs;
+const remaining = () => Math.max(1, deadline - Date.now());
+
+let gatewayUrl;
+try {
+  gatewayUrl = new URL(gatewayArg);
+  if (gatewayUrl.pathname === '/' || gatewayUrl.pathname === '') gatewayUrl.pathname = '/graphql';
+} catch {
+  console.error(`check-graphiql: not a URL: ${gatewayArg}`);
+  process.exit(2);
+}
+const allowedHosts = new Set([...LOOPBACK_HOSTS, gatewayUrl.hostname]);
+
+// Requests the page tried to send off the machine (blob:/data: URLs have no host and are fine).
+const foreignRequests = [];
+function isForeign(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) return false;
+  return !allowedHosts.has(parsed.hostname);
+}
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'almanac-graphiql-'));
+let context;
+let exitCode = 1;
+
+// Hard stop: whatever hangs (browser launch included), the check ends within the budget.
+const watchdog = setTimeout(() => {
+  console.error(`check-graphiql: FAILED: no result within ${budgetMs} ms`);
+  cleanup().finally(() => process.exit(1));
+}, budgetMs + 2000);
+
+async function cleanup() {
+  try {
+    await context?.close();
+  } catch {
+    // already gone
+  }
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+try {
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 720 },
+    timeout: remaining(),
+  });
+  context.setDefaultTimeout(remaining());
+
+  context.on('request', (request) => {
+    if (isForeign(request.url())) foreignRequests.push(request.url());
+  });
+  // Record and abort anything foreign, so that a regression shows up here instead of
+  // leaking traffic; everything local goes through untouched.
+  await context.route(
+    (url) => isForeign(url.toString()),
+    (route) => route.abort('blockedbyclient'),
+  );
+
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  const response = await page.goto(gatewayUrl.toString(), {
+    waitUntil: 'load',
+    timeout: remaining(),
+  });
+  if (!response || !response.ok()) {
+    throw new Error(`GET ${gatewayUrl} answered ${response?.status() ?? 'nothing'}`);
+  }
+
+  // The Laboratory renders into an open shadow root; Playwright's locators pierce it.
+  // A fresh profile has no saved tabs, so open one with "Add operation".
+  const addOperation = page.getByRole('button', { name: 'Add operation' }).first();
+  await addOperation.waitFor({ state: 'visible', timeout: remaining() });
+  await addOperation.click({ timeout: remaining() });
+
+  // Monaco editors carry the model URI: the operation editor's is file:///operation_<endpoint>.
+  const operationEditor = page.locator('.monaco-editor[data-uri^="file:///operation"]').first();
+  await operationEditor.waitFor({ state: 'visible', timeout: remaining() });
+  await operationEditor.click({ timeout: remaining() });
+  await page.keyboard.press('Control+A');
+  // insertText sends the text as one input event: no per-key auto-closing of brackets.
+  await page.keyboard.insertText(query);
+
+  await page.getByRole('button', { name: 'Run', exact: true }).click({ timeout: remaining() });
+
+  // The response pane is a read-only Monaco editor on an in-memory model (the editable
+  // operation/variables editors use file:/// models). Wait for a GraphQL result in it.
+  const resultPane = page
+    .locator('.monaco-editor:not([data-uri^="file:"])')
+    .filter({ hasText: /"data"|"errors"/ })
+    .first();
+  await resultPane.waitFor({ state: 'visible', timeout: remaining() });
+  // Monaco renders spaces as U+00A0 and only the lines in view.
+  const resultText = (await resultPane.locator('.view-lines').innerText({ timeout: remaining() }))
+    .replace(/\u00a0/g, ' ');
+
+  await page.screenshot({ path: screenshotPath, timeout: remaining() });
+  console.log(resultText);
+
+  if (!resultText.includes('"data"')) {
+    throw new Error('the response pane shows no "data" (see the result above)');
+  }
+  if (foreignRequests.length > 0) {
+    throw new Error(
+      `the page tried to reach other hosts (it must render offline):\n  ${foreignRequests.join('\n  ')}`,
+    );
+  }
+  if (pageErrors.length > 0) {
+    // Not fatal: the result arrived. Reported so that a broken page is noticed.
+    console.error(`check-graphiql: page errors:\n  ${pageErrors.join('\n  ')}`);
+  }
+  console.error(`check-graphiql: OK, screenshot saved to ${screenshotPath}`);
+  exitCode = 0;
+} catch (error) {
+  console.error(`check-graphiql: FAILED: ${error.message.split('\n')[0]}`);
+  if (foreignRequests.length > 0) {
+    console.error(`check-graphiql: requests to other hosts:\n  ${foreignRequests.join('\n  ')}`);
+  }
+  // A screenshot of the failure helps more than none.
+  const page = context?.pages()[0];
+  if (page) {
+    try {
+      await page.screenshot({ path: screenshotPath, timeout: 3000 });
+      console.error(`check-graphiql: screenshot of the failure saved to ${screenshotPath}`);
+    } catch {
+      // the page is gone
+    }
+  }
+} finally {
+  clearTimeout(watchdog);
+  await cleanup();
+}
+process.exit(exitCode);

@@ -1,0 +1,105 @@
+// Hive Gateway configuration for Almanac.
+//
+// Start (cwd = gateway-config/):  node node_modules/.bin/hive-gateway supergraph
+// Pass no supergraph path on the command line: a CLI path makes the gateway ignore
+// `supergraph` below (harmless today, since both name the same file, but one place is enough).
+//
+// Plain ESM importing no package, on purpose: it loads the same way on the machine's
+// Node, under the npm package and in the gateway's container image, with no
+// TypeScript transpile step. (`defineConfig` from '@graphql-hive/gateway' is an
+// identity function; the JSDoc type below gives editors the same help.)
+//
+// Environment:
+//   ALMANAC_FINANCIAL_URL / ALMANAC_CRAWLER_URL / ALMANAC_USERS_URL
+//                           override the subgraph URLs baked into supergraph.graphql
+//   ALMANAC_GATEWAY_PORT    listen port (default 4000)
+//   ALMANAC_GATEWAY_HOST    listen address (default 127.0.0.1; use 0.0.0.0 in a container)
+//   ALMANAC_CORS_ORIGINS    comma-separated allowed origins (default: any origin)
+
+import { fileURLToPath } from 'node:url';
+
+// Resolved against this file, not the cwd, so the gateway finds it however it is started.
+const SUPERGRAPH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
+
+// Subgraph names as composed by schema/compose.mjs (the `name` of each join__graph).
+const SUBGRAPH_URL_ENV = {
+  financial: 'ALMANAC_FINANCIAL_URL',
+  crawler: 'ALMANAC_CRAWLER_URL',
+  users: 'ALMANAC_USERS_URL',
+};
+
+// Hive Gateway builds one transport entry per join__graph (kind "http", location =
+// the composed URL) and deep-merges `transportEntries[subgraphName]` over it, so
+// overriding `location` re-points a subgraph without touching the supergraph file.
+function subgraphUrlOverrides() {
+  const entries = {};
+  for (const [subgraph, envName] of Object.entries(SUBGRAPH_URL_ENV)) {
+    const value = process.env[envName]?.trim();
+    if (!value) continue;
+    let url;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new Error(`${envName} is not a valid URL: ${JSON.stringify(value)}`);
+    }
+    entries[subgraph] = { location: url.toString() };
+  }
+  return entries;
+}
+
+function port() {
+  const raw = process.env.ALMANAC_GATEWAY_PORT?.trim();
+  if (!raw) return 4000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`ALMANAC_GATEWAY_PORT is not a port number: ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function cors() {
+  const origins = (process.env.ALMANAC_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  // No list (or "*"): reflect any Origin, which is what local tools and tests want.
+  if (origins.length === 0 || origins.includes('*')) return { origin: '*' };
+  return { origin: origins, credentials: true };
+}
+
+/** @type {import('@graphql-hive/gateway').GatewayConfig} */
+export const gatewayConfig = {
+  supergraph: SUPERGRAPH,
+  transportEntries: subgraphUrlOverrides(),
+
+  host: process.env.ALMANAC_GATEWAY_HOST?.trim() || '127.0.0.1',
+  port: port(),
+
+  // Subgraphs do their own authentication: hand them the caller's credentials as is.
+  propagateHeaders: {
+    fromClientToSubgraphs({ request }) {
+      const authorization = request.headers.get('authorization');
+      return authorization ? { authorization } : {};
+    },
+  },
+
+  cors: cors(),
+
+  // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
+  // (render-laboratory package), so it works with no network access.
+  graphiql: { title: 'Almanac' },
+
+  // Document limits (graphql-armor). They count the query text only, never variables,
+  // so a bulkUpsertDataPoints of 100,000 points sent as $variables is unaffected.
+  // Introspection (the Laboratory's schema fetch) is exempt from the depth limit.
+  maxTokens: 5000,
+  maxDepth: 15,
+
+  // Request body size: the gateway runtime does not expose GraphQL Yoga's
+  // `maxRequestBodySize`, so Yoga's default of 25,000,000 bytes applies. A 100k-point
+  // upload as JSON variables is ~10-15 MB, well inside it.
+
+  // Nothing phones home: Hive Gateway reports usage or traces only when given a Hive or
+  // GraphOS token/target (config or HIVE_* / APOLLO_* env vars), and OpenTelemetry only
+  // when enabled. None is set here; keep it that way.
+};
