@@ -1,0 +1,38 @@
+package io.almanac.crawler;
+
+import io.almanac.graphql.Scalars;
+import io.almanac.graphql.ScalarWiring;
+import io.almanac.store.TimeseriesStore;
+import io.almanac.store.TimeseriesWriter;
+import io.almanac.store.spring.TimeseriesStoreConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.stereotype.Component;
+
+/** Providers and the write path into the Iceberg tables. */
+@SpringBootApplication(scanBasePackages = {"io.almanac.crawler", "io.almanac.graphql"})
+@Import(TimeseriesStoreConfiguration.class)
+@ConfigurationPropertiesScan
+public class CrawlerWriteApiApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(CrawlerWriteApiApplication.class, args);
+  }
+
+  /** The only committer of Almanac's tables in this process. */
+  @Bean(destroyMethod = "close")
+  TimeseriesWriter timeseriesWriter(TimeseriesStore store) {
+    return new TimeseriesWriter(store);
+  }
+
+  /** Upload payloads keep dates and values as text, so each bad point is reported and archived. */
+  @Component
+  static class CrawlerScalars extends ScalarWiring {
+    CrawlerScalars() {
+      super(Scalars.RAW_DATE, Scalars.DATE_TIME, Scalars.RAW_DECIMAL);
+    }
+  }
+}
