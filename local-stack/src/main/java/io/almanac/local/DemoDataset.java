@@ -1,0 +1,177 @@
+package io.almanac.local;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A deterministic demo dataset that looks like the real thing, loaded through the public GraphQL
+ * write path: macro series with vintages (GDP with advance, second and third estimates; CPI and
+ * unemployment with annual revisions) and daily market series since 2012. Batch ids are fixed, so
+ * loading twice into the same database changes nothing.
+ */
+public final class DemoDataset {
+
+  /** One point as the bulk mutation takes it. */
+  record Point(String externalId, LocalDate date, String value, LocalDate revisionDate) {}
+
+  record SeriesSpec(String externalId, String title, String units, String frequency, String seasonalAdjustment,
+      String description) {}
+
+  record Loaded(String statisticsProviderId, String marketsProviderId, Map<String, String> seriesIds, String userId,
+      int points) {}
+
+  private static final int BATCH = 5_000;
+
+  static final List<SeriesSpec> MACRO = List.of(
+      new SeriesSpec("GDP_GROWTH", "Real Gross Domestic Product (demo)", "Percent Change at Annual Rate",
+          "QUARTERLY", "SAAR", "Quarterly growth with advance, second and third estimates."),
+      new SeriesSpec("CPI", "Consumer Price Index for All Urban Consumers (demo)", "Index 1982-1984=100",
+          "MONTHLY", "SA", "Monthly index, first release mid-month, revised each February."),
+      new SeriesSpec("UNRATE", "Unemployment Rate (demo)", "Percent", "MONTHLY", "SA",
+          "Monthly rate, released early the next month, revised each January."));
+
+  static final List<SeriesSpec> MARKETS = List.of(
+      new SeriesSpec("EQUITY_INDEX", "Broad Equity Index (demo)", "Index", "DAILY", "NSA", "Daily close."),
+      new SeriesSpec("UST10Y", "10-Year Treasury Constant Maturity Yield (demo)", "Percent", "DAILY", "NSA",
+          "Daily close."),
+      new SeriesSpec("EURUSD", "U.S. Dollars to One Euro (demo)", "USD per EUR", "DAILY", "NSA", "Daily close."));
+
+  private DemoDataset() {}
+
+  /** Every demo point, in a fixed order. */
+  static List<Point> points() {
+    List<Point> points = new ArrayList<>();
+    gdp(points, new SplittableRandom(1));
+    cpi(points, new SplittableRandom(2));
+    unemployment(points, new SplittableRandom(3));
+    dailyWalk(points, "EQUITY_INDEX", 1277.0, 0.0003, 0.011, 2, new SplittableRandom(4), true);
+    dailyWalk(points, "UST10Y", 1.97, 0.0, 0.035, 2, new SplittableRandom(5), false);
+    dailyWalk(points, "EURUSD", 1.2935, 0.0, 0.005, 4, new SplittableRandom(6), true);
+    return points;
+  }
+
+  /** Loads the dataset through {@code gateway} and returns the ids it got. */
+  public static Loaded load(GraphQLClient gateway) {
+    String statistics = provider(gateway, "Demo Statistics Bureau", "API");
+    String markets = provider(gateway, "Demo Markets", "STREAM");
+    Map<String, String> ids = new LinkedHashMap<>();
+    ids.putAll(upsertSeries(gateway, statistics, MACRO));
+    ids.putAll(upsertSeries(gateway, markets, MARKETS));
+    List<Point> points = points();
+    for (int start = 0, n = 0; start < points.size(); start += BATCH, n++) {
+      List<Map<String, Object>> batch = new ArrayList<>();
+      for (Point p : points.subList(start, Math.min(points.size(), start + BATCH))) {
+        batch.add(Map.of("seriesId", ids.get(p.externalId()), "date", p.date().toString(), "value", p.value(),
+            "revisionDate", p.revisionDate().toString()));
+      }
+      JsonNode result = gateway.data("""
+          mutation($input: BulkDataPointsInput!) { bulkUpsertDataPoints(input: $input) {
+            status summary { failed } errors { index code message } } }""",
+          Map.of("input", Map.of("batchId", "demo-" + n, "atomic", true, "points", batch)));
+      String status = result.path("bulkUpsertDataPoints").path("status").asString();
+      if (!"COMMITTED".equals(status)) {
+        throw new IllegalStateException("Demo batch " + n + " was not committed: " + result);
+      }
+    }
+    String userId = gateway.data("""
+        mutation { createUser(input: {email: "analyst@demo.almanac", displayName: "Demo Analyst", role: VIEWER}) { id } }""")
+        .path("createUser").path("id").asString();
+    for (String externalId : List.of("GDP_GROWTH", "CPI", "EQUITY_INDEX")) {
+      gateway.data("mutation($s: ID!, $u: ID!) { addToWatchlist(seriesId: $s, userId: $u) { id } }",
+          Map.of("s", ids.get(externalId), "u", userId));
+    }
+    return new Loaded(statistics, markets, ids, userId, points.size());
+  }
+
+  private static String provider(GraphQLClient gateway, String name, String type) {
+    return gateway.data("mutation($name: String!, $type: ProviderType!) { createProvider(input: {name: $name, type: $type}) { id } }",
+        Map.of("name", name, "type", type)).path("createProvider").path("id").asString();
+  }
+
+  private static Map<String, String> upsertSeries(GraphQLClient gateway, String providerId, List<SeriesSpec> specs) {
+    List<Map<String, Object>> input = new ArrayList<>();
+    for (SeriesSpec s : specs) {
+      input.add(Map.of("providerId", providerId, "externalId", s.externalId(), "title", s.title(), "units", s.units(),
+          "frequency", s.frequency(), "seasonalAdjustment", s.seasonalAdjustment(), "description", s.description()));
+    }
+    JsonNode result = gateway.data("""
+        mutation($input: [SeriesInput!]!) { upsertSeries(input: $input) { series { id } errors { index code message } } }""",
+        Map.of("input", input)).path("upsertSeries");
+    if (!result.path("errors").isEmpty()) {
+      throw new IllegalStateException("Demo series refused: " + result.path("errors"));
+    }
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (int i = 0; i < specs.size(); i++) {
+      ids.put(specs.get(i).externalId(), result.path("series").get(i).path("id").asString());
+    }
+    return ids;
+  }
+
+  /** Advance estimate ~4 weeks after the quarter ends, second a month later, third two months later. */
+  private static void gdp(List<Point> out, SplittableRandom random) {
+    for (LocalDate quarter = LocalDate.of(2010, 1, 1); quarter.isBefore(LocalDate.of(2025, 1, 1));
+        quarter = quarter.plusMonths(3)) {
+      double truth = 2.2 + 1.6 * random.nextGaussian();
+      LocalDate advance = quarter.plusMonths(3).plusDays(27);
+      out.add(new Point("GDP_GROWTH", quarter, decimal(truth + 0.5 * random.nextGaussian(), 1), advance));
+      out.add(new Point("GDP_GROWTH", quarter, decimal(truth + 0.2 * random.nextGaussian(), 1), advance.plusDays(30)));
+      out.add(new Point("GDP_GROWTH", quarter, decimal(truth, 1), advance.plusDays(60)));
+    }
+  }
+
+  /** First release on the 13th of the next month; each February revises the previous year's months. */
+  private static void cpi(List<Point> out, SplittableRandom random) {
+    double level = 217.0;
+    for (LocalDate month = LocalDate.of(2010, 1, 1); month.isBefore(LocalDate.of(2025, 1, 1));
+        month = month.plusMonths(1)) {
+      level *= 1 + 0.0022 + 0.002 * random.nextGaussian();
+      out.add(new Point("CPI", month, decimal(level, 3), month.plusMonths(1).withDayOfMonth(13)));
+      out.add(new Point("CPI", month, decimal(level * (1 + 0.0008 * random.nextGaussian()), 3),
+          LocalDate.of(month.getYear() + 1, 2, 16)));
+    }
+  }
+
+  /** Released on the first Friday of the next month; each January revises the previous year's months. */
+  private static void unemployment(List<Point> out, SplittableRandom random) {
+    double rate = 9.8;
+    for (LocalDate month = LocalDate.of(2010, 1, 1); month.isBefore(LocalDate.of(2025, 1, 1));
+        month = month.plusMonths(1)) {
+      rate = Math.max(3.4, Math.min(14.7, rate - 0.04 + 0.12 * random.nextGaussian()));
+      LocalDate release = month.plusMonths(1);
+      while (release.getDayOfWeek() != DayOfWeek.FRIDAY) {
+        release = release.plusDays(1);
+      }
+      out.add(new Point("UNRATE", month, decimal(rate, 1), release));
+      if (random.nextInt(3) == 0) {
+        out.add(new Point("UNRATE", month, decimal(rate + (random.nextBoolean() ? 0.1 : -0.1), 1),
+            LocalDate.of(month.getYear() + 1, 1, 10)));
+      }
+    }
+  }
+
+  /** Business days since 2012, published the same day. */
+  private static void dailyWalk(List<Point> out, String externalId, double start, double drift, double volatility,
+      int scale, SplittableRandom random, boolean multiplicative) {
+    double value = start;
+    for (LocalDate day = LocalDate.of(2012, 1, 2); day.isBefore(LocalDate.of(2025, 1, 1)); day = day.plusDays(1)) {
+      if (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
+        continue;
+      }
+      double shock = volatility * random.nextGaussian();
+      value = multiplicative ? value * Math.exp(drift + shock) : Math.max(0.05, value + drift + shock);
+      out.add(new Point(externalId, day, decimal(value, scale), day));
+    }
+  }
+
+  private static String decimal(double value, int scale) {
+    return BigDecimal.valueOf(value).setScale(scale, RoundingMode.HALF_EVEN).toPlainString();
+  }
+}

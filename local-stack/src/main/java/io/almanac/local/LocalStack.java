@@ -1,0 +1,209 @@
+package io.almanac.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The whole service on one machine: PostgreSQL (embedded unless a URL is given), the three subgraphs
+ * as separate JVMs from their built jars, and Hive Gateway from {@code gateway-config/}. Closing it
+ * stops every process it started.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+  /**
+   * @param home the repository root (holds the module folders and gateway-config)
+   * @param runDir where logs and the local warehouse go
+   * @param dbUrl external PostgreSQL JDBC URL, or null to start an embedded one
+   * @param gatewayPort 0 picks a free port, as do the subgraph ports
+   */
+  public record Options(Path home, Path runDir, String dbUrl, String dbUser, String dbPassword,
+      int gatewayPort, int financialPort, int crawlerPort, int usersPort) {}
+
+  private final Options options;
+  private final List<ManagedProcess> processes = new ArrayList<>();
+  private EmbeddedPostgres embedded;
+  private String jdbcUrl;
+  private String dbUser;
+  private String dbPassword;
+  private URI gateway;
+  private URI financial;
+  private URI crawler;
+  private URI users;
+
+  private LocalStack(Options options) {
+    this.options = options;
+  }
+
+  public static LocalStack start(Options options) {
+    LocalStack stack = new LocalStack(options);
+    try {
+      stack.startAll();
+      return stack;
+    } catch (IOException | RuntimeException e) {
+      stack.close();
+      throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+    }
+  }
+
+  private void startAll() throws IOException {
+    Path home = options.home().toAbsolutePath().normalize();
+    Path warehouse = options.runDir().resolve("warehouse");
+    if (options.dbUrl() == null) {
+      // A fresh database each start, so the warehouse (whose catalog lives in it) starts fresh too.
+      deleteRecursively(warehouse);
+      embedded = EmbeddedPostgres.builder().start();
+      jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
+      dbUser = "postgres";
+      dbPassword = "postgres";
+    } else {
+      jdbcUrl = options.dbUrl();
+      dbUser = options.dbUser();
+      dbPassword = options.dbPassword();
+    }
+    Files.createDirectories(warehouse);
+    int financialPort = portOrFree(options.financialPort());
+    int crawlerPort = portOrFree(options.crawlerPort());
+    int usersPort = portOrFree(options.usersPort());
+    int gatewayPort = portOrFree(options.gatewayPort());
+    financial = URI.create("http://127.0.0.1:" + financialPort + "/graphql");
+    crawler = URI.create("http://127.0.0.1:" + crawlerPort + "/graphql");
+    users = URI.create("http://127.0.0.1:" + usersPort + "/graphql");
+    gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/graphql");
+
+    Map<String, String> env = Map.of(
+        "ALMANAC_DB_URL", jdbcUrl,
+        "ALMANAC_DB_USER", dbUser == null ? "" : dbUser,
+        "ALMANAC_DB_PASSWORD", dbPassword == null ? "" : dbPassword,
+        "ALMANAC_WAREHOUSE", warehouse.toString(),
+        "ALMANAC_FINANCIAL_PORT", String.valueOf(financialPort),
+        "ALMANAC_CRAWLER_PORT", String.valueOf(crawlerPort),
+        "ALMANAC_USERS_PORT", String.valueOf(usersPort));
+    Path logs = options.runDir().resolve("logs");
+    ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", "1g", env, logs);
+    ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", "1g", env, logs);
+    ManagedProcess usersProcess = startSubgraph(home, "user-subgraph", "384m", env, logs);
+    financialProcess.awaitReady(health(financialPort), START_TIMEOUT);
+    crawlerProcess.awaitReady(health(crawlerPort), START_TIMEOUT);
+    usersProcess.awaitReady(health(usersPort), START_TIMEOUT);
+
+    Path gatewayDir = home.resolve("gateway-config");
+    Path hiveGateway = gatewayDir.resolve("node_modules/.bin/hive-gateway");
+    if (!Files.exists(hiveGateway)) {
+      throw new IllegalStateException("Hive Gateway is not installed: run `npm ci` in " + gatewayDir);
+    }
+    ManagedProcess gatewayProcess = ManagedProcess.start("gateway",
+        List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir,
+        Map.of("ALMANAC_FINANCIAL_URL", financial.toString(),
+            "ALMANAC_CRAWLER_URL", crawler.toString(),
+            "ALMANAC_USERS_URL", users.toString(),
+            "ALMANAC_GATEWAY_PORT", String.valueOf(gatewayPort),
+            "ALMANAC_GATEWAY_HOST", "127.0.0.1"),
+        logs.resolve("gateway.log"));
+    processes.add(gatewayProcess);
+    gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
+  }
+
+  private ManagedProcess startSubgraph(Path home, String module, String heap, Map<String, String> env, Path logs)
+      throws IOException {
+    Path jar = findJar(home.resolve(module).resolve("target"), module);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ManagedProcess process = ManagedProcess.start(module,
+        List.of(java, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()),
+        home, env, logs.resolve(module + ".log"));
+    processes.add(process);
+    return process;
+  }
+
+  private static Path findJar(Path target, String module) throws IOException {
+    if (Files.isDirectory(target)) {
+      try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, module + "-*.jar")) {
+        for (Path jar : jars) {
+          if (!jar.getFileName().toString().contains("-plain")) {
+            return jar;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("No built jar of " + module + " in " + target
+        + ": build first (mvn -DskipTests package)");
+  }
+
+  private static URI health(int port) {
+    return URI.create("http://127.0.0.1:" + port + "/actuator/health");
+  }
+
+  private static int portOrFree(int port) throws IOException {
+    if (port != 0) {
+      return port;
+    }
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  public URI gateway() {
+    return gateway;
+  }
+
+  public URI financial() {
+    return financial;
+  }
+
+  public URI crawler() {
+    return crawler;
+  }
+
+  public URI users() {
+    return users;
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public Path runDir() {
+    return options.runDir();
+  }
+
+  /** Stops the gateway first, then the subgraphs, then the embedded database. */
+  @Override
+  public void close() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+    processes.clear();
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        System.err.println("Stopping the embedded PostgreSQL failed: " + e.getMessage());
+      }
+      embedded = null;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.almanac.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./almanac start}: the whole service with demo data, until Ctrl-C.
+ *
+ * <p>Environment: {@code ALMANAC_DB_URL} (+ {@code ALMANAC_DB_USER}, {@code ALMANAC_DB_PASSWORD}) to
+ * use an external PostgreSQL instead of the embedded one; {@code ALMANAC_GATEWAY_PORT} (default
+ * 4000); {@code ALMANAC_FINANCIAL_PORT}, {@code ALMANAC_CRAWLER_PORT}, {@code ALMANAC_USERS_PORT}
+ * (default 4001-4003). Argument {@code --no-demo} skips the demo dataset.
+ */
+public final class LocalStackMain {
+
+  public static void main(String[] args) throws Exception {
+    boolean demo = true;
+    for (String arg : args) {
+      if (arg.equals("--no-demo")) {
+        demo = false;
+      } else {
+        System.err.println("Unknown argument " + arg + "; usage: almanac start [--no-demo]");
+        System.exit(2);
+      }
+    }
+    Path home = Path.of(System.getProperty("almanac.home", ".")).toAbsolutePath().normalize();
+    LocalStack.Options options = new LocalStack.Options(home, home.resolve("data/local"),
+        System.getenv("ALMANAC_DB_URL"), System.getenv("ALMANAC_DB_USER"), System.getenv("ALMANAC_DB_PASSWORD"),
+        port("ALMANAC_GATEWAY_PORT", 4000), port("ALMANAC_FINANCIAL_PORT", 4001),
+        port("ALMANAC_CRAWLER_PORT", 4002), port("ALMANAC_USERS_PORT", 4003));
+    long started = System.nanoTime();
+    System.out.println("Starting Almanac (logs in " + options.runDir().resolve("logs") + ") ...");
+    LocalStack stack = LocalStack.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nStopping Almanac ...");
+      stack.close();
+      stopped.countDown();
+    }, "almanac-shutdown"));
+    if (demo) {
+      DemoDataset.Loaded loaded = DemoDataset.load(new GraphQLClient(stack.gateway()));
+      System.out.printf("Loaded the demo dataset: %d points in %d series through the gateway.%n",
+          loaded.points(), loaded.seriesIds().size());
+      System.out.println("Try, in the explorer:  { searchSeries { nodes { id title latest { date value } } } }");
+      System.out.println("                       { user(id: \"" + loaded.userId()
+          + "\") { displayName watchlist { title observationEnd provider { name } } } }");
+    }
+    System.out.printf("%nAlmanac is up in %.1f s.%n  GraphiQL (Hive Laboratory): %s%n  Subgraphs: %s %s %s%n"
+            + "Press Ctrl-C to stop.%n",
+        Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0, stack.gateway(),
+        stack.financial(), stack.crawler(), stack.users());
+    stopped.await();
+  }
+
+  private static int port(String variable, int defaultPort) {
+    String value = System.getenv(variable);
+    return value == null || value.isBlank() ? defaultPort : Integer.parseInt(value.trim());
+  }
+}
