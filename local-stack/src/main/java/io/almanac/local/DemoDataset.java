@@ -25,7 +25,7 @@ public final class DemoDataset {
   record SeriesSpec(String externalId, String title, String units, String frequency, String seasonalAdjustment,
       String description) {}
 
-  record Loaded(String statisticsProviderId, String marketsProviderId, Map<String, String> seriesIds, String userId,
+  public record Loaded(String statisticsProviderId, String marketsProviderId, Map<String, String> seriesIds, String userId,
       int points) {}
 
   private static final int BATCH = 5_000;
