@@ -31,8 +31,7 @@ public class TimeseriesStoreConfiguration {
   @Bean(destroyMethod = "close")
   public TimeseriesStore timeseriesStore(Environment environment, DataSource dataSource) {
     Binder binder = Binder.get(environment);
-    Map<String, String> catalog = new LinkedHashMap<>(
-        binder.bind("almanac.store.catalog", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
+    Map<String, String> catalog = configuredCatalog(environment);
     if (!catalog.containsKey("type") && !catalog.containsKey("catalog-impl")) {
       catalog.putAll(defaultJdbcCatalog(environment, dataSource));
     }
@@ -43,6 +42,12 @@ public class TimeseriesStoreConfiguration {
         environment.getProperty("almanac.store.archive-namespace", "almanac_raw"),
         binder.bind("almanac.store.commit-linger", Duration.class).orElse(Duration.ofMillis(5)));
     return TimeseriesStore.open(settings);
+  }
+
+  /** {@code almanac.store.catalog.*} as Iceberg properties: nested keys keep their dots ({@code jdbc.user}). */
+  static Map<String, String> configuredCatalog(Environment environment) {
+    return new LinkedHashMap<>(Binder.get(environment)
+        .bind("almanac.store.catalog", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
   }
 
   @Bean
