@@ -43,6 +43,8 @@ public final class LocalStack implements AutoCloseable {
   private URI financial;
   private URI crawler;
   private URI users;
+  /** The first admin's API key, created by the user subgraph at start (see ALMANAC_BOOTSTRAP_ADMIN_KEY). */
+  private final String adminKey = ApiKeys.newBootstrapKey();
 
   private LocalStack(Options options) {
     this.options = options;
@@ -84,14 +86,15 @@ public final class LocalStack implements AutoCloseable {
     users = URI.create("http://127.0.0.1:" + usersPort + "/graphql");
     gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/graphql");
 
-    Map<String, String> env = Map.of(
-        "ALMANAC_DB_URL", jdbcUrl,
-        "ALMANAC_DB_USER", dbUser == null ? "" : dbUser,
-        "ALMANAC_DB_PASSWORD", dbPassword == null ? "" : dbPassword,
-        "ALMANAC_WAREHOUSE", warehouse.toString(),
-        "ALMANAC_FINANCIAL_PORT", String.valueOf(financialPort),
-        "ALMANAC_CRAWLER_PORT", String.valueOf(crawlerPort),
-        "ALMANAC_USERS_PORT", String.valueOf(usersPort));
+    Map<String, String> env = Map.ofEntries(
+        Map.entry("ALMANAC_DB_URL", jdbcUrl),
+        Map.entry("ALMANAC_DB_USER", dbUser == null ? "" : dbUser),
+        Map.entry("ALMANAC_DB_PASSWORD", dbPassword == null ? "" : dbPassword),
+        Map.entry("ALMANAC_WAREHOUSE", warehouse.toString()),
+        Map.entry("ALMANAC_FINANCIAL_PORT", String.valueOf(financialPort)),
+        Map.entry("ALMANAC_CRAWLER_PORT", String.valueOf(crawlerPort)),
+        Map.entry("ALMANAC_USERS_PORT", String.valueOf(usersPort)),
+        Map.entry("ALMANAC_BOOTSTRAP_ADMIN_KEY", adminKey));
     Path logs = options.runDir().resolve("logs");
     ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", "1g", env, logs);
     ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", "1g", env, logs);
@@ -180,6 +183,11 @@ public final class LocalStack implements AutoCloseable {
 
   public URI users() {
     return users;
+  }
+
+  /** {@code Authorization} header value of the bootstrap admin, for tools and tests. */
+  public String adminAuthorization() {
+    return "Bearer " + adminKey;
   }
 
   public String jdbcUrl() {
