@@ -5,6 +5,9 @@ import io.almanac.graphql.ScalarWiring;
 import io.almanac.store.spring.TimeseriesStoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import io.almanac.graphql.auth.AuthPolicy;
+import io.almanac.graphql.auth.Role;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Component;
 
@@ -15,6 +18,12 @@ public class FinancialSubgraphApplication {
 
   public static void main(String[] args) {
     SpringApplication.run(FinancialSubgraphApplication.class, args);
+  }
+
+  /** Read-only: no mutation is open to anyone below admin (and there are none). */
+  @Bean
+  AuthPolicy authPolicy() {
+    return new AuthPolicy(Role.ADMIN);
   }
 
   @Component

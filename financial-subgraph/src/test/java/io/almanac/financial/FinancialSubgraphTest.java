@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
 import graphql.ExecutionResult;
+import io.almanac.graphql.auth.ApiKeyStore;
+import io.almanac.graphql.auth.Role;
+import io.almanac.graphql.auth.TestCallers;
 import io.almanac.store.ObservationRow;
 import io.almanac.store.SeriesRecord;
 import io.almanac.store.TimeseriesStore;
@@ -38,6 +41,9 @@ class FinancialSubgraphTest {
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired TimeseriesStore store;
+  @Autowired ApiKeyStore keys;
+
+  private static String viewer;
 
   private static boolean seeded;
 
@@ -64,10 +70,15 @@ class FinancialSubgraphTest {
   @BeforeAll
   static void nothing() {}
 
+  private TestCallers callers() {
+    return new TestCallers(keys, graphql);
+  }
+
   private void seed() throws Exception {
     if (seeded) {
       return;
     }
+    viewer = callers().key(1, Role.VIEWER);
     OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
     try (TimeseriesWriter writer = new TimeseriesWriter(store)) {
       writer.upsertSeries(List.of(
@@ -93,14 +104,14 @@ class FinancialSubgraphTest {
 
   private Map<String, Object> run(String query) throws Exception {
     seed();
-    ExecutionResult result = graphql.execute(query);
+    ExecutionResult result = callers().execute(viewer, query, Map.of());
     assertThat(result.getErrors()).isEmpty();
     return result.getData();
   }
 
   private List<Map<String, Object>> errors(String query) throws Exception {
     seed();
-    return graphql.execute(query).getErrors().stream().map(e -> e.toSpecification()).toList();
+    return callers().execute(viewer, query, Map.of()).getErrors().stream().map(e -> e.toSpecification()).toList();
   }
 
   @Test
@@ -193,6 +204,20 @@ class FinancialSubgraphTest {
     assertThat(entities.get(2)).containsEntry("id", "1");
     List<Map<String, Object>> providers = (List<Map<String, Object>>) data.get("providers");
     assertThat(providers.get(0).get("series")).isEqualTo(Map.of("nodes", List.of(Map.of("id", "1"), Map.of("id", "2"))));
+  }
+
+  @Test
+  void readsNeedAValidKeyWhenAnonymousReadsAreOff() throws Exception {
+    seed();
+    String query = "{ series(id: \"1\") { title } }";
+    assertThat(callers().execute(null, query, Map.of()).getErrors()).singleElement()
+        .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED"));
+    assertThat(callers().execute("Bearer alm_00000000_" + "0".repeat(48), query, Map.of()).getErrors()).singleElement()
+        .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED"));
+    assertThat(callers().execute("Basic dXNlcjpwdw==", query, Map.of()).getErrors()).singleElement()
+        .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED"));
+    // The schema stays public (federation tooling reads it without credentials).
+    assertThat(callers().execute(null, "{ _service { sdl } }", Map.of()).getErrors()).isEmpty();
   }
 
   @Test

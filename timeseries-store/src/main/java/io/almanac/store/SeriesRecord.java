@@ -14,7 +14,20 @@ public record SeriesRecord(
     String frequency,
     String seasonalAdjustment,
     boolean active,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    boolean deleted) {
+
+  /** A live version. */
+  public SeriesRecord(long id, String providerId, String externalId, String title, String description, String units,
+      String frequency, String seasonalAdjustment, boolean active, OffsetDateTime updatedAt) {
+    this(id, providerId, externalId, title, description, units, frequency, seasonalAdjustment, active, updatedAt, false);
+  }
+
+  /** The version that deletes a series: it hides every earlier version. */
+  public SeriesRecord tombstone(OffsetDateTime at) {
+    return new SeriesRecord(id, providerId, externalId, title, description, units, frequency, seasonalAdjustment,
+        false, at, true);
+  }
 
   public SeriesRecord {
     Objects.requireNonNull(providerId, "providerId");

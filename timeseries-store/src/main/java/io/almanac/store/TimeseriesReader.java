@@ -109,7 +109,7 @@ public final class TimeseriesReader {
     }
   }
 
-  /** The latest version of every series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */
+  /** The latest version of every live (not deleted) series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */
   public Map<Long, SeriesRecord> readSeries(long snapshotId) {
     Table table = store.series();
     Map<Long, SeriesRecord> latest = new HashMap<>();
@@ -128,13 +128,15 @@ public final class TimeseriesReader {
             (String) r.getField("frequency"),
             (String) r.getField("seasonal_adjustment"),
             (Boolean) r.getField("active"),
-            (OffsetDateTime) r.getField("updated_at"));
+            (OffsetDateTime) r.getField("updated_at"),
+            Boolean.TRUE.equals(r.getField("deleted")));
         latest.merge(version.id(), version,
             (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the series table failed", e);
     }
+    latest.values().removeIf(SeriesRecord::deleted);
     return latest;
   }
 

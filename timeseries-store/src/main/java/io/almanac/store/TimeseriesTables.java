@@ -32,7 +32,10 @@ public final class TimeseriesTables {
   public static final SortOrder OBSERVATIONS_ORDER =
       SortOrder.builderFor(OBSERVATIONS).asc("series_id").asc("date").asc("revision_date").build();
 
-  /** Series metadata, appended as versions: the row with the greatest {@code updated_at} per id wins. */
+  /**
+   * Series metadata, appended as versions: the row with the greatest {@code updated_at} per id wins; a
+   * winning row with {@code deleted} set means the series was deleted.
+   */
   public static final Schema SERIES =
       new Schema(
           required(1, "id", Types.LongType.get()),
@@ -44,7 +47,8 @@ public final class TimeseriesTables {
           required(7, "frequency", Types.StringType.get()),
           optional(8, "seasonal_adjustment", Types.StringType.get()),
           required(9, "active", Types.BooleanType.get()),
-          required(10, "updated_at", Types.TimestampType.withZone()));
+          required(10, "updated_at", Types.TimestampType.withZone()),
+          optional(11, "deleted", Types.BooleanType.get()));
 
   public static final SortOrder SERIES_ORDER =
       SortOrder.builderFor(SERIES).asc("id").asc("updated_at").build();

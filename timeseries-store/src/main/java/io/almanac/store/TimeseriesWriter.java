@@ -84,6 +84,7 @@ public final class TimeseriesWriter implements Closeable {
       record.set(7, s.seasonalAdjustment());
       record.set(8, s.active());
       record.set(9, s.updatedAt());
+      record.set(10, s.deleted());
       records.add(record);
     }
     return series.append(records);

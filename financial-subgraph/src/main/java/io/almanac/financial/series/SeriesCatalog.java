@@ -1,54 +1,45 @@
 package io.almanac.financial.series;
 
-import io.almanac.store.TimeseriesReader;
+import io.almanac.store.SeriesDirectory;
+import io.almanac.store.SeriesRecord;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.springframework.stereotype.Service;
 
-/**
- * Series metadata in memory, reloaded whenever the series table has a new snapshot (checked on every
- * call, so a series written before a query is visible to it). The table is small: one row per series
- * version.
- */
+/** Series lookups and search over the store's in-memory series directory. */
 @Service
 public class SeriesCatalog {
 
-  private record Index(long snapshotId, NavigableMap<Long, Series> byId, Map<String, Series> byExternalKey) {}
+  private final SeriesDirectory directory;
 
-  private final TimeseriesReader reader;
-  private volatile Index index = new Index(-2, Collections.emptyNavigableMap(), Map.of());
-
-  public SeriesCatalog(TimeseriesReader reader) {
-    this.reader = reader;
+  public SeriesCatalog(SeriesDirectory directory) {
+    this.directory = directory;
   }
 
   public Optional<Series> get(long id) {
-    return Optional.ofNullable(current().byId().get(id));
+    return Optional.ofNullable(directory.current().byId().get(id)).map(Series::of);
   }
 
   public Map<Long, Series> getAll(Collection<Long> ids) {
-    Index current = current();
+    SeriesDirectory.View current = directory.current();
     Map<Long, Series> found = new HashMap<>();
     for (Long id : ids) {
-      Series s = current.byId().get(id);
+      SeriesRecord s = current.byId().get(id);
       if (s != null) {
-        found.put(id, s);
+        found.put(id, Series.of(s));
       }
     }
     return found;
   }
 
   public Optional<Series> byExternalId(String providerId, String externalId) {
-    return Optional.ofNullable(current().byExternalKey().get(externalKey(providerId, externalId)));
+    return Optional.ofNullable(directory.current().byExternalId(providerId, externalId)).map(Series::of);
   }
 
   /**
@@ -59,10 +50,11 @@ public class SeriesCatalog {
   public Page search(Predicate<Series> matches, long afterId, int limit) {
     List<Series> page = new ArrayList<>(limit);
     int total = 0;
-    for (Series s : current().byId().values()) {
+    for (SeriesRecord r : directory.current().byId().values()) {
+      Series s = Series.of(r);
       if (matches.test(s)) {
         total++;
-        if (s.numericId() > afterId && page.size() < limit) {
+        if (r.id() > afterId && page.size() < limit) {
           page.add(s);
         }
       }
@@ -80,31 +72,5 @@ public class SeriesCatalog {
     String needle = query.strip().toLowerCase(Locale.ROOT);
     return s -> s.title().toLowerCase(Locale.ROOT).contains(needle)
         || s.externalId().toLowerCase(Locale.ROOT).contains(needle);
-  }
-
-  private Index current() {
-    long snapshot = reader.seriesSnapshot();
-    Index known = index;
-    if (known.snapshotId() == snapshot) {
-      return known;
-    }
-    synchronized (this) {
-      if (index.snapshotId() == snapshot) {
-        return index;
-      }
-      NavigableMap<Long, Series> byId = new TreeMap<>();
-      Map<String, Series> byExternal = new HashMap<>();
-      reader.readSeries(snapshot).values().forEach(r -> {
-        Series s = Series.of(r);
-        byId.put(r.id(), s);
-        byExternal.put(externalKey(s.providerId(), s.externalId()), s);
-      });
-      index = new Index(snapshot, Collections.unmodifiableNavigableMap(byId), byExternal);
-      return index;
-    }
-  }
-
-  private static String externalKey(String providerId, String externalId) {
-    return providerId + '\u0000' + externalId;
   }
 }

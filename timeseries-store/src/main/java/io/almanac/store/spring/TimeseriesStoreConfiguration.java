@@ -1,5 +1,6 @@
 package io.almanac.store.spring;
 
+import io.almanac.store.SeriesDirectory;
 import io.almanac.store.StoreSettings;
 import io.almanac.store.TimeseriesReader;
 import io.almanac.store.TimeseriesStore;
@@ -53,6 +54,11 @@ public class TimeseriesStoreConfiguration {
   @Bean
   public TimeseriesReader timeseriesReader(TimeseriesStore store) {
     return new TimeseriesReader(store);
+  }
+
+  @Bean
+  public SeriesDirectory seriesDirectory(TimeseriesReader reader) {
+    return new SeriesDirectory(reader);
   }
 
   private static Map<String, String> defaultJdbcCatalog(Environment environment, DataSource dataSource) {

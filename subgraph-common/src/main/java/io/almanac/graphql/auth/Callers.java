@@ -1,0 +1,41 @@
+package io.almanac.graphql.auth;
+
+import graphql.schema.DataFetchingEnvironment;
+import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.ErrorCode;
+
+/** The caller of the running request, as {@link AuthInstrumentation} established it. */
+public final class Callers {
+
+  static final String CONTEXT_KEY = "almanac.caller";
+
+  private Callers() {}
+
+  public static Caller current(DataFetchingEnvironment env) {
+    Caller caller = env.getGraphQlContext().get(CONTEXT_KEY);
+    return caller == null ? Caller.ANONYMOUS : caller;
+  }
+
+  /** The caller, who must have {@code role}: {@code UNAUTHENTICATED} when anonymous, else {@code FORBIDDEN}. */
+  public static Caller require(DataFetchingEnvironment env, Role role) {
+    Caller caller = current(env);
+    if (caller.isAnonymous()) {
+      throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
+          "Send 'Authorization: Bearer <api key>' to call this");
+    }
+    if (!caller.has(role)) {
+      throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN,
+          "Requires role " + role + " or higher; this key has " + caller.role());
+    }
+    return caller;
+  }
+
+  /** The caller, who must be {@code userId} or an admin. */
+  public static Caller requireSelfOrAdmin(DataFetchingEnvironment env, long userId) {
+    Caller caller = require(env, Role.VIEWER);
+    if (!caller.has(Role.ADMIN) && caller.userId() != userId) {
+      throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "Only the user themself or an admin may do this");
+    }
+    return caller;
+  }
+}
