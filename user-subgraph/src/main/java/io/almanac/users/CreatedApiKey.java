@@ -1,0 +1,3 @@
+package io.almanac.users;
+
+public record CreatedApiKey(ApiKey apiKey, String secret) {}
