@@ -41,7 +41,58 @@ public final class Scalars {
 
   public static final GraphQLScalarType RAW_DECIMAL = raw("Decimal", "Exact decimal number as a string");
 
+  /** Any JSON value: objects become maps, arrays lists; serialized as is. */
+  public static final GraphQLScalarType JSON = GraphQLScalarType.newScalar()
+      .name("JSON").description("Any JSON value")
+      .coercing(new Coercing<Object, Object>() {
+        @Override
+        public Object serialize(Object value, GraphQLContext context, Locale locale) {
+          return value;
+        }
+
+        @Override
+        public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+          return input;
+        }
+
+        @Override
+        public Object parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+          return jsonLiteral(input, variables);
+        }
+      })
+      .build();
+
   private Scalars() {}
+
+  private static Object jsonLiteral(Value<?> input, CoercedVariables variables) {
+    if (input instanceof graphql.language.ObjectValue object) {
+      java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+      object.getObjectFields().forEach(f -> map.put(f.getName(), jsonLiteral(f.getValue(), variables)));
+      return map;
+    }
+    if (input instanceof graphql.language.ArrayValue array) {
+      return array.getValues().stream().map(v -> jsonLiteral(v, variables)).toList();
+    }
+    if (input instanceof graphql.language.VariableReference ref) {
+      return variables.get(ref.getName());
+    }
+    if (input instanceof graphql.language.NullValue) {
+      return null;
+    }
+    if (input instanceof graphql.language.IntValue i) {
+      return i.getValue();
+    }
+    if (input instanceof graphql.language.FloatValue f) {
+      return f.getValue();
+    }
+    if (input instanceof graphql.language.BooleanValue b) {
+      return b.isValue();
+    }
+    if (input instanceof graphql.language.EnumValue e) {
+      return e.getName();
+    }
+    return literalText(input);
+  }
 
   /** Parses a finite decimal; JSON numbers and strings are both accepted on input. */
   public static BigDecimal parseDecimal(String text) {

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
@@ -36,7 +37,8 @@ final class CoalescingAppender implements Closeable {
   /** Upper bound of rows per commit, so one commit's sort buffer stays bounded in memory. */
   private static final int MAX_ROWS_PER_COMMIT = 2_000_000;
 
-  private record Pending(List<Record> rows, CompletableFuture<Long> done) {}
+  /** Rows to append, or (with {@code operation} set) a change that must run alone on the committer. */
+  private record Pending(List<Record> rows, Function<Table, Long> operation, CompletableFuture<Long> done) {}
 
   private final Supplier<Table> tableLoader;
   private final Comparator<Record> order;
@@ -68,25 +70,50 @@ final class CoalescingAppender implements Closeable {
       done.complete(null);
       return done;
     }
-    queue.add(new Pending(rows, done));
+    queue.add(new Pending(rows, null, done));
+    return done;
+  }
+
+  /**
+   * Runs {@code operation} on the committer thread, between appends, so this process never commits
+   * to the table from two threads. The future completes with what the operation returns.
+   */
+  CompletableFuture<Long> exclusive(Function<Table, Long> operation) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("The committer is closed"));
+      return done;
+    }
+    queue.add(new Pending(List.of(), operation, done));
     return done;
   }
 
   private void run() {
+    Pending carried = null;
     while (!closed) {
       List<Pending> group = new ArrayList<>();
       try {
-        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+        Pending first = carried != null ? carried : queue.poll(200, TimeUnit.MILLISECONDS);
+        carried = null;
         if (first == null) {
           continue;
         }
         group.add(first);
+        if (first.operation() != null) {
+          table.refresh();
+          first.done().complete(first.operation().apply(table));
+          continue;
+        }
         int rows = first.rows().size();
         long deadline = System.nanoTime() + lingerNanos;
         while (rows < MAX_ROWS_PER_COMMIT) {
           long left = deadline - System.nanoTime();
           Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
           if (next == null) {
+            break;
+          }
+          if (next.operation() != null) {
+            carried = next; // runs alone, after this group
             break;
           }
           group.add(next);
@@ -126,7 +153,8 @@ final class CoalescingAppender implements Closeable {
     throw conflict;
   }
 
-  private DataFile write(List<Record> rows) {
+  /** Writes rows (already sorted) as one data file of the table; the caller commits it. */
+  DataFile write(List<Record> rows) {
     table.refresh();
     OutputFileFactory files =
         OutputFileFactory.builderFor(table, 1, ++fileCounter).format(FileFormat.PARQUET).build();

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.iceberg.data.GenericRecord;
@@ -115,6 +116,17 @@ public final class TimeseriesWriter implements Closeable {
       records.add(record);
     }
     return rawPoints.append(records);
+  }
+
+  /**
+   * Removes every observation of the given series by rewriting the data files that hold any
+   * (copy-on-write: served snapshots never carry delete files). Rare and proportional to the files
+   * touched, not to the table.
+   *
+   * @return the future's value is the number of rows removed
+   */
+  public CompletableFuture<Long> deleteObservations(Set<Long> seriesIds) {
+    return observations.exclusive(table -> ObservationRewriter.removeSeries(table, seriesIds, observations));
   }
 
   /** True when {@code value} fits the stored decimal type exactly. */

@@ -160,6 +160,21 @@ class TimeseriesStoreTest {
     assertThat(series.get(2L).active()).isFalse();
   }
 
+  @Test
+  void deletingASeriesRewritesItsFilesWithoutDeleteFiles() throws Exception {
+    writer.appendObservations("d", List.of(
+        new ObservationRow(501, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE),
+        new ObservationRow(501, d("2021-01-02"), d("2021-01-03"), BigDecimal.TEN),
+        new ObservationRow(502, d("2021-01-01"), d("2021-01-02"), new BigDecimal("2.5")))).get();
+    assertThat(writer.deleteObservations(java.util.Set.of(501L)).get()).isEqualTo(2);
+    assertThat(history(501).isEmpty()).isTrue();
+    assertThat(history(502).value(0).toPlainString()).isEqualTo("2.5");
+    Table table = store.observations();
+    table.refresh();
+    assertThat(table.currentSnapshot().summary().get("total-delete-files")).isEqualTo("0");
+    assertThat(writer.deleteObservations(java.util.Set.of(501L)).get()).isZero();
+  }
+
   private static long countSnapshots(Table table) {
     long n = 0;
     for (Snapshot ignored : table.snapshots()) {

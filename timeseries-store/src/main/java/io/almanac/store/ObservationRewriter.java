@@ -1,0 +1,67 @@
+package io.almanac.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.Parquet;
+
+/** Copy-on-write removal of series from the observations table. */
+final class ObservationRewriter {
+
+  private ObservationRewriter() {}
+
+  /** Runs on the table's committer thread (see {@link CoalescingAppender#exclusive}). */
+  static long removeSeries(Table table, Set<Long> seriesIds, CoalescingAppender writer) {
+    if (table.currentSnapshot() == null || seriesIds.isEmpty()) {
+      return 0;
+    }
+    long removed = 0;
+    OverwriteFiles overwrite = table.newOverwrite();
+    boolean changed = false;
+    try (CloseableIterable<FileScanTask> tasks = table.newScan()
+        .filter(Expressions.in("series_id", new ArrayList<>(seriesIds))).planFiles()) {
+      for (FileScanTask task : tasks) {
+        DataFile file = task.file();
+        List<Record> kept = new ArrayList<>();
+        long dropped = 0;
+        try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(file.location()))
+            .project(table.schema())
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
+            .build()) {
+          for (Record row : rows) {
+            if (seriesIds.contains((Long) row.getField("series_id"))) {
+              dropped++;
+            } else {
+              kept.add(row.copy());
+            }
+          }
+        }
+        if (dropped == 0) {
+          continue; // statistics overlapped, rows did not
+        }
+        removed += dropped;
+        changed = true;
+        overwrite.deleteFile(file);
+        if (!kept.isEmpty()) {
+          overwrite.addFile(writer.write(kept)); // rows stay in file order, which is sorted
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Rewriting observations of series " + seriesIds + " failed", e);
+    }
+    if (changed) {
+      overwrite.commit();
+    }
+    return removed;
+  }
+}
