@@ -8,7 +8,10 @@ import io.almanac.store.spring.TimeseriesStoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import io.almanac.graphql.auth.AuthPolicy;
+import io.almanac.graphql.auth.Role;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Component;
 
@@ -16,6 +19,7 @@ import org.springframework.stereotype.Component;
 @SpringBootApplication(scanBasePackages = {"io.almanac.crawler", "io.almanac.graphql"})
 @Import(TimeseriesStoreConfiguration.class)
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class CrawlerWriteApiApplication {
 
   public static void main(String[] args) {
@@ -28,11 +32,17 @@ public class CrawlerWriteApiApplication {
     return new TimeseriesWriter(store);
   }
 
+  /** Every mutation here changes data: crawlers and admins only. */
+  @Bean
+  AuthPolicy authPolicy() {
+    return new AuthPolicy(Role.CRAWLER);
+  }
+
   /** Upload payloads keep dates and values as text, so each bad point is reported and archived. */
   @Component
   static class CrawlerScalars extends ScalarWiring {
     CrawlerScalars() {
-      super(Scalars.RAW_DATE, Scalars.DATE_TIME, Scalars.RAW_DECIMAL);
+      super(Scalars.RAW_DATE, Scalars.DATE_TIME, Scalars.RAW_DECIMAL, Scalars.JSON);
     }
   }
 }

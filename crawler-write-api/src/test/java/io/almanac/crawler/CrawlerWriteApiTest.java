@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
 import graphql.ExecutionResult;
+import io.almanac.graphql.auth.ApiKeyStore;
+import io.almanac.graphql.auth.Role;
+import io.almanac.graphql.auth.TestCallers;
 import io.almanac.store.SeriesHistory;
 import io.almanac.store.TimeseriesReader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -26,10 +29,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "almanac.ingest.max-points=50")
 class CrawlerWriteApiTest {
 
-  private static EmbeddedPostgres postgres;
+  static EmbeddedPostgres postgres;
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired TimeseriesReader reader;
+  @Autowired ApiKeyStore keys;
+
+  private TestCallers callers;
+  private String crawler;
 
   private String providerId;
   private String gdpId;
@@ -51,7 +58,7 @@ class CrawlerWriteApiTest {
   }
 
   private Map<String, Object> ok(String query, Map<String, Object> variables) {
-    ExecutionResult result = graphql.execute(query, variables);
+    ExecutionResult result = callers.execute(crawler, query, variables);
     assertThat(result.getErrors()).isEmpty();
     return result.getData();
   }
@@ -66,6 +73,10 @@ class CrawlerWriteApiTest {
 
   @BeforeEach
   void providerAndSeries() {
+    callers = new TestCallers(keys, graphql);
+    if (crawler == null) {
+      crawler = callers.key(1, Role.CRAWLER);
+    }
     if (providerId != null) {
       return;
     }
@@ -230,9 +241,9 @@ class CrawlerWriteApiTest {
 
   @Test
   void duplicateProviderNameIsAConflict() {
-    ExecutionResult result = graphql.execute("""
+    ExecutionResult result = callers.execute(crawler, """
         mutation { a: createProvider(input: {name: "Same Name", type: FILE}) { id }
-                   b: createProvider(input: {name: "same name", type: FILE}) { id } }""");
+                   b: createProvider(input: {name: "same name", type: FILE}) { id } }""", Map.of());
     assertThat(result.getErrors()).singleElement()
         .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "CONFLICT"));
   }

@@ -143,7 +143,11 @@ public class UserDataFetcher {
   public CompletableFuture<List<Series>> watchlist(DgsDataFetchingEnvironment env) {
     User user = env.getSource();
     DataLoader<Long, List<String>> loader = env.getDataLoader(UserLoaders.WatchlistLoader.class);
-    return loader.load(Long.valueOf(user.id())).thenApply(ids -> ids.stream().map(Series::new).toList());
+    // Series deleted since they were added are left out rather than failing the non-null list.
+    var live = series.current().byId();
+    return loader.load(Long.valueOf(user.id())).thenApply(ids -> ids.stream()
+        .filter(id -> { Long n = parseId(id); return n != null && live.containsKey(n); })
+        .map(Series::new).toList());
   }
 
   @DgsEntityFetcher(name = "User")

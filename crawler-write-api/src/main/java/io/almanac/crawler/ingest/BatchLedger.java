@@ -1,10 +1,13 @@
 package io.almanac.crawler.ingest;
 
+import static io.almanac.crawler.db.Tables.INGEST_BATCHES;
+
+import io.almanac.crawler.Json;
 import java.time.OffsetDateTime;
 import java.util.Optional;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Which batches were received, when, and what came of them (PostgreSQL, schema {@code crawler}). */
 @Repository
@@ -12,40 +15,41 @@ class BatchLedger {
 
   record Entry(String batchId, OffsetDateTime receivedAt, String runId, boolean done, BulkUpsertResult result) {}
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final DSLContext db;
 
-  private final JdbcClient jdbc;
-
-  BatchLedger(JdbcClient jdbc) {
-    this.jdbc = jdbc;
+  BatchLedger(DSLContext db) {
+    this.db = db;
   }
 
-  /** Claims a batch id; empty when it was claimed before (see {@link #find}). */
+  /** Claims a batch id; false when it was claimed before (see {@link #find}). */
   boolean claim(String batchId, OffsetDateTime receivedAt, String runId) {
-    return jdbc.sql("""
-            INSERT INTO crawler.ingest_batches (batch_id, received_at, run_id, state) VALUES (?, ?, ?, 'IN_PROGRESS')
-            ON CONFLICT (batch_id) DO NOTHING""")
-        .params(batchId, receivedAt, runId).update() == 1;
+    return db.insertInto(INGEST_BATCHES)
+        .set(INGEST_BATCHES.BATCH_ID, batchId)
+        .set(INGEST_BATCHES.RECEIVED_AT, receivedAt)
+        .set(INGEST_BATCHES.RUN_ID, runId)
+        .set(INGEST_BATCHES.STATE, "IN_PROGRESS")
+        .onConflictDoNothing()
+        .execute() == 1;
   }
 
   void complete(String batchId, BulkUpsertResult result) {
-    jdbc.sql("UPDATE crawler.ingest_batches SET state = 'DONE', result = CAST(? AS jsonb) WHERE batch_id = ?")
-        .params(JSON.writeValueAsString(result), batchId).update();
+    db.update(INGEST_BATCHES)
+        .set(INGEST_BATCHES.STATE, "DONE")
+        .set(INGEST_BATCHES.RESULT, JSONB.valueOf(Json.MAPPER.writeValueAsString(result)))
+        .where(INGEST_BATCHES.BATCH_ID.eq(batchId))
+        .execute();
   }
 
   /** Forgets a claim whose commit failed, so the client can retry with the same id. */
   void release(String batchId) {
-    jdbc.sql("DELETE FROM crawler.ingest_batches WHERE batch_id = ? AND state = 'IN_PROGRESS'").param(batchId).update();
+    db.deleteFrom(INGEST_BATCHES)
+        .where(INGEST_BATCHES.BATCH_ID.eq(batchId).and(INGEST_BATCHES.STATE.eq("IN_PROGRESS")))
+        .execute();
   }
 
   Optional<Entry> find(String batchId) {
-    return jdbc.sql("SELECT batch_id, received_at, run_id, state, result::text FROM crawler.ingest_batches WHERE batch_id = ?")
-        .param(batchId)
-        .query((rs, row) -> {
-          String json = rs.getString(5);
-          return new Entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class), rs.getString(3),
-              "DONE".equals(rs.getString(4)), json == null ? null : JSON.readValue(json, BulkUpsertResult.class));
-        })
-        .optional();
+    return db.selectFrom(INGEST_BATCHES).where(INGEST_BATCHES.BATCH_ID.eq(batchId)).fetchOptional()
+        .map(r -> new Entry(r.getBatchId(), r.getReceivedAt(), r.getRunId(), "DONE".equals(r.getState()),
+            r.getResult() == null ? null : Json.MAPPER.readValue(r.getResult().data(), BulkUpsertResult.class)));
   }
 }

@@ -2,6 +2,9 @@ package io.almanac.crawler.ingest;
 
 import io.almanac.crawler.ingest.BulkUpsertResult.BatchStatus;
 import io.almanac.crawler.ingest.BulkUpsertResult.Summary;
+import io.almanac.crawler.providers.ProviderDataFetcher;
+import io.almanac.crawler.runs.IngestionRun;
+import io.almanac.crawler.runs.RunRepository;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.store.RawBatch;
@@ -37,14 +40,16 @@ public class BulkUpsertService {
   private final TimeseriesWriter writer;
   private final TimeseriesReader reader;
   private final IngestSettings settings;
+  private final RunRepository runs;
 
   BulkUpsertService(PointValidator validator, BatchLedger ledger, TimeseriesWriter writer, TimeseriesReader reader,
-      IngestSettings settings) {
+      IngestSettings settings, RunRepository runs) {
     this.validator = validator;
     this.ledger = ledger;
     this.writer = writer;
     this.reader = reader;
     this.settings = settings;
+    this.runs = runs;
   }
 
   public BulkUpsertResult upload(Upload upload) {
@@ -59,6 +64,9 @@ public class BulkUpsertService {
     try {
       BulkUpsertResult result = process(batchId, receivedAt, upload);
       ledger.complete(batchId, result);
+      if (upload.runId() != null && !isRunRefusal(result)) {
+        runs.addRecords(Long.parseLong(upload.runId()), result.summary().successful(), result.summary().failed());
+      }
       return result;
     } catch (RuntimeException e) {
       ledger.release(batchId);
@@ -79,6 +87,10 @@ public class BulkUpsertService {
   private BulkUpsertResult process(String batchId, OffsetDateTime receivedAt, Upload upload) {
     List<Map<String, Object>> points = upload.points();
     int total = points.size();
+    Optional<PointError> runRefusal = checkRun(upload.runId());
+    if (runRefusal.isPresent()) {
+      return reject(batchId, receivedAt, upload, asReceived(points), runRefusal.get());
+    }
     if (total == 0) {
       return reject(batchId, receivedAt, upload, List.of(),
           PointError.batch("EMPTY_BATCH", "The batch has no points"));
@@ -126,6 +138,28 @@ public class BulkUpsertService {
         BatchStatus.REJECTED.name(), archived)), batchId);
     int total = upload.points().size();
     return new BulkUpsertResult(batchId, BatchStatus.REJECTED, false, new Summary(total, 0, total), List.of(error));
+  }
+
+  /** Uploads may name a run only while it is RUNNING: its counts would otherwise change after it ended. */
+  private Optional<PointError> checkRun(String runId) {
+    if (runId == null) {
+      return Optional.empty();
+    }
+    Long id = ProviderDataFetcher.parseId(runId);
+    Optional<IngestionRun> run = id == null ? Optional.empty() : runs.find(id);
+    if (run.isEmpty()) {
+      return Optional.of(PointError.batch("UNKNOWN_RUN", "No run with id '" + runId + "'"));
+    }
+    if (!"RUNNING".equals(run.get().status())) {
+      return Optional.of(PointError.batch("RUN_NOT_RUNNING",
+          "Run " + runId + " already finished as " + run.get().status() + "; start a new run"));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isRunRefusal(BulkUpsertResult result) {
+    return result.errors().stream().anyMatch(e -> e.index() == null
+        && ("UNKNOWN_RUN".equals(e.code()) || "RUN_NOT_RUNNING".equals(e.code())));
   }
 
   private static List<RawPoint> asReceived(List<Map<String, Object>> points) {

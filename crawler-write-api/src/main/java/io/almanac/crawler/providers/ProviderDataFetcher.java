@@ -1,6 +1,7 @@
 package io.almanac.crawler.providers;
 
 import com.netflix.graphql.dgs.DgsComponent;
+import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsEntityFetcher;
 import com.netflix.graphql.dgs.DgsMutation;
@@ -10,22 +11,27 @@ import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.ErrorCode;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.dataloader.DataLoader;
 
-/** Provider queries, creation, and the {@code Provider} entity. */
+/** Provider queries and mutations, derived run statistics, and the {@code Provider} entity. */
 @DgsComponent
 public class ProviderDataFetcher {
 
   private static final String CURSOR_KIND = "provider";
 
   private final ProviderRepository providers;
+  private final ProviderService service;
 
-  public ProviderDataFetcher(ProviderRepository providers) {
+  public ProviderDataFetcher(ProviderRepository providers, ProviderService service) {
     this.providers = providers;
+    this.service = service;
   }
 
   @DgsQuery
@@ -39,24 +45,45 @@ public class ProviderDataFetcher {
     int size = Cursors.pageSize(env.getArgument("first"), 20, 1000);
     String after = env.getArgument("after");
     long afterId = after == null ? 0 : Cursors.decodeLong(CURSOR_KIND, after);
-    List<Provider> items = providers.page(env.getArgument("status"), afterId, size + 1);
+    List<Provider> items = providers.page(env.getArgument("status"), env.getArgument("search"), afterId, size + 1);
     return Connection.of(items, size, after != null, p -> Cursors.encode(CURSOR_KIND, p.id()), null);
   }
 
   @DgsMutation
   public Provider createProvider(DgsDataFetchingEnvironment env) {
-    Map<String, Object> input = env.getArgument("input");
-    String name = ((String) input.get("name")).strip();
-    if (name.isEmpty()) {
-      throw AlmanacGraphQLException.badInput("input.name", "Provider name must not be blank");
-    }
-    if (providers.nameTaken(name)) {
-      throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "A provider named '" + name + "' already exists",
-          Map.of("argument", "input.name"));
-    }
-    Object status = input.get("status");
-    return providers.create(name, String.valueOf(input.get("type")), status == null ? "ACTIVE" : status.toString(),
-        (String) input.get("description"));
+    return service.create(env.getArgument("input"));
+  }
+
+  @DgsMutation
+  public Provider updateProvider(@InputArgument String id, DgsDataFetchingEnvironment env) {
+    return service.update(existingId(id), env.getArgument("input"));
+  }
+
+  @DgsMutation
+  public boolean deleteProvider(@InputArgument String id, DgsDataFetchingEnvironment env) {
+    Long numeric = parseId(id);
+    return numeric != null && service.delete(numeric, Boolean.TRUE.equals(env.getArgument("force")));
+  }
+
+  @DgsData(parentType = "Provider", field = "totalRuns")
+  public CompletableFuture<Integer> totalRuns(DgsDataFetchingEnvironment env) {
+    return stats(env).thenApply(ProviderRepository.RunStats::totalRuns);
+  }
+
+  @DgsData(parentType = "Provider", field = "successRate")
+  public CompletableFuture<Double> successRate(DgsDataFetchingEnvironment env) {
+    return stats(env).thenApply(ProviderRepository.RunStats::successRate);
+  }
+
+  @DgsData(parentType = "Provider", field = "lastRunAt")
+  public CompletableFuture<OffsetDateTime> lastRunAt(DgsDataFetchingEnvironment env) {
+    return stats(env).thenApply(ProviderRepository.RunStats::lastRunAt);
+  }
+
+  @DgsData(parentType = "Provider", field = "nextRunAt")
+  public OffsetDateTime nextRunAt(DgsDataFetchingEnvironment env) {
+    ZonedDateTime next = ProviderService.nextRun(env.getSource(), ZonedDateTime.now(ZoneOffset.UTC));
+    return next == null ? null : next.toOffsetDateTime();
   }
 
   @DgsEntityFetcher(name = "Provider")
@@ -65,8 +92,22 @@ public class ProviderDataFetcher {
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
-    DataLoader<Long, Provider> loader = env.getDataLoader(ProviderLoader.class);
+    DataLoader<Long, Provider> loader = env.getDataLoader(ProviderLoaders.ProviderLoader.class);
     return loader.load(id);
+  }
+
+  private static CompletableFuture<ProviderRepository.RunStats> stats(DgsDataFetchingEnvironment env) {
+    Provider provider = env.getSource();
+    DataLoader<Long, ProviderRepository.RunStats> loader = env.getDataLoader(ProviderLoaders.RunStatsLoader.class);
+    return loader.load(provider.numericId()).thenApply(s -> s == null ? ProviderRepository.RunStats.NONE : s);
+  }
+
+  private static long existingId(String id) {
+    Long numeric = parseId(id);
+    if (numeric == null) {
+      throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + id + "'", Map.of("argument", "id"));
+    }
+    return numeric;
   }
 
   /** Provider ids are numbers; anything else names no provider. */

@@ -3,6 +3,8 @@ package io.almanac.crawler.series;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsMutation;
+import com.netflix.graphql.dgs.InputArgument;
+import io.almanac.crawler.providers.ProviderDataFetcher;
 import java.util.List;
 import java.util.Map;
 
@@ -10,9 +12,17 @@ import java.util.Map;
 public class SeriesMutation {
 
   private final SeriesUpsertService service;
+  private final SeriesDeletion deletion;
 
-  public SeriesMutation(SeriesUpsertService service) {
+  public SeriesMutation(SeriesUpsertService service, SeriesDeletion deletion) {
     this.service = service;
+    this.deletion = deletion;
+  }
+
+  @DgsMutation
+  public boolean deleteSeries(@InputArgument String id) {
+    Long numeric = ProviderDataFetcher.parseId(id);
+    return numeric != null && deletion.delete(numeric);
   }
 
   @DgsMutation

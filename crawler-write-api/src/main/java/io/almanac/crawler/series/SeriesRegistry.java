@@ -1,39 +1,41 @@
 package io.almanac.crawler.series;
 
+import static io.almanac.crawler.db.Tables.PROVIDERS;
+import static io.almanac.crawler.db.Tables.SERIES_KEYS;
+
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /** Series ids, allocated in PostgreSQL so that concurrent writers agree on them. */
 @Repository
 public class SeriesRegistry {
 
-  private final JdbcClient jdbc;
+  private final DSLContext db;
 
-  public SeriesRegistry(JdbcClient jdbc) {
-    this.jdbc = jdbc;
+  public SeriesRegistry(DSLContext db) {
+    this.db = db;
   }
 
   /** The id of each key, allocating ids for keys seen for the first time. */
   public Map<SeriesKey, Long> idsFor(List<SeriesKey> keys) {
-    Map<SeriesKey, Long> ids = new HashMap<>();
     if (keys.isEmpty()) {
-      return ids;
+      return new HashMap<>();
     }
-    Long[] providers = keys.stream().map(SeriesKey::providerId).toArray(Long[]::new);
-    String[] externals = keys.stream().map(SeriesKey::externalId).toArray(String[]::new);
-    jdbc.sql("""
-            INSERT INTO crawler.series_keys (provider_id, external_id)
-            SELECT * FROM unnest(?::bigint[], ?::text[])
-            ON CONFLICT (provider_id, external_id) DO NOTHING""")
-        .params(providers, externals).update();
-    ids.putAll(find(keys));
-    return ids;
+    var insert = db.insertInto(SERIES_KEYS, SERIES_KEYS.PROVIDER_ID, SERIES_KEYS.EXTERNAL_ID);
+    for (SeriesKey key : keys) {
+      insert = insert.values(key.providerId(), key.externalId());
+    }
+    insert.onConflictDoNothing().execute();
+    return find(keys);
   }
 
   /** Ids of the keys that exist. */
@@ -42,16 +44,15 @@ public class SeriesRegistry {
     if (keys.isEmpty()) {
       return ids;
     }
-    Long[] providers = keys.stream().map(SeriesKey::providerId).toArray(Long[]::new);
-    String[] externals = keys.stream().map(SeriesKey::externalId).toArray(String[]::new);
-    jdbc.sql("""
-            SELECT k.id, k.provider_id, k.external_id
-            FROM crawler.series_keys k JOIN unnest(?::bigint[], ?::text[]) AS wanted(provider_id, external_id)
-              ON k.provider_id = wanted.provider_id AND k.external_id = wanted.external_id""")
-        .params(providers, externals)
-        .query((rs, row) -> Map.entry(new SeriesKey(rs.getLong(2), rs.getString(3)), rs.getLong(1)))
-        .list()
-        .forEach(e -> ids.put(e.getKey(), e.getValue()));
+    List<Condition> wanted = new ArrayList<>(keys.size());
+    for (SeriesKey key : keys) {
+      wanted.add(SERIES_KEYS.PROVIDER_ID.eq(key.providerId()).and(SERIES_KEYS.EXTERNAL_ID.eq(key.externalId())));
+    }
+    db.select(SERIES_KEYS.ID, SERIES_KEYS.PROVIDER_ID, SERIES_KEYS.EXTERNAL_ID)
+        .from(SERIES_KEYS)
+        .where(DSL.row(SERIES_KEYS.PROVIDER_ID, SERIES_KEYS.EXTERNAL_ID).in(
+            keys.stream().map(k -> DSL.row(k.providerId(), k.externalId())).toList()))
+        .forEach(r -> ids.put(new SeriesKey(r.value2(), r.value3()), r.value1()));
     return ids;
   }
 
@@ -61,12 +62,23 @@ public class SeriesRegistry {
     if (ids.isEmpty()) {
       return found;
     }
-    jdbc.sql("SELECT id, provider_id, external_id FROM crawler.series_keys WHERE id = ANY(?)")
-        .param(new HashSet<>(ids).toArray(Long[]::new))
-        .query((rs, row) -> Map.entry(rs.getLong(1), new SeriesKey(rs.getLong(2), rs.getString(3))))
-        .list()
-        .forEach(e -> found.put(e.getKey(), e.getValue()));
+    db.select(SERIES_KEYS.ID, SERIES_KEYS.PROVIDER_ID, SERIES_KEYS.EXTERNAL_ID)
+        .from(SERIES_KEYS)
+        .where(SERIES_KEYS.ID.in(new HashSet<>(ids)))
+        .forEach(r -> found.put(r.value1(), new SeriesKey(r.value2(), r.value3())));
     return found;
+  }
+
+  /** Ids of every series of a provider. */
+  public Map<Long, SeriesKey> ofProvider(long providerId) {
+    Map<Long, SeriesKey> found = new HashMap<>();
+    db.select(SERIES_KEYS.ID, SERIES_KEYS.EXTERNAL_ID).from(SERIES_KEYS).where(SERIES_KEYS.PROVIDER_ID.eq(providerId))
+        .forEach(r -> found.put(r.value1(), new SeriesKey(providerId, r.value2())));
+    return found;
+  }
+
+  public int delete(Collection<Long> ids) {
+    return ids.isEmpty() ? 0 : db.deleteFrom(SERIES_KEYS).where(SERIES_KEYS.ID.in(ids)).execute();
   }
 
   /** Provider ids among {@code ids} that exist. */
@@ -74,7 +86,7 @@ public class SeriesRegistry {
     if (ids.isEmpty()) {
       return Set.of();
     }
-    return new HashSet<>(jdbc.sql("SELECT id FROM crawler.providers WHERE id = ANY(?)")
-        .param(new HashSet<>(ids).toArray(Long[]::new)).query(Long.class).list());
+    return new HashSet<>(db.select(PROVIDERS.ID).from(PROVIDERS).where(PROVIDERS.ID.in(new HashSet<>(ids)))
+        .fetch(PROVIDERS.ID));
   }
 }

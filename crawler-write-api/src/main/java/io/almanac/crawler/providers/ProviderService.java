@@ -1,0 +1,129 @@
+package io.almanac.crawler.providers;
+
+import io.almanac.crawler.series.SeriesDeletion;
+import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.ErrorCode;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Provider rules: unique names, configuration is a JSON object, schedules are cron expressions. */
+@Service
+public class ProviderService {
+
+  private final ProviderRepository providers;
+  private final SeriesDeletion seriesDeletion;
+
+  public ProviderService(ProviderRepository providers, SeriesDeletion seriesDeletion) {
+    this.providers = providers;
+    this.seriesDeletion = seriesDeletion;
+  }
+
+  @Transactional
+  public Provider create(Map<String, Object> input) {
+    String name = name(input.get("name"), null);
+    Object status = input.get("status");
+    return providers.create(name, String.valueOf(input.get("type")), status == null ? "ACTIVE" : status.toString(),
+        (String) input.get("description"), config(input.containsKey("config") ? input.get("config") : Map.of()),
+        schedule(input.get("schedule")));
+  }
+
+  /** Applies the fields present in {@code input}; a present null clears description or schedule. */
+  @Transactional
+  public Provider update(long id, Map<String, Object> input) {
+    Map<String, Object> changes = new HashMap<>();
+    for (Map.Entry<String, Object> field : input.entrySet()) {
+      Object value = field.getValue();
+      switch (field.getKey()) {
+        case "name" -> changes.put("name", name(value, id));
+        case "type", "status" -> {
+          if (value == null) {
+            throw AlmanacGraphQLException.badInput("input." + field.getKey(), field.getKey() + " cannot be null");
+          }
+          changes.put(field.getKey(), value.toString());
+        }
+        case "description" -> changes.put("description", value);
+        case "config" -> changes.put("config", config(value));
+        case "schedule" -> changes.put("schedule", schedule(value));
+        default -> throw AlmanacGraphQLException.badInput("input." + field.getKey(), "Unknown field " + field.getKey());
+      }
+    }
+    return providers.update(id, changes).orElseThrow(() -> notFound(id));
+  }
+
+  /**
+   * Deletes a provider with its runs. With series left, refused unless {@code force}, which deletes
+   * them and their observations first (Iceberg before PostgreSQL, so a failure leaves a retryable state).
+   */
+  public boolean delete(long id, boolean force) {
+    if (providers.find(id).isEmpty()) {
+      return false;
+    }
+    int series = providers.seriesCount(id);
+    if (series > 0) {
+      if (!force) {
+        throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "Provider " + id + " still has " + series
+            + " series; delete them first or pass force: true to delete them and their observations",
+            Map.of("argument", "force", "series", series));
+      }
+      seriesDeletion.deleteAllOf(id);
+    }
+    return providers.delete(id);
+  }
+
+  /** The next time the schedule fires after {@code now}, for an active provider with a schedule. */
+  public static ZonedDateTime nextRun(Provider provider, ZonedDateTime now) {
+    if (provider.schedule() == null || !"ACTIVE".equals(provider.status())) {
+      return null;
+    }
+    return cron(provider.schedule()).next(now);
+  }
+
+  private String name(Object value, Long id) {
+    String name = value == null ? "" : value.toString().strip();
+    if (name.isEmpty() || name.length() > 200) {
+      throw AlmanacGraphQLException.badInput("input.name", "Provider name must be 1 to 200 characters");
+    }
+    if (providers.nameTaken(name, id)) {
+      throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "A provider named '" + name + "' already exists",
+          Map.of("argument", "input.name"));
+    }
+    return name;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> config(Object value) {
+    if (!(value instanceof Map<?, ?> map)) {
+      throw AlmanacGraphQLException.badInput("input.config", "config must be a JSON object, got "
+          + (value == null ? "null" : value.getClass().getSimpleName()));
+    }
+    return (Map<String, Object>) map;
+  }
+
+  private static String schedule(Object value) {
+    if (value == null) {
+      return null;
+    }
+    String schedule = value.toString().strip();
+    try {
+      cron(schedule);
+    } catch (IllegalArgumentException e) {
+      throw AlmanacGraphQLException.badInput("input.schedule",
+          "schedule '" + schedule + "' is not a cron expression (5 fields, or 6 with seconds): " + e.getMessage());
+    }
+    return schedule;
+  }
+
+  /** Accepts classic 5-field cron (minute first) as well as Spring's 6-field form (second first). */
+  static CronExpression cron(String schedule) {
+    String[] fields = schedule.trim().split("\\s+");
+    return CronExpression.parse(fields.length == 5 ? "0 " + schedule.trim() : schedule);
+  }
+
+  private static AlmanacGraphQLException notFound(long id) {
+    return new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + id + "'", Map.of("argument", "id"));
+  }
+}
