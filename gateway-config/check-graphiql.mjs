@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Browser check of the gateway's built-in explorer (Hive Laboratory at GET /graphql).
 //
-// Usage: node gateway-config/check-graphiql.mjs <gatewayUrl> <screenshot.png> [query]
+// Usage: [CHECK_AUTHORIZATION='Bearer alm_...'] node gateway-config/check-graphiql.mjs <gatewayUrl> <screenshot.png> [query]
 //   gatewayUrl  e.g. http://127.0.0.1:4000/graphql (a bare origin gets /graphql appended)
 //   query       operation to run; default `{ __typename }`
 //
@@ -93,6 +93,11 @@ try {
     timeout: remaining(),
   });
   context.setDefaultTimeout(remaining());
+  // CHECK_AUTHORIZATION: sent on every request of the page, as an analyst's browser extension or
+  // the Laboratory's Headers tab would; the gateway forwards it to the subgraphs.
+  if (process.env.CHECK_AUTHORIZATION) {
+    await context.setExtraHTTPHeaders({ authorization: process.env.CHECK_AUTHORIZATION });
+  }
 
   context.on('request', (request) => {
     if (isForeign(request.url())) foreignRequests.push(request.url());
@@ -146,8 +151,8 @@ try {
   await page.screenshot({ path: screenshotPath, timeout: remaining() });
   console.log(resultText);
 
-  if (!resultText.includes('"data"')) {
-    throw new Error('the response pane shows no "data" (see the result above)');
+  if (!resultText.includes('"data"') || resultText.includes('"errors"')) {
+    throw new Error('the response pane shows errors or no "data" (see the result above)');
   }
   if (foreignRequests.length > 0) {
     throw new Error(

@@ -170,8 +170,10 @@ class CrawlerUploadThenAsOfReadTest {
     points.add(point(quarterlyId, "2030-04-01", "-Infinity", null));
     points.add(point(quarterlyId, "2030-04-01", "one", null));
     points.add(point(quarterlyId, "2030-01-01", "1.6", "2030-02-01"));
+    String runId = gateway.data("mutation($p: ID!) { startRun(providerId: $p) { id } }", Map.of("p", providerId))
+        .path("startRun").path("id").asString();
     JsonNode result = gateway.data(BULK, Map.of("input", Map.of("batchId", "e2e-bad", "atomic", true,
-        "runId", "run-7", "points", points))).path("bulkUpsertDataPoints");
+        "runId", runId, "points", points))).path("bulkUpsertDataPoints");
     assertThat(result.path("status").asString()).isEqualTo("REJECTED");
     List<String> codes = new ArrayList<>();
     result.path("errors").forEach(e -> codes.add(
@@ -183,7 +185,11 @@ class CrawlerUploadThenAsOfReadTest {
     JsonNode archived = gateway.data("""
         { archivedBatch(batchId: "e2e-bad") { runId atomic status points { index seriesId date value revisionDate errorCode } } }""")
         .path("archivedBatch");
-    assertThat(archived.path("runId").asString()).isEqualTo("run-7");
+    assertThat(archived.path("runId").asString()).isEqualTo(runId);
+    JsonNode run = gateway.data("query($r: ID!) { run(id: $r) { recordsIngested recordsFailed provider { name } } }",
+        Map.of("r", runId)).path("run");
+    assertThat(run.path("recordsIngested").asDouble()).isZero();
+    assertThat(run.path("recordsFailed").asDouble()).isEqualTo(points.size());
     assertThat(archived.path("status").asString()).isEqualTo("REJECTED");
     assertThat(archived.path("points")).hasSize(points.size());
     for (int i = 0; i < points.size(); i++) {

@@ -25,12 +25,14 @@ class GraphiqlInBrowserTest {
     Path screenshot = Path.of("target/graphiql.png").toAbsolutePath();
     Path output = Path.of("target/graphiql-check.log").toAbsolutePath();
     Files.createDirectories(screenshot.getParent());
-    Process check = new ProcessBuilder(List.of("node", home.resolve("gateway-config/check-graphiql.mjs").toString(),
+    ProcessBuilder builder = new ProcessBuilder(List.of("node", home.resolve("gateway-config/check-graphiql.mjs").toString(),
         almanac.stack().gateway().toString(), screenshot.toString(),
         "{ searchSeries(query: \"equity\") { totalCount nodes { title } } }"))
         .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
+        .redirectOutput(output.toFile());
+    // Anonymous reads are off in this stack: the page's requests carry a key, as an analyst's would.
+    builder.environment().put("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization());
+    Process check = builder.start();
     boolean finished = check.waitFor(90, TimeUnit.SECONDS);
     if (!finished) {
       check.destroyForcibly();

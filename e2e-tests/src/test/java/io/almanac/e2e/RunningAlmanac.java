@@ -38,7 +38,7 @@ public final class RunningAlmanac implements BeforeAllCallback {
         Path home = Path.of("..").toAbsolutePath().normalize();
         Path runDir = Files.createTempDirectory("almanac-e2e");
         LocalStack stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0));
-        GraphQLClient gateway = new GraphQLClient(stack.gateway());
+        GraphQLClient gateway = new GraphQLClient(stack.gateway(), stack.adminAuthorization());
         return new Almanac(stack, DemoDataset.load(gateway), gateway);
       } catch (Exception e) {
         throw new IllegalStateException("Starting Almanac failed", e);

@@ -29,9 +29,17 @@ public final class LocalStack implements AutoCloseable {
    * @param runDir where logs and the local warehouse go
    * @param dbUrl external PostgreSQL JDBC URL, or null to start an embedded one
    * @param gatewayPort 0 picks a free port, as do the subgraph ports
+   * @param anonymousReads let requests without an API key run queries (the local demo does)
    */
   public record Options(Path home, Path runDir, String dbUrl, String dbUser, String dbPassword,
-      int gatewayPort, int financialPort, int crawlerPort, int usersPort) {}
+      int gatewayPort, int financialPort, int crawlerPort, int usersPort, boolean anonymousReads) {
+
+    /** Anonymous reads off, as in production. */
+    public Options(Path home, Path runDir, String dbUrl, String dbUser, String dbPassword,
+        int gatewayPort, int financialPort, int crawlerPort, int usersPort) {
+      this(home, runDir, dbUrl, dbUser, dbPassword, gatewayPort, financialPort, crawlerPort, usersPort, false);
+    }
+  }
 
   private final Options options;
   private final List<ManagedProcess> processes = new ArrayList<>();
@@ -44,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
   private URI crawler;
   private URI users;
   /** The first admin's API key, created by the user subgraph at start (see ALMANAC_BOOTSTRAP_ADMIN_KEY). */
-  private final String adminKey = ApiKeys.newBootstrapKey();
+  private final String adminKey = BootstrapKey.generate();
 
   private LocalStack(Options options) {
     this.options = options;
@@ -94,7 +102,8 @@ public final class LocalStack implements AutoCloseable {
         Map.entry("ALMANAC_FINANCIAL_PORT", String.valueOf(financialPort)),
         Map.entry("ALMANAC_CRAWLER_PORT", String.valueOf(crawlerPort)),
         Map.entry("ALMANAC_USERS_PORT", String.valueOf(usersPort)),
-        Map.entry("ALMANAC_BOOTSTRAP_ADMIN_KEY", adminKey));
+        Map.entry("ALMANAC_BOOTSTRAP_ADMIN_KEY", adminKey),
+        Map.entry("ALMANAC_ANONYMOUS_READS", String.valueOf(options.anonymousReads())));
     Path logs = options.runDir().resolve("logs");
     ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", "1g", env, logs);
     ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", "1g", env, logs);

@@ -28,7 +28,7 @@ public final class LocalStackMain {
     LocalStack.Options options = new LocalStack.Options(home, home.resolve("data/local"),
         System.getenv("ALMANAC_DB_URL"), System.getenv("ALMANAC_DB_USER"), System.getenv("ALMANAC_DB_PASSWORD"),
         port("ALMANAC_GATEWAY_PORT", 4000), port("ALMANAC_FINANCIAL_PORT", 4001),
-        port("ALMANAC_CRAWLER_PORT", 4002), port("ALMANAC_USERS_PORT", 4003));
+        port("ALMANAC_CRAWLER_PORT", 4002), port("ALMANAC_USERS_PORT", 4003), true);
     long started = System.nanoTime();
     System.out.println("Starting Almanac (logs in " + options.runDir().resolve("logs") + ") ...");
     LocalStack stack = LocalStack.start(options);
@@ -39,17 +39,18 @@ public final class LocalStackMain {
       stopped.countDown();
     }, "almanac-shutdown"));
     if (demo) {
-      DemoDataset.Loaded loaded = DemoDataset.load(new GraphQLClient(stack.gateway()));
+      DemoDataset.Loaded loaded = DemoDataset.load(new GraphQLClient(stack.gateway(), stack.adminAuthorization()));
       System.out.printf("Loaded the demo dataset: %d points in %d series through the gateway.%n",
           loaded.points(), loaded.seriesIds().size());
       System.out.println("Try, in the explorer:  { searchSeries { nodes { id title latest { date value } } } }");
-      System.out.println("                       { user(id: \"" + loaded.userId()
-          + "\") { displayName watchlist { title observationEnd provider { name } } } }");
+      System.out.println("                       { providers { nodes { name totalRuns series { totalCount } } } }");
     }
     System.out.printf("%nAlmanac is up in %.1f s.%n  GraphiQL (Hive Laboratory): %s%n  Subgraphs: %s %s %s%n"
+            + "  Reads need no key here (anonymous reads are on for the local demo); to write, send the admin key:%n"
+            + "    Authorization: %s%n"
             + "Press Ctrl-C to stop.%n",
         Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0, stack.gateway(),
-        stack.financial(), stack.crawler(), stack.users());
+        stack.financial(), stack.crawler(), stack.users(), stack.adminAuthorization());
     stopped.await();
   }
 

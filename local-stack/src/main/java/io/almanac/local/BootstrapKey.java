@@ -3,14 +3,14 @@ package io.almanac.local;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Bootstrap API keys for the local stack, in the format the user subgraph issues. */
-final class ApiKeys {
+/** The first admin's API key for a local stack, in the format the user subgraph issues (alm_<8 hex>_<48 hex>). */
+final class BootstrapKey {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private ApiKeys() {}
+  private BootstrapKey() {}
 
-  static String newBootstrapKey() {
+  static String generate() {
     byte[] prefix = new byte[4];
     byte[] secret = new byte[24];
     RANDOM.nextBytes(prefix);
