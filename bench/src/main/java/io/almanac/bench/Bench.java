@@ -1,0 +1,506 @@
+package io.almanac.bench;
+
+import io.almanac.local.LocalStack;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The referee of issue 4: starts Almanac (LocalStack) and the PostgreSQL baseline on one machine,
+ * loads the same dataset into both through their public write paths, runs every workload alternating
+ * A (Almanac) and B (baseline), checks that both return identical data, and returns the table.
+ */
+public final class Bench {
+
+  /**
+   * @param effort multiplies iteration counts and time caps (1 for the real run, small for the test)
+   * @param h1Batches small batches for H1 (10,000 in the issue)
+   */
+  public record Options(Path home, Path runDir, Dataset.Spec spec, double effort, int h1Batches,
+      Duration h1MaxTime, Duration h1MaintenanceWait) {
+
+    public static Options forSize(Path home, Path runDir, String size) {
+      Dataset.Spec spec = Dataset.spec(size);
+      return spec == Dataset.QUICK
+          ? new Options(home, runDir, spec, 0.25, 400, Duration.ofSeconds(60), Duration.ofSeconds(5))
+          : new Options(home, runDir, spec, 1.0, 10_000, Duration.ofSeconds(240), Duration.ofSeconds(60));
+    }
+  }
+
+  public record Outcome(List<Row> rows, IdenticalCheck.Report identical, long points, Duration runtime,
+      List<String> notes) {}
+
+  static final int BATCH = 10_000;
+  static final int CLIENTS = 4;
+  static final String BULK_MUTATION = "mutation($input: BulkDataPointsInput!) { bulkUpsertDataPoints(input: $input)"
+      + " { batchId status summary { totalProcessed successful failed } } }";
+  static final String DATA_QUERY = "query($id: ID!) { series(id: $id) { data { dates values count } } }";
+  static final String LATEST_ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r)"
+      + " { ... on Series { latest { date value } } } }";
+  static final String OBSERVATIONS_AS_OF = "query($id: ID!, $asOf: Date!) { series(id: $id) {"
+      + " observations(asOf: $asOf, first: 1000) { nodes { date value revisionDate } totalCount"
+      + " pageInfo { hasNextPage endCursor } } } }";
+
+  private final Options options;
+  private final Dataset dataset;
+  private final List<Row> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private final IdenticalCheck.Report identical = new IdenticalCheck.Report();
+  private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+  private Http http;
+  private LocalStack stack;
+  private BaselineStack baseline;
+  private String[] ids;
+
+  public Bench(Options options) {
+    this.options = options;
+    this.dataset = new Dataset(options.spec());
+  }
+
+  public Outcome run() throws IOException {
+    quietLibraryLogs();
+    String loadStart = loadAverage();
+    long start = System.nanoTime();
+    Path runDir = options.runDir().toAbsolutePath().normalize();
+    // Ctrl-C must not leave PostgreSQL, JVMs or gateways behind.
+    Thread stopAll = new Thread(() -> {
+      if (baseline != null) {
+        baseline.close();
+      }
+      if (stack != null) {
+        stack.close();
+      }
+    }, "bench-stop");
+    Runtime.getRuntime().addShutdownHook(stopAll);
+    log("Starting Almanac (embedded PostgreSQL, three subgraphs, Hive Gateway) ...");
+    try (LocalStack almanac = LocalStack.start(new LocalStack.Options(options.home(), runDir, null, null, null,
+        0, 0, 0, 0))) {
+      stack = almanac;
+      log("Starting the PostgreSQL baseline (subgraph JVM and its own Hive Gateway) ...");
+      try (BaselineStack b = BaselineStack.start(options.home(), runDir, almanac.jdbcUrl(), "postgres", "postgres")) {
+        baseline = b;
+        http = new Http(almanac.adminAuthorization());
+        registerSeries();
+        long points = loadW1();
+        Heap heap = new Heap();
+        heap.sample("after load");
+        readWorkloads(heap);
+        w2();
+        log("Identical-data check ...");
+        IdenticalCheck.run(http, dataset, ids, almanac.financial(), baseline.graphql(), almanac.gateway(),
+            baseline.gateway(), identical);
+        log("  " + identical.summary());
+        heap.sample("after reads and W2");
+        h1(runDir);
+        heap.sample("after H1");
+        rows.add(heap.m1Row());
+        notes.add(heap.note());
+        notes.add("Machine load average (1 min) at the start of the run " + loadStart + ", at the end " + loadAverage()
+            + ": every process on the machine shares its cores, so other work running at the same time inflates"
+            + " both sides' latencies.");
+        return new Outcome(rows, identical, points, Duration.ofNanos(System.nanoTime() - start), notes);
+      }
+    } finally {
+      clients.shutdownNow();
+      baseline = null;
+      stack = null;
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopAll);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running already
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- setup
+
+  private void registerSeries() {
+    URI crawler = stack.crawler();
+    String provider = http.data(crawler, "mutation { createProvider(input: {name: \"Bench\", type: API}) { id } }",
+        Map.of()).path("createProvider").path("id").asString();
+    ids = new String[dataset.seriesCount()];
+    for (int from = 0; from < ids.length; from += 1000) {
+      int to = Math.min(ids.length, from + 1000);
+      List<Map<String, Object>> input = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        input.add(Map.of("providerId", provider, "externalId", "BENCH_" + i, "title", "Bench series " + i,
+            "frequency", switch (Dataset.kind(i)) { case REVISED, VINTAGES -> "MONTHLY"; default -> "DAILY"; }));
+      }
+      JsonNode result = http.data(crawler, "mutation($input: [SeriesInput!]!) { upsertSeries(input: $input)"
+          + " { series { id } errors { index code message } } }", Map.of("input", input)).path("upsertSeries");
+      if (!result.path("errors").isEmpty()) {
+        throw new IllegalStateException("Series refused: " + result.path("errors"));
+      }
+      for (int i = from; i < to; i++) {
+        ids[i] = result.path("series").get(i - from).path("id").asString();
+      }
+    }
+    log("Registered " + ids.length + " series in Almanac (the baseline uses the same ids).");
+  }
+
+  // ---------------------------------------------------------------- W1: the load itself
+
+  record Batch(byte[] body, int points) {}
+
+  /** Loads the dataset into both, round by round (A then B, then B then A, ...): W1. */
+  private long loadW1() {
+    int roundBatches = options.spec() == Dataset.QUICK ? 8 : 40;
+    BatchIterator batches = new BatchIterator(dataset, ids, BATCH);
+    long[] points = new long[2];
+    long[] nanos = new long[2];
+    List<Double> latA = new ArrayList<>();
+    List<Double> latB = new ArrayList<>();
+    long total = 0;
+    int round = 0;
+    long started = System.nanoTime();
+    log("Loading " + dataset.seriesCount() + " series into both, batches of " + BATCH + ", " + CLIENTS
+        + " concurrent clients, alternating rounds of " + roundBatches + " batches (W1) ...");
+    while (batches.hasNext()) {
+      List<Batch> work = new ArrayList<>();
+      while (work.size() < roundBatches && batches.hasNext()) {
+        work.add(batches.next());
+      }
+      int roundPoints = work.stream().mapToInt(Batch::points).sum();
+      boolean almanacFirst = round % 2 == 0;
+      for (int side : almanacFirst ? new int[] {0, 1} : new int[] {1, 0}) {
+        URI uri = side == 0 ? stack.crawler() : baseline.graphql();
+        List<Double> latencies = new ArrayList<>();
+        long t = sendConcurrently(uri, work, latencies);
+        if (round > 0) { // the first round is warm-up
+          points[side] += roundPoints;
+          nanos[side] += t;
+          (side == 0 ? latA : latB).addAll(latencies);
+        }
+      }
+      total += roundPoints;
+      round++;
+      if (round % 5 == 0 || !batches.hasNext()) {
+        log(String.format("  %,d points loaded into each (%.0f s)", total, (System.nanoTime() - started) / 1e9));
+      }
+    }
+    if (nanos[0] == 0) { // a single round (tiny dataset): count it
+      throw new IllegalStateException("Dataset too small for a measured W1 round");
+    }
+    double a = points[0] / (nanos[0] / 1e9);
+    double b = points[1] / (nanos[1] / 1e9);
+    double ratio = a / b;
+    rows.add(new Row("W1", "bulk upsert, GraphQL, 10k-point batches, 4 clients", "pts/s", a,
+        Row.percentile(toArray(latA), 0.5), b, Row.percentile(toArray(latB), 0.5), ratio, "throughput ratio >= 1.0",
+        ratio >= 1.0, String.format("%,d points per side measured (first round excluded); p95 columns hold the"
+            + " median batch latency in ms", points[0]), toArray(latA), toArray(latB)));
+    return total;
+  }
+
+  /** Posts every batch with {@link #CLIENTS} concurrent clients; returns the wall time. */
+  private long sendConcurrently(URI uri, List<Batch> work, List<Double> latencies) {
+    long start = System.nanoTime();
+    List<Future<Http.Response>> futures = new ArrayList<>();
+    for (Batch batch : work) {
+      futures.add(clients.submit(() -> http.graphql(uri, batch.body())));
+    }
+    for (int i = 0; i < futures.size(); i++) {
+      Http.Response response = get(futures.get(i));
+      JsonNode result = response.data(uri).path("bulkUpsertDataPoints");
+      if (!"COMMITTED".equals(result.path("status").asString())
+          || result.path("summary").path("successful").asInt() != work.get(i).points()) {
+        throw new IllegalStateException("Batch not committed by " + uri + ": " + result);
+      }
+      latencies.add(response.nanos() / 1e6);
+    }
+    return System.nanoTime() - start;
+  }
+
+  // ---------------------------------------------------------------- R1-R6
+
+  record Request(URI uri, byte[] body) {}
+
+  private void readWorkloads(Heap heap) {
+    List<Integer> daily = dataset.dailyIndices();
+    int r1 = daily.get(0);
+    // R3 reads series nothing else reads before it: the tail of the daily list.
+    List<Integer> cold = new ArrayList<>(daily.subList(daily.size() / 2, daily.size()));
+    java.util.Collections.reverse(cold);
+    URI af = stack.financial();
+    URI bf = baseline.graphql();
+
+    rows.add(Row.latency("R3", "data, 2,520 points, a series never read before (cold cache)",
+        measure("R3", 3, Math.min(60, cold.size() - 3), 40,
+            k -> data(af, cold.get(k)), k -> data(bf, cold.get(k)), 2_520),
+        "p50 <= 10 ms and ratio <= 5", (p50, ratio) -> p50 <= 10 && ratio <= 5, "a different series each time"));
+    heap.sample("after R3");
+    rows.add(Row.latency("R1", "data, 2,520 daily points, warm, direct to the subgraph",
+        measure("R1", 20, 300, 30, k -> data(af, r1), k -> data(bf, r1), 2_520),
+        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, ""));
+    rows.add(Row.latency("R2", "data, 2,520 daily points, warm, through the gateway",
+        measure("R2", 20, 300, 30, k -> data(stack.gateway(), r1), k -> data(baseline.gateway(), r1), 2_520),
+        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "each side behind its own Hive Gateway"));
+    int longPoints = dataset.series(0).distinctDates();
+    rows.add(Row.latency("R4", String.format("data, %,d points (one long series)", longPoints),
+        measure("R4", 3, 40, 45, k -> data(af, 0), k -> data(bf, 0), longPoints),
+        "ratio <= 0.5", (p50, ratio) -> ratio <= 0.5, ""));
+    heap.sample("after R4");
+    String asOf = Dataset.vintageDate(options.spec().vintageCount() / 2).toString();
+    rows.add(Row.latency("R6", "observations(asOf:, first: 1000), series with "
+            + options.spec().vintageCount() + " vintages",
+        measure("R6", 10, 200, 30, k -> observationsAsOf(af, 1, asOf), k -> observationsAsOf(bf, 1, asOf), -1),
+        "ratio <= 0.5", (p50, ratio) -> ratio <= 0.5, "asOf " + asOf));
+    int watch = Math.min(1000, daily.size());
+    List<Map<String, Object>> representations = new ArrayList<>();
+    for (int i = 0; i < watch; i++) {
+      representations.add(Map.of("__typename", "Series", "id", ids[daily.get(i)]));
+    }
+    byte[] r5 = Http.graphqlBody(LATEST_ENTITIES, Map.of("r", representations));
+    rows.add(Row.latency("R5", "latest for " + watch + " series in one query (_entities, as the gateway sends"
+            + " a watchlist)",
+        measure("R5", 2, 20, 60, k -> new Request(af, r5), k -> new Request(bf, r5), -1),
+        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, ""));
+    heap.sample("after R5");
+  }
+
+  private Request data(URI uri, int index) {
+    return new Request(uri, Http.graphqlBody(DATA_QUERY, Map.of("id", ids[index])));
+  }
+
+  private Request observationsAsOf(URI uri, int index, String asOf) {
+    return new Request(uri, Http.graphqlBody(OBSERVATIONS_AS_OF, Map.of("id", ids[index], "asOf", asOf)));
+  }
+
+  /**
+   * Warm-up pairs (not recorded), then measured pairs, A and B alternating (ABBA order), bounded by
+   * {@code count} and {@code seconds} (both scaled by the effort). The responses of every pair must
+   * be identical; with {@code expectedCount >= 0} the data count is checked too.
+   *
+   * @return {Almanac samples, baseline samples} in ms
+   */
+  private double[][] measure(String id, int warmup, int count, int seconds, IntFunction<Request> a,
+      IntFunction<Request> b, int expectedCount) {
+    int scaledCount = Math.max(3, (int) Math.round(count * options.effort()));
+    int scaledWarmup = Math.max(1, (int) Math.round(warmup * Math.min(1, options.effort() * 2)));
+    long cap = (long) (seconds * Math.max(0.2, options.effort()) * 1e9);
+    List<Double> as = new ArrayList<>();
+    List<Double> bs = new ArrayList<>();
+    int k = 0;
+    for (int i = 0; i < scaledWarmup; i++, k++) {
+      pair(id, a.apply(k), b.apply(k), true, expectedCount, null, null);
+    }
+    long start = System.nanoTime();
+    for (int i = 0; i < scaledCount && System.nanoTime() - start < cap; i++, k++) {
+      Request ra = a.apply(k);
+      Request rb = b.apply(k);
+      pair(id, ra, rb, i % 2 == 0, expectedCount, as, bs);
+    }
+    log(String.format("  %s: Almanac p50 %.2f ms, baseline p50 %.2f ms (%d pairs)", id,
+        Row.percentile(toArray(as), 0.5), Row.percentile(toArray(bs), 0.5), as.size()));
+    return new double[][] {toArray(as), toArray(bs)};
+  }
+
+  private void pair(String id, Request a, Request b, boolean almanacFirst, int expectedCount, List<Double> as,
+      List<Double> bs) {
+    Http.Response ra;
+    Http.Response rb;
+    if (almanacFirst) {
+      ra = http.graphql(a.uri(), a.body());
+      rb = http.graphql(b.uri(), b.body());
+    } else {
+      rb = http.graphql(b.uri(), b.body());
+      ra = http.graphql(a.uri(), a.body());
+    }
+    JsonNode da = ra.data(a.uri());
+    JsonNode db = rb.data(b.uri());
+    identical.compare(id, new String(a.body(), java.nio.charset.StandardCharsets.UTF_8), da, db);
+    if (expectedCount >= 0) {
+      int got = da.path("series").path("data").path("count").asInt(-1);
+      if (got != expectedCount) {
+        identical.mismatch(id + ": Almanac returned " + got + " points, the dataset has " + expectedCount);
+      }
+    }
+    if (as != null) {
+      as.add(ra.nanos() / 1e6);
+      bs.add(rb.nanos() / 1e6);
+    }
+  }
+
+  // ---------------------------------------------------------------- W2
+
+  private void w2() throws IOException {
+    URI almanacBulk = stack.crawler().resolve("/bulk/points");
+    Http.Response probe = http.post(almanacBulk, ArrowBatch.CONTENT_TYPE, new byte[0]);
+    boolean almanacAvailable = probe.status() != 404 && probe.status() != 405;
+    int batches = options.spec() == Dataset.QUICK ? 2 : 6;
+    int perBatch = options.spec() == Dataset.QUICK ? 20_000 : 100_000;
+    List<Integer> daily = dataset.dailyIndices();
+    LocalDate revision = LocalDate.of(2025, 1, 15);
+    List<Double> as = new ArrayList<>();
+    List<Double> bs = new ArrayList<>();
+    long pointsA = 0;
+    long pointsB = 0;
+    String almanacNote = almanacAvailable ? "" : "Almanac: POST /bulk/points answered HTTP " + probe.status()
+        + " (no HTTP bulk path yet): not available";
+    int seriesCursor = 0;
+    log("W2: " + batches + " batches of " + perBatch + " points over HTTP (baseline: CSV + COPY"
+        + (almanacAvailable ? ", Almanac: Arrow stream" : "; Almanac: not available, HTTP " + probe.status()) + ") ...");
+    for (int n = 0; n <= batches; n++) { // batch 0 is warm-up
+      List<long[]> points = new ArrayList<>(perBatch); // {seriesIndex, date, unscaled}
+      List<String> values = new ArrayList<>(perBatch);
+      while (points.size() < perBatch) {
+        Dataset.SeriesPoints s = dataset.series(daily.get(seriesCursor++ % daily.size()));
+        for (int i = 0; i < s.size() && points.size() < perBatch; i++) {
+          points.add(new long[] {s.index(), s.dates()[i]});
+          values.add(s.values()[i] == null ? null : new java.math.BigDecimal(s.values()[i]).add(java.math.BigDecimal.ONE)
+              .toPlainString());
+        }
+      }
+      LocalDate rev = revision.plusDays(n);
+      byte[] csv = csv(points, values, rev, ids);
+      boolean almanacFirst = n % 2 == 0;
+      for (int side : almanacFirst ? new int[] {0, 1} : new int[] {1, 0}) {
+        if (side == 0) {
+          if (!almanacAvailable) {
+            continue;
+          }
+          Http.Response r = http.post(almanacBulk, ArrowBatch.CONTENT_TYPE, ArrowBatch.encode(points, values, rev, ids));
+          if (r.status() / 100 != 2) {
+            almanacAvailable = false;
+            almanacNote = "Almanac: POST /bulk/points (Arrow stream) answered HTTP " + r.status() + ": "
+                + Http.abbreviate(r.text()) + " -- not available";
+            as.clear();
+            continue;
+          }
+          if (n > 0) {
+            as.add(r.nanos() / 1e6);
+            pointsA += points.size();
+          }
+        } else {
+          Http.Response r = http.post(URI.create(baseline.bulk() + "?batchId=w2-" + n), "text/csv", csv);
+          if (r.status() != 200 || !"COMMITTED".equals(r.json().path("status").asString())) {
+            throw new IllegalStateException("Baseline COPY failed: HTTP " + r.status() + " " + Http.abbreviate(r.text()));
+          }
+          if (n > 0) {
+            bs.add(r.nanos() / 1e6);
+            pointsB += points.size();
+          }
+        }
+      }
+    }
+    double b = pointsB / (bs.stream().mapToDouble(Double::doubleValue).sum() / 1e3);
+    double a = almanacAvailable ? pointsA / (as.stream().mapToDouble(Double::doubleValue).sum() / 1e3) : Double.NaN;
+    double ratio = a / b;
+    rows.add(new Row("W2", "bulk upsert over HTTP: Almanac Arrow stream vs PostgreSQL COPY", "pts/s", a,
+        almanacAvailable ? Row.percentile(toArray(as), 0.5) : Double.NaN, b, Row.percentile(toArray(bs), 0.5), ratio,
+        "throughput ratio >= 1.0", almanacAvailable ? ratio >= 1.0 : Boolean.FALSE,
+        (almanacAvailable ? "" : almanacNote + "; ") + String.format("%d batches of %,d points, one client", batches,
+            perBatch), toArray(as), toArray(bs)));
+    if (almanacAvailable) {
+      // The Arrow path wrote to Almanac only if it worked; both sides got the same points either way.
+      return;
+    }
+    // Almanac did not get the W2 points: send them through GraphQL so both hold the same data again.
+    seriesCursor = 0;
+    for (int n = 0; n <= batches; n++) {
+      List<Batch> resend = new ArrayList<>();
+      List<long[]> points = new ArrayList<>(perBatch);
+      List<String> values = new ArrayList<>(perBatch);
+      while (points.size() < perBatch) {
+        Dataset.SeriesPoints s = dataset.series(daily.get(seriesCursor++ % daily.size()));
+        for (int i = 0; i < s.size() && points.size() < perBatch; i++) {
+          points.add(new long[] {s.index(), s.dates()[i]});
+          values.add(s.values()[i] == null ? null : new java.math.BigDecimal(s.values()[i]).add(java.math.BigDecimal.ONE)
+              .toPlainString());
+        }
+      }
+      LocalDate rev = revision.plusDays(n);
+      for (int from = 0; from < points.size(); from += BATCH) {
+        int to = Math.min(points.size(), from + BATCH);
+        resend.add(new Batch(BatchIterator.body("w2-resend-" + n + "-" + from, points.subList(from, to),
+            values.subList(from, to), rev, ids), to - from));
+      }
+      sendConcurrently(stack.crawler(), resend, new ArrayList<>());
+    }
+  }
+
+  /** CSV rows {@code seriesId,date,value,revisionDate}; points are {seriesIndex, epochDay}. */
+  private static byte[] csv(List<long[]> points, List<String> values, LocalDate revision, String[] ids) {
+    StringBuilder sb = new StringBuilder(points.size() * 40);
+    String rev = revision.toString();
+    for (int i = 0; i < points.size(); i++) {
+      sb.append(ids[(int) points.get(i)[0]]).append(',').append(LocalDate.ofEpochDay(points.get(i)[1])).append(',');
+      if (values.get(i) != null) {
+        sb.append(values.get(i));
+      }
+      sb.append(',').append(rev).append('\n');
+    }
+    return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  // ---------------------------------------------------------------- H1
+
+  private void h1(Path runDir) {
+    H1 h1 = new H1(http, stack, dataset, ids, clients, options);
+    rows.add(h1.run(runDir));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static double[] toArray(List<Double> list) {
+    return list.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  static <T> T get(Future<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** The runner's own logging: warnings only from the libraries (Iceberg, zonky, Hadoop). */
+  public static void quietLibraryLogs() {
+    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  static void log(String message) {
+    System.out.println("[bench] " + message);
+    System.out.flush();
+  }
+
+  /** The financial subgraph's JVM (a child of this process, started by LocalStack). */
+  static ProcessHandle financialProcess() {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.info().commandLine().orElse("").contains("financial-subgraph"))
+        .findFirst().orElseThrow(() -> new IllegalStateException("financial-subgraph process not found"));
+  }
+
+  static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,228 @@
+package io.almanac.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** The results table as text, Markdown and CSV, and the latency plot as PNG (Java2D). */
+public final class Report {
+
+  private Report() {}
+
+  public static String header(Bench.Outcome outcome, Dataset.Spec spec) {
+    return String.format(Locale.ROOT, "Run %s UTC, size `%s`: %,d series, %,d points; %d cores, Java %s; runtime %s.",
+        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), spec.name(),
+        spec.series(), outcome.points(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), minutes(outcome.runtime()));
+  }
+
+  public static String markdownTable(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| id | workload | Almanac p50 | Almanac p95 | baseline p50 | baseline p95 | ratio A/B | target | result |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---|---|\n");
+    for (Row r : rows) {
+      sb.append("| ").append(r.id()).append(" | ").append(r.workload()).append(" | ")
+          .append(cell(r, r.almanacP50(), true)).append(" | ").append(cell(r, r.almanacP95(), false)).append(" | ")
+          .append(cell(r, r.baselineP50(), true)).append(" | ").append(cell(r, r.baselineP95(), false)).append(" | ")
+          .append(Double.isNaN(r.ratio()) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.ratio())).append(" | ")
+          .append(r.target()).append(" | ").append(result(r)).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  public static String text(Bench.Outcome outcome, Dataset.Spec spec) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(header(outcome, spec)).append("\n\n");
+    sb.append(String.format("%-4s %16s %16s %16s %16s %8s  %-6s %s%n", "id", "Almanac p50", "Almanac p95",
+        "baseline p50", "baseline p95", "ratio", "result", "target"));
+    for (Row r : outcome.rows()) {
+      sb.append(String.format(Locale.ROOT, "%-4s %16s %16s %16s %16s %8s  %-6s %s%n", r.id(),
+          cell(r, r.almanacP50(), true), cell(r, r.almanacP95(), false), cell(r, r.baselineP50(), true),
+          cell(r, r.baselineP95(), false), Double.isNaN(r.ratio()) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+          result(r), r.target()));
+    }
+    sb.append('\n').append(outcome.identical().summary()).append('\n');
+    return sb.toString();
+  }
+
+  public static void write(Bench.Outcome outcome, Dataset.Spec spec, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder md = new StringBuilder("# Almanac benchmark results (issue 4)\n\n");
+    md.append(header(outcome, spec)).append(" A = Almanac (subgraphs over Iceberg, Hive Gateway),"
+        + " B = the PostgreSQL baseline in `bench/` (DGS subgraph, one indexed table, same PostgreSQL server)."
+        + " Loopback only, A and B alternating, warm-up excluded. Ratio = Almanac / baseline (p50 for latencies,"
+        + " points per second for W1 and W2).\n\n");
+    md.append(markdownTable(outcome.rows())).append('\n');
+    md.append("**").append(outcome.identical().summary()).append("**\n\n");
+    for (String m : outcome.identical().mismatches()) {
+      md.append("    ").append(m.replace("\n", "\n    ")).append("\n");
+    }
+    md.append("Notes:\n\n");
+    for (Row r : outcome.rows()) {
+      if (!r.note().isBlank()) {
+        md.append("- ").append(r.id()).append(": ").append(r.note()).append('\n');
+      }
+    }
+    for (String n : outcome.notes()) {
+      md.append("- ").append(n).append('\n');
+    }
+    md.append("\n![latency](latency.png)\n");
+    Files.writeString(dir.resolve("results.md"), md.toString());
+
+    StringBuilder csv = new StringBuilder(
+        "id,workload,unit,almanac_p50,almanac_p95,baseline_p50,baseline_p95,ratio,target,result,note\n");
+    for (Row r : outcome.rows()) {
+      csv.append(String.join(",", r.id(), quote(r.workload()), r.unit(), num(r.almanacP50()), num(r.almanacP95()),
+          num(r.baselineP50()), num(r.baselineP95()), num(r.ratio()), quote(r.target()), result(r), quote(r.note())))
+          .append('\n');
+    }
+    Files.writeString(dir.resolve("results.csv"), csv.toString());
+    plot(outcome.rows(), dir.resolve("latency.png"), header(outcome, spec));
+  }
+
+  /** Grouped bars (p50) with p95 whiskers on a log scale, Almanac and baseline side by side. */
+  static void plot(List<Row> rows, Path file, String subtitle) throws IOException {
+    List<Row> latency = rows.stream().filter(r -> r.unit().equals("ms")).toList();
+    int width = 1200;
+    int height = 640;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    int left = 90;
+    int right = width - 30;
+    int top = 80;
+    int bottom = height - 110;
+    double min = 0.1;
+    double max = 10;
+    for (Row r : latency) {
+      for (double v : new double[] {r.almanacP50(), r.almanacP95(), r.baselineP50(), r.baselineP95()}) {
+        if (!Double.isNaN(v) && v > 0) {
+          max = Math.max(max, v);
+          min = Math.min(min, v);
+        }
+      }
+    }
+    double lo = Math.floor(Math.log10(min));
+    double hi = Math.ceil(Math.log10(max));
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+    g.drawString("Almanac vs PostgreSQL baseline: request latency (ms, log scale; bar = p50, whisker = p95)", left, 32);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    g.drawString(subtitle, left, 54);
+    g.setStroke(new BasicStroke(1));
+    for (double e = lo; e <= hi; e++) {
+      int y = y(Math.pow(10, e), lo, hi, top, bottom);
+      g.setColor(new Color(225, 225, 225));
+      g.drawLine(left, y, right, y);
+      g.setColor(Color.DARK_GRAY);
+      String label = e >= 0 ? String.format("%,d", (long) Math.pow(10, e)) : String.valueOf(Math.pow(10, e));
+      g.drawString(label, left - 10 - g.getFontMetrics().stringWidth(label), y + 4);
+    }
+    g.setColor(Color.BLACK);
+    g.drawLine(left, top, left, bottom);
+    g.drawLine(left, bottom, right, bottom);
+    Color almanac = new Color(31, 119, 180);
+    Color base = new Color(255, 127, 14);
+    int groups = Math.max(1, latency.size());
+    int groupWidth = (right - left) / groups;
+    int bar = Math.min(70, groupWidth / 3);
+    for (int i = 0; i < latency.size(); i++) {
+      Row r = latency.get(i);
+      int x0 = left + i * groupWidth + groupWidth / 2 - bar;
+      bar(g, x0, bar, r.almanacP50(), r.almanacP95(), almanac, lo, hi, top, bottom);
+      bar(g, x0 + bar, bar, r.baselineP50(), r.baselineP95(), base, lo, hi, top, bottom);
+      g.setColor(Color.BLACK);
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+      String label = r.id() + (Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "  %.2fx", r.ratio()));
+      g.drawString(label, left + i * groupWidth + (groupWidth - g.getFontMetrics().stringWidth(label)) / 2, bottom + 22);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      String res = result(r);
+      g.setColor(res.equals("PASS") ? new Color(0, 128, 0) : new Color(190, 0, 0));
+      g.drawString(res, left + i * groupWidth + (groupWidth - g.getFontMetrics().stringWidth(res)) / 2, bottom + 40);
+    }
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    g.setColor(almanac);
+    g.fillRect(left, height - 45, 14, 14);
+    g.setColor(Color.BLACK);
+    g.drawString("Almanac", left + 20, height - 33);
+    g.setColor(base);
+    g.fillRect(left + 110, height - 45, 14, 14);
+    g.setColor(Color.BLACK);
+    g.drawString("PostgreSQL baseline", left + 130, height - 33);
+    g.drawString("ratio = Almanac p50 / baseline p50 under each group", left + 300, height - 33);
+    g.dispose();
+    ImageIO.write(image, "png", file.toFile());
+  }
+
+  private static void bar(Graphics2D g, int x, int w, double p50, double p95, Color color, double lo, double hi,
+      int top, int bottom) {
+    if (Double.isNaN(p50)) {
+      return;
+    }
+    int y = y(p50, lo, hi, top, bottom);
+    g.setColor(color);
+    g.fillRect(x + 2, y, w - 4, bottom - y);
+    if (!Double.isNaN(p95)) {
+      int y95 = y(p95, lo, hi, top, bottom);
+      g.setColor(Color.BLACK);
+      int cx = x + w / 2;
+      g.drawLine(cx, y, cx, y95);
+      g.drawLine(cx - 6, y95, cx + 6, y95);
+    }
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+    String text = p50 >= 100 ? String.format("%.0f", p50) : String.format(Locale.ROOT, "%.2g", p50);
+    g.drawString(text, x + (w - g.getFontMetrics().stringWidth(text)) / 2, y - 3);
+  }
+
+  private static int y(double value, double lo, double hi, int top, int bottom) {
+    double v = Math.log10(Math.max(value, Math.pow(10, lo)));
+    return (int) Math.round(bottom - (v - lo) / (hi - lo) * (bottom - top));
+  }
+
+  static String cell(Row r, double v, boolean primary) {
+    if (Double.isNaN(v)) {
+      return r.id().equals("W2") && primary ? "not available" : "-";
+    }
+    return switch (r.unit()) {
+      case "ms" -> String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
+      case "pts/s" -> primary ? String.format(Locale.ROOT, "%,.0f pts/s", v)
+          : String.format(Locale.ROOT, "batch %,.0f ms", v);
+      case "files" -> primary ? String.format("%.0f data files", v) : String.format("%.0f delete files", v);
+      case "MiB" -> primary ? String.format("%.0f MiB peak", v) : String.format("%.0f MiB live", v);
+      default -> String.valueOf(v);
+    };
+  }
+
+  static String result(Row r) {
+    return r.pass() == null ? "n/a" : r.pass() ? "PASS" : "FAIL";
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  static String minutes(Duration d) {
+    return String.format("%d min %02d s", d.toMinutes(), d.toSecondsPart());
+  }
+}

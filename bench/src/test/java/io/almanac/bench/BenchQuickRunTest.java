@@ -1,0 +1,35 @@
+package io.almanac.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark at quick size, with few iterations: it must complete, and Almanac and the PostgreSQL
+ * baseline must return identical data for every read compared (the workloads' own responses, plus
+ * data / observations / latest with and without asOf, paginated, direct and through both gateways).
+ * Timings are never asserted.
+ */
+class BenchQuickRunTest {
+
+  @Test
+  void quickRunCompletesAndBothImplementationsReturnIdenticalData() throws Exception {
+    Path home = Path.of(System.getProperty("almanac.home", "..")).toAbsolutePath().normalize();
+    Path target = home.resolve("bench/target");
+    Bench.Options options = new Bench.Options(home, target.resolve("test-run"), Dataset.QUICK, 0.1, 100,
+        Duration.ofSeconds(20), Duration.ZERO);
+
+    Bench.Outcome outcome = new Bench(options).run();
+    Report.write(outcome, options.spec(), target.resolve("test-results"));
+    System.out.println(Report.text(outcome, options.spec()));
+
+    assertThat(outcome.identical().mismatches()).isEmpty();
+    assertThat(outcome.identical().comparisons()).isGreaterThan(300);
+    assertThat(outcome.rows()).extracting(Row::id)
+        .containsExactly("W1", "R3", "R1", "R2", "R4", "R6", "R5", "W2", "H1", "M1");
+    assertThat(target.resolve("test-results/latency.png")).satisfies(p -> assertThat(Files.size(p)).isPositive());
+  }
+}
