@@ -7,7 +7,9 @@ import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
+import io.almanac.financial.observations.ObservationHistories;
 import io.almanac.store.ObservationRow;
+import io.almanac.store.SeriesHistory;
 import io.almanac.store.SeriesRecord;
 import io.almanac.store.TimeseriesStore;
 import io.almanac.store.TimeseriesWriter;
@@ -42,6 +44,7 @@ class FinancialSubgraphTest {
   @Autowired DgsQueryExecutor graphql;
   @Autowired TimeseriesStore store;
   @Autowired ApiKeyStore keys;
+  @Autowired ObservationHistories histories;
 
   private static String viewer;
 
@@ -204,6 +207,21 @@ class FinancialSubgraphTest {
     assertThat(entities.get(2)).containsEntry("id", "1");
     List<Map<String, Object>> providers = (List<Map<String, Object>>) data.get("providers");
     assertThat(providers.get(0).get("series")).isEqualTo(Map.of("nodes", List.of(Map.of("id", "1"), Map.of("id", "2"))));
+  }
+
+  @Test
+  void aWriteEvictsOnlyTheSeriesItTouches() throws Exception {
+    seed();
+    Map<Long, SeriesHistory> before = histories.load(List.of(1L, 2L, 3L));
+    long seriesOneAndThree = before.get(1L).size() + before.get(3L).size();
+    assertThat(histories.cachedRows()).isEqualTo(seriesOneAndThree + before.get(2L).size());
+    try (TimeseriesWriter writer = new TimeseriesWriter(store)) {
+      writer.appendObservations("evict", List.of(
+          new ObservationRow(2, d("2024-01-01"), d("2024-02-13"), new BigDecimal("308.4")))).get();
+    }
+    histories.load(List.of(1L));
+    assertThat(histories.cachedRows()).isEqualTo(seriesOneAndThree);
+    assertThat(histories.load(List.of(2L)).get(2L).size()).isEqualTo(before.get(2L).size() + 1);
   }
 
   @Test

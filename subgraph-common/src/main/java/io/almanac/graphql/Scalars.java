@@ -113,7 +113,8 @@ public final class Scalars {
           return format.apply(type.cast(value));
         }
         if (value instanceof String s) {
-          return format.apply(parseOrThrow(s, CoercingSerializeException::new));
+          // Server-made text (the columnar data path pre-formats dates): passed through as is.
+          return s;
         }
         throw new CoercingSerializeException("Expected a " + type.getSimpleName() + " for " + name + ", got " + value);
       }

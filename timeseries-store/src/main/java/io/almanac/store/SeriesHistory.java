@@ -17,6 +17,8 @@ public final class SeriesHistory {
   private final int[] dates;
   private final int[] revisions;
   private final BigDecimal[] values;
+  /** {@code values} as doubles (NaN where missing), for the columnar read path. */
+  private final double[] doubles;
   private final long lastIngestMicros;
 
   SeriesHistory(long seriesId, int[] dates, int[] revisions, BigDecimal[] values, long lastIngestMicros) {
@@ -24,6 +26,10 @@ public final class SeriesHistory {
     this.dates = dates;
     this.revisions = revisions;
     this.values = values;
+    this.doubles = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      doubles[i] = values[i] == null ? Double.NaN : values[i].doubleValue();
+    }
     this.lastIngestMicros = lastIngestMicros;
   }
 
@@ -59,6 +65,11 @@ public final class SeriesHistory {
   /** The exact value, or null when missing. Trailing zeros of the stored scale are removed. */
   public BigDecimal value(int row) {
     return values[row];
+  }
+
+  /** The value as a double, NaN when missing. */
+  public double doubleValue(int row) {
+    return doubles[row];
   }
 
   /** Microseconds since the epoch of the latest write to this series, 0 when never written. */

@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.nio.ByteBuffer;
 import org.apache.iceberg.CombinedScanTask;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableScan;
@@ -37,6 +42,7 @@ import org.apache.iceberg.util.DateTimeUtil;
 public final class TimeseriesReader {
 
   private static final int ARROW_BATCH_ROWS = 8192;
+  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
 
   private final TimeseriesStore store;
 
@@ -79,6 +85,37 @@ public final class TimeseriesReader {
     Map<Long, SeriesHistory> result = new HashMap<>(builders.size() * 2);
     builders.forEach((id, builder) -> result.put(id, builder.build()));
     return result;
+  }
+
+  /**
+   * Ranges {@code [low, high]} of series ids whose observations may differ between two snapshots of
+   * the observations table ({@code from} an ancestor of {@code to}): the id bounds of files added or
+   * removed by appends, overwrites and deletes. Compactions ({@code replace}) change no data and
+   * contribute nothing. Empty when it cannot be told (history expired, or a file without bounds):
+   * then everything may have changed.
+   */
+  public Optional<List<long[]>> changedSeriesRanges(long from, long to) {
+    Table table = store.observations();
+    List<long[]> ranges = new ArrayList<>();
+    Snapshot snapshot = to < 0 ? null : table.snapshot(to);
+    while (snapshot != null && snapshot.snapshotId() != from) {
+      if (!DataOperations.REPLACE.equals(snapshot.operation())) {
+        for (Iterable<DataFile> files : List.of(snapshot.addedDataFiles(table.io()), snapshot.removedDataFiles(table.io()))) {
+          for (DataFile file : files) {
+            ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
+            ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
+            if (low == null || high == null) {
+              return Optional.empty();
+            }
+            ranges.add(new long[] {Conversions.<Long>fromByteBuffer(Types.LongType.get(), low),
+                Conversions.<Long>fromByteBuffer(Types.LongType.get(), high)});
+          }
+        }
+      }
+      snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+    }
+    boolean reachedFrom = from < 0 ? snapshot == null : snapshot != null;
+    return reachedFrom ? Optional.of(ranges) : Optional.empty();
   }
 
   /** The vectorized reader returns whole row groups, so rows of other series are filtered out here. */

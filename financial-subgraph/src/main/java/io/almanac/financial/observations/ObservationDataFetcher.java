@@ -54,11 +54,14 @@ public class ObservationDataFetcher {
   public CompletableFuture<SeriesData> data(DgsDataFetchingEnvironment env) {
     return withHistory(env, history -> {
       int[] rows = view(history, env);
-      List<LocalDate> dates = new ArrayList<>(rows.length);
+      // ISO text straight away: the Date scalar passes server-made strings through, per-element
+      // LocalDate coercion being most of the cost of a large range.
+      List<String> dates = new ArrayList<>(rows.length);
       List<Double> values = new ArrayList<>(rows.length);
       for (int row : rows) {
-        dates.add(history.date(row));
-        values.add(history.value(row) == null ? null : history.value(row).doubleValue());
+        dates.add(history.date(row).toString());
+        double value = history.doubleValue(row);
+        values.add(Double.isNaN(value) ? null : value);
       }
       return new SeriesData(dates, values, rows.length);
     });

@@ -10,24 +10,29 @@ import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
-/** Series histories at the table's current snapshot, from the cache when it has them. */
+/**
+ * Series histories at the table's current snapshot (checked on every call: read-your-writes), from
+ * the cache when it holds them.
+ */
 @Service
 public class ObservationHistories {
 
   private final TimeseriesReader reader;
   private final SeriesHistoryCache cache;
 
-  public ObservationHistories(TimeseriesReader reader, @Value("${almanac.financial.cache-max-rows:2000000}") long maxRows) {
+  public ObservationHistories(TimeseriesReader reader,
+      @Value("${almanac.financial.cache-max-rows:2000000}") long maxRows) {
     this.reader = reader;
     this.cache = new SeriesHistoryCache(maxRows);
   }
 
   public Map<Long, SeriesHistory> load(Collection<Long> seriesIds) {
     long snapshot = reader.observationsSnapshot();
+    advanceTo(snapshot);
     Map<Long, SeriesHistory> result = new HashMap<>();
     List<Long> misses = new ArrayList<>();
     for (Long id : seriesIds) {
-      SeriesHistory cached = cache.get(id, snapshot);
+      SeriesHistory cached = cache.get(id);
       if (cached != null) {
         result.put(id, cached);
       } else {
@@ -41,5 +46,23 @@ public class ObservationHistories {
       });
     }
     return result;
+  }
+
+  private void advanceTo(long snapshot) {
+    long known = cache.snapshotId();
+    if (known == snapshot) {
+      return;
+    }
+    synchronized (cache) {
+      known = cache.snapshotId();
+      if (known != snapshot) {
+        cache.advance(snapshot, reader.changedSeriesRanges(known, snapshot).orElse(null));
+      }
+    }
+  }
+
+  /** Rows held in the cache, for metrics and tests. */
+  public long cachedRows() {
+    return cache.rows();
   }
 }

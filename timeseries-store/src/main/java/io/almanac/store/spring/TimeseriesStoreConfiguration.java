@@ -36,6 +36,8 @@ public class TimeseriesStoreConfiguration {
     if (!catalog.containsKey("type") && !catalog.containsKey("catalog-impl")) {
       catalog.putAll(defaultJdbcCatalog(environment, dataSource));
     }
+    // Manifests are immutable: caching them makes scan planning of a hot table memory-only.
+    catalog.putIfAbsent("io.manifest.cache-enabled", "true");
     StoreSettings settings = new StoreSettings(
         environment.getProperty("almanac.store.catalog-name", "almanac"),
         catalog,
