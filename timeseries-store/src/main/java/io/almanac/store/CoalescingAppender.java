@@ -1,8 +1,6 @@
 package io.almanac.store;
 
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,14 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +40,6 @@ final class CoalescingAppender implements Closeable {
   private final Thread committer;
   private volatile boolean closed;
   private Table table;
-  private long fileCounter;
 
   CoalescingAppender(String name, Supplier<Table> tableLoader, Comparator<Record> order, long lingerNanos) {
     this.tableLoader = tableLoader;
@@ -156,24 +148,7 @@ final class CoalescingAppender implements Closeable {
   /** Writes rows (already sorted) as one data file of the table; the caller commits it. */
   DataFile write(List<Record> rows) {
     table.refresh();
-    OutputFileFactory files =
-        OutputFileFactory.builderFor(table, 1, ++fileCounter).format(FileFormat.PARQUET).build();
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table)
-            .dataFileFormat(FileFormat.PARQUET)
-            .dataSchema(table.schema())
-            .dataSortOrder(table.sortOrder())
-            .build();
-    EncryptedOutputFile out = files.newOutputFile();
-    DataWriter<Record> writer = writers.newDataWriter(out, table.spec(), null);
-    try (writer) {
-      for (Record row : rows) {
-        writer.write(row);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Writing a data file of " + table.name() + " failed", e);
-    }
-    return writer.toDataFile();
+    return SortedFileWriter.write(table, rows, Long.MAX_VALUE).get(0);
   }
 
   private static void backOff(int attempt) {

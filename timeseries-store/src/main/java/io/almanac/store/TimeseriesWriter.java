@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -29,24 +28,9 @@ public final class TimeseriesWriter implements Closeable {
 
   public TimeseriesWriter(TimeseriesStore store) {
     long linger = store.settings().commitLinger().toNanos();
-    this.observations =
-        new CoalescingAppender("observations", store::loadObservations,
-            Comparator.<Record>comparingLong(r -> (Long) r.get(0))
-                .thenComparing(r -> (java.time.LocalDate) r.get(1))
-                .thenComparing(r -> (java.time.LocalDate) r.get(2))
-                .thenComparing(r -> (OffsetDateTime) r.get(4)),
-            linger);
-    this.series =
-        new CoalescingAppender("series", store::loadSeries,
-            Comparator.<Record>comparingLong(r -> (Long) r.get(0))
-                .thenComparing(r -> (OffsetDateTime) r.get(9)),
-            linger);
-    this.rawPoints =
-        new CoalescingAppender("raw_points", store::loadRawPoints,
-            Comparator.<Record, OffsetDateTime>comparing(r -> (OffsetDateTime) r.get(0))
-                .thenComparing(r -> (String) r.get(1))
-                .thenComparing(r -> (Integer) r.get(5), Comparator.nullsFirst(Comparator.naturalOrder())),
-            linger);
+    this.observations = new CoalescingAppender("observations", store::loadObservations, RowOrders.OBSERVATIONS, linger);
+    this.series = new CoalescingAppender("series", store::loadSeries, RowOrders.SERIES, linger);
+    this.rawPoints = new CoalescingAppender("raw_points", store::loadRawPoints, RowOrders.RAW_POINTS, linger);
   }
 
   /**
@@ -127,6 +111,15 @@ public final class TimeseriesWriter implements Closeable {
    */
   public CompletableFuture<Long> deleteObservations(Set<Long> seriesIds) {
     return observations.exclusive(table -> ObservationRewriter.removeSeries(table, seriesIds, observations));
+  }
+
+  /** The committer of a table, for maintenance that must commit alongside appends. */
+  CoalescingAppender committerOf(TableKind kind) {
+    return switch (kind) {
+      case OBSERVATIONS -> observations;
+      case SERIES -> series;
+      case RAW_POINTS -> rawPoints;
+    };
   }
 
   /** True when {@code value} fits the stored decimal type exactly. */

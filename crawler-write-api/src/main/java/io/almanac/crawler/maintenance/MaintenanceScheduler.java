@@ -1,0 +1,51 @@
+package io.almanac.crawler.maintenance;
+
+import io.almanac.store.TableMaintenance;
+import io.almanac.store.TimeseriesStore;
+import io.almanac.store.TimeseriesWriter;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs table maintenance (compaction, snapshot expiry) by itself, every
+ * {@code almanac.maintenance.interval}; it runs beside uploads, whose commits it never blocks for
+ * longer than one commit.
+ */
+@Component
+class MaintenanceScheduler {
+
+  private static final Logger log = LoggerFactory.getLogger(MaintenanceScheduler.class);
+
+  private final TableMaintenance maintenance;
+  private final boolean enabled;
+
+  MaintenanceScheduler(TimeseriesStore store, TimeseriesWriter writer,
+      @Value("${almanac.maintenance.enabled:true}") boolean enabled,
+      @Value("${almanac.maintenance.min-small-files:4}") int minSmallFiles,
+      @Value("${almanac.maintenance.small-file-bytes:8388608}") long smallFileBytes,
+      @Value("${almanac.maintenance.rows-per-file:2000000}") long rowsPerFile,
+      @Value("${almanac.maintenance.full-merge-max-rows:30000000}") long fullMergeMaxRows,
+      @Value("${almanac.maintenance.snapshot-retention:10m}") Duration snapshotRetention,
+      @Value("${almanac.maintenance.retain-last:20}") int retainLast) {
+    this.enabled = enabled;
+    this.maintenance = new TableMaintenance(store, writer, new TableMaintenance.Settings(
+        minSmallFiles, smallFileBytes, rowsPerFile, fullMergeMaxRows, snapshotRetention, retainLast));
+  }
+
+  @Scheduled(fixedDelayString = "${almanac.maintenance.interval:30s}",
+      initialDelayString = "${almanac.maintenance.interval:30s}")
+  void run() {
+    if (!enabled) {
+      return;
+    }
+    try {
+      maintenance.run();
+    } catch (RuntimeException e) {
+      log.error("Table maintenance failed; it will run again", e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.almanac.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+
+/**
+ * Writes rows that arrive already sorted into data files of a table, starting a new file every
+ * {@code rowsPerFile} rows, so the files of one run cover disjoint key ranges. The caller commits the
+ * files ({@link #files()}) or deletes them.
+ */
+final class SortedFileWriter implements Closeable {
+
+  private static final AtomicLong TASK_IDS = new AtomicLong();
+
+  private final Table table;
+  private final long rowsPerFile;
+  private final OutputFileFactory outputs;
+  private final GenericFileWriterFactory writers;
+  private final List<DataFile> files = new ArrayList<>();
+  private DataWriter<Record> current;
+  private long rowsInCurrent;
+
+  SortedFileWriter(Table table, long rowsPerFile) {
+    this.table = table;
+    this.rowsPerFile = rowsPerFile;
+    this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
+    this.writers = new GenericFileWriterFactory.Builder(table)
+        .dataFileFormat(FileFormat.PARQUET)
+        .dataSchema(table.schema())
+        .dataSortOrder(table.sortOrder())
+        .build();
+  }
+
+  /** Writes {@code rows} (sorted) as one or more files. */
+  static List<DataFile> write(Table table, List<Record> rows, long rowsPerFile) {
+    try (SortedFileWriter writer = new SortedFileWriter(table, rowsPerFile)) {
+      rows.forEach(writer::write);
+      writer.close();
+      return writer.files();
+    }
+  }
+
+  void write(Record row) {
+    if (current == null || rowsInCurrent >= rowsPerFile) {
+      roll();
+      current = writers.newDataWriter(outputs.newOutputFile(), table.spec(), null);
+    }
+    current.write(row);
+    rowsInCurrent++;
+  }
+
+  private void roll() {
+    if (current != null) {
+      try {
+        current.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Closing a data file of " + table.name() + " failed", e);
+      }
+      files.add(current.toDataFile());
+      current = null;
+    }
+    rowsInCurrent = 0;
+  }
+
+  List<DataFile> files() {
+    return files;
+  }
+
+  /** Deletes every file written (when the commit did not happen). */
+  void abort() {
+    roll();
+    files.forEach(f -> table.io().deleteFile(f.location()));
+    files.clear();
+  }
+
+  @Override
+  public void close() {
+    roll();
+  }
+}

@@ -1,0 +1,8 @@
+package io.almanac.store;
+
+/** Almanac's tables. */
+public enum TableKind {
+  OBSERVATIONS,
+  SERIES,
+  RAW_POINTS
+}

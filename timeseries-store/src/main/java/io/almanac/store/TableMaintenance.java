@@ -1,0 +1,314 @@
+package io.almanac.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the tables fast to read without anyone's help: compacts small files into large sorted ones
+ * (dropping superseded duplicates of observation keys), expires old snapshots (which deletes the files
+ * only they referenced) and lets Iceberg merge manifests. Merging and writing run on the caller's
+ * thread; each commit runs on the table's committer between appends, and a commit that lost a race
+ * (e.g. a series deleted meanwhile) is abandoned and its files deleted, so no data is ever lost.
+ */
+public final class TableMaintenance {
+
+  private static final Logger log = LoggerFactory.getLogger(TableMaintenance.class);
+  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
+
+  /**
+   * @param minSmallFiles compact a table once it has this many files smaller than {@code smallFileBytes}
+   * @param rowsPerFile rows per compacted file
+   * @param fullMergeMaxRows observations tables up to this size are merged whole (one disjoint run of
+   *     files, so a series lives in one file); beyond it, only small files are merged
+   * @param snapshotRetention snapshots older than this are expired (keep {@code retainLast} at least):
+   *     as-of reads of the past use revision dates, not old snapshots
+   */
+  public record Settings(int minSmallFiles, long smallFileBytes, long rowsPerFile, long fullMergeMaxRows,
+      Duration snapshotRetention, int retainLast) {
+
+    public static Settings defaults() {
+      return new Settings(4, 8L << 20, 2_000_000, 30_000_000, Duration.ofMinutes(10), 20);
+    }
+  }
+
+  /** What one run did to one table. */
+  public record Report(TableKind table, int filesBefore, int filesAfter, long rowsRead, long rowsWritten,
+      int snapshotsExpired) {}
+
+  private final TimeseriesStore store;
+  private final TimeseriesWriter writer;
+  private final Settings settings;
+
+  public TableMaintenance(TimeseriesStore store, TimeseriesWriter writer, Settings settings) {
+    this.store = store;
+    this.writer = writer;
+    this.settings = settings;
+  }
+
+  /** One pass over every table. */
+  public List<Report> run() {
+    List<Report> reports = new ArrayList<>();
+    reports.add(maintain(TableKind.OBSERVATIONS, store::loadObservations));
+    reports.add(maintain(TableKind.SERIES, store::loadSeries));
+    reports.add(maintain(TableKind.RAW_POINTS, store::loadRawPoints));
+    return reports;
+  }
+
+  private Report maintain(TableKind kind, Supplier<Table> loader) {
+    Table table = loader.get();
+    Snapshot start = table.currentSnapshot();
+    if (start == null) {
+      return new Report(kind, 0, 0, 0, 0, 0);
+    }
+    List<DataFile> files = dataFiles(table);
+    List<DataFile> chosen = chooseForCompaction(kind, files);
+    long[] counts = {0, 0};
+    int filesAfter = files.size();
+    if (chosen.size() >= 2) {
+      List<DataFile> written = rewrite(kind, table, chosen, counts);
+      if (commitRewrite(kind, table, chosen, written, start.snapshotId())) {
+        filesAfter = files.size() - chosen.size() + written.size();
+      } else {
+        counts[1] = 0;
+      }
+    }
+    int expired = expire(kind);
+    Report report = new Report(kind, files.size(), filesAfter, counts[0], counts[1], expired);
+    if (counts[1] > 0 || expired > 0) {
+      log.info("Maintenance of {}: {}", kind, report);
+    }
+    return report;
+  }
+
+  /** The files worth rewriting now, or fewer than two for none. */
+  private List<DataFile> chooseForCompaction(TableKind kind, List<DataFile> files) {
+    List<DataFile> small = files.stream().filter(f -> f.fileSizeInBytes() < settings.smallFileBytes()).toList();
+    if (kind != TableKind.OBSERVATIONS) {
+      return small.size() >= settings.minSmallFiles() ? small : List.of();
+    }
+    boolean overlapping = overlapDepth(files) > 2;
+    if (small.size() < settings.minSmallFiles() && !overlapping) {
+      return List.of();
+    }
+    long rows = files.stream().mapToLong(DataFile::recordCount).sum();
+    return rows <= settings.fullMergeMaxRows() ? files : small;
+  }
+
+  private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
+    SortedFileWriter out = new SortedFileWriter(table, settings.rowsPerFile());
+    try {
+      switch (kind) {
+        case OBSERVATIONS -> merge(table, inputs, RowOrders.OBSERVATIONS, true, out, counts);
+        case RAW_POINTS -> merge(table, inputs, RowOrders.RAW_POINTS, false, out, counts);
+        case SERIES -> mergeSeriesVersions(table, inputs, out, counts);
+      }
+      out.close();
+      return out.files();
+    } catch (RuntimeException e) {
+      out.abort();
+      throw e;
+    }
+  }
+
+  /**
+   * k-way merge of sorted files into one sorted stream; with {@code dedupe}, of rows with equal
+   * observation keys only the last (latest ingestion) is kept.
+   */
+  private static void merge(Table table, List<DataFile> inputs, Comparator<Record> order, boolean dedupe,
+      SortedFileWriter out, long[] counts) {
+    record Head(Record row, CloseableIterator<Record> rest) {}
+    List<CloseableIterable<Record>> opened = new ArrayList<>();
+    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> order.compare(a.row(), b.row()));
+    try {
+      for (DataFile file : inputs) {
+        CloseableIterable<Record> rows = read(table, file);
+        opened.add(rows);
+        CloseableIterator<Record> it = rows.iterator();
+        if (it.hasNext()) {
+          heads.add(new Head(it.next().copy(), it));
+        }
+      }
+      Record pending = null;
+      while (!heads.isEmpty()) {
+        Head head = heads.poll();
+        counts[0]++;
+        if (head.rest().hasNext()) {
+          heads.add(new Head(head.rest().next().copy(), head.rest()));
+        }
+        Record row = head.row();
+        if (!dedupe) {
+          out.write(row);
+          counts[1]++;
+        } else {
+          if (pending != null && !RowOrders.sameObservationKey(pending, row)) {
+            out.write(pending);
+            counts[1]++;
+          }
+          pending = row;
+        }
+      }
+      if (pending != null) {
+        out.write(pending);
+        counts[1]++;
+      }
+    } finally {
+      for (CloseableIterable<Record> rows : opened) {
+        try {
+          rows.close();
+        } catch (IOException e) {
+          log.warn("Closing a data file reader failed", e);
+        }
+      }
+    }
+  }
+
+  /** Series versions: keeps each id's latest version, and drops ids whose latest version deletes them. */
+  private static void mergeSeriesVersions(Table table, List<DataFile> inputs, SortedFileWriter out, long[] counts) {
+    Map<Long, Record> latest = new HashMap<>();
+    for (DataFile file : inputs) {
+      try (CloseableIterable<Record> rows = read(table, file)) {
+        for (Record row : rows) {
+          counts[0]++;
+          latest.merge((Long) row.get(0), row.copy(), (a, b) -> RowOrders.SERIES.compare(a, b) >= 0 ? a : b);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    latest.values().stream()
+        .filter(r -> !Boolean.TRUE.equals(r.get(10)))
+        .sorted(RowOrders.SERIES)
+        .forEach(r -> {
+          out.write(r);
+          counts[1]++;
+        });
+  }
+
+  private boolean commitRewrite(TableKind kind, Table table, List<DataFile> removed, List<DataFile> added,
+      long startSnapshot) {
+    try {
+      writer.committerOf(kind).exclusive(current -> {
+        current.newRewrite()
+            .validateFromSnapshot(startSnapshot)
+            .rewriteFiles(new HashSet<>(removed), new HashSet<>(added))
+            .commit();
+        return current.currentSnapshot().snapshotId();
+      }).get();
+      return true;
+    } catch (Exception e) {
+      log.warn("Compaction of {} abandoned (the table changed under it): {}", kind, e.toString());
+      added.forEach(f -> table.io().deleteFile(f.location()));
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+  }
+
+  private int expire(TableKind kind) {
+    try {
+      return writer.committerOf(kind).exclusive(table -> {
+        int before = count(table.snapshots());
+        table.expireSnapshots()
+            .expireOlderThan(System.currentTimeMillis() - settings.snapshotRetention().toMillis())
+            .retainLast(settings.retainLast())
+            .commit();
+        table.refresh();
+        return (long) (before - count(table.snapshots()));
+      }).get().intValue();
+    } catch (Exception e) {
+      log.warn("Snapshot expiry of {} failed: {}", kind, e.toString());
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+  }
+
+  private static int count(Iterable<?> items) {
+    int n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
+  }
+
+  static List<DataFile> dataFiles(Table table) {
+    List<DataFile> files = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        files.add(task.file());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  /** The most files any one series id falls into, from the files' id bounds. */
+  static int overlapDepth(List<DataFile> files) {
+    List<long[]> events = new ArrayList<>();
+    for (DataFile file : files) {
+      ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
+      ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
+      if (low == null || high == null) {
+        return Integer.MAX_VALUE;
+      }
+      events.add(new long[] {Conversions.<Long>fromByteBuffer(Types.LongType.get(), low), +1});
+      events.add(new long[] {Conversions.<Long>fromByteBuffer(Types.LongType.get(), high), -1});
+    }
+    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+    int depth = 0;
+    int max = 0;
+    for (long[] event : events) {
+      depth += (int) event[1];
+      max = Math.max(max, depth);
+    }
+    return max;
+  }
+
+  private static CloseableIterable<Record> read(Table table, DataFile file) {
+    return Parquet.read(table.io().newInputFile(file.location()))
+        .project(table.schema())
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
+        .build();
+  }
+
+  /** For tests and benchmarks: files a read of one series would open, and whether any has deletes. */
+  public static int filesHolding(Table table, long seriesId) {
+    int n = 0;
+    try (CloseableIterable<FileScanTask> tasks = table.newScan()
+        .filter(org.apache.iceberg.expressions.Expressions.equal("series_id", seriesId)).planFiles()) {
+      for (FileScanTask task : tasks) {
+        n++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,125 @@
+package io.almanac.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Compaction and snapshot expiry against a real JDBC catalog, checking that reads do not change. */
+class TableMaintenanceTest {
+
+  private static EmbeddedCatalog catalog;
+  private static TimeseriesStore store;
+  private static TimeseriesWriter writer;
+  private static TimeseriesReader reader;
+  private static TableMaintenance maintenance;
+
+  @BeforeAll
+  static void open() throws Exception {
+    catalog = new EmbeddedCatalog();
+    store = TimeseriesStore.open(catalog.settings(Duration.ZERO));
+    writer = new TimeseriesWriter(store);
+    reader = new TimeseriesReader(store);
+    maintenance = new TableMaintenance(store, writer,
+        new TableMaintenance.Settings(4, 8L << 20, 2_000_000, 30_000_000, Duration.ZERO, 2));
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    writer.close();
+    store.close();
+    catalog.close();
+  }
+
+  private static Map<Long, SeriesHistory> read(List<Long> ids) {
+    return reader.readHistories(ids, reader.observationsSnapshot());
+  }
+
+  private static String describe(SeriesHistory h) {
+    StringBuilder text = new StringBuilder();
+    for (int row = 0; row < h.size(); row++) {
+      text.append(h.date(row)).append('@').append(h.revisionDate(row)).append('=').append(h.value(row)).append(';');
+    }
+    return text.toString();
+  }
+
+  @Test
+  void smallOverlappingFilesBecomeOneSortedFileAndReadsDoNotChange() throws Exception {
+    List<Long> ids = List.of(1L, 2L, 3L, 4L, 5L);
+    LocalDate start = LocalDate.of(2020, 1, 1);
+    for (int batch = 0; batch < 12; batch++) {
+      List<ObservationRow> rows = new ArrayList<>();
+      for (long id : ids) {
+        for (int day = 0; day < 50; day++) {
+          // Every third batch re-sends the same keys with new values: compaction must keep the last.
+          int revision = batch % 3 == 0 ? 0 : batch;
+          rows.add(new ObservationRow(id, start.plusDays(day), start.plusDays(100 + revision),
+              BigDecimal.valueOf(batch * 1000L + day)));
+        }
+      }
+      writer.appendObservations("m" + batch, rows).get();
+    }
+    Map<Long, SeriesHistory> before = read(ids);
+    Table table = store.observations();
+    table.refresh();
+    assertThat(TableMaintenance.dataFiles(table)).hasSize(12);
+    assertThat(TableMaintenance.filesHolding(table, 3)).isEqualTo(12);
+
+    List<TableMaintenance.Report> reports = maintenance.run();
+    TableMaintenance.Report observations = reports.get(0);
+    assertThat(observations.filesBefore()).isEqualTo(12);
+    assertThat(observations.filesAfter()).isEqualTo(1);
+    assertThat(observations.rowsRead()).isEqualTo(12 * 5 * 50);
+    // Batches 0, 3, 6 and 9 wrote the same keys: three of those four copies are dropped.
+    assertThat(observations.rowsWritten()).isEqualTo(12 * 5 * 50 - 3 * 5 * 50);
+
+    table.refresh();
+    assertThat(TableMaintenance.filesHolding(table, 3)).isEqualTo(1);
+    assertThat(table.currentSnapshot().summary().get("total-delete-files")).isEqualTo("0");
+    assertThat(count(table.snapshots())).isLessThanOrEqualTo(2);
+    Map<Long, SeriesHistory> after = read(ids);
+    for (long id : ids) {
+      assertThat(describe(after.get(id))).isEqualTo(describe(before.get(id)));
+    }
+    // As of the revision all four re-sends share, the last of them (batch 9) is the value.
+    SeriesHistory one = after.get(1L);
+    assertThat(one.value(one.view(start.plusDays(100), null, null)[0])).isEqualByComparingTo("9000");
+    assertThat(maintenance.run().get(0).rowsWritten()).as("nothing left to compact").isZero();
+  }
+
+  @Test
+  void seriesVersionsAreCompactedToTheLatestAndDeletionsVanish() throws Exception {
+    OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
+    for (int v = 0; v < 5; v++) {
+      writer.upsertSeries(List.of(
+          new SeriesRecord(10, "p", "A", "A v" + v, null, null, "DAILY", null, true, t.plusMinutes(v)),
+          new SeriesRecord(11, "p", "B", "B v" + v, null, null, "DAILY", null, true, t.plusMinutes(v)))).get();
+    }
+    writer.upsertSeries(List.of(
+        new SeriesRecord(11, "p", "B", "B", null, null, "DAILY", null, true, t).tombstone(t.plusHours(1)))).get();
+    Map<Long, SeriesRecord> before = reader.readSeries(reader.seriesSnapshot());
+    TableMaintenance.Report series = maintenance.run().get(1);
+    assertThat(series.filesAfter()).isEqualTo(1);
+    assertThat(series.rowsWritten()).isEqualTo(1);
+    assertThat(reader.readSeries(reader.seriesSnapshot())).isEqualTo(before);
+    assertThat(before.get(10L).title()).isEqualTo("A v4");
+    assertThat(before).doesNotContainKey(11L);
+  }
+
+  private static int count(Iterable<?> items) {
+    int n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
+  }
+}
