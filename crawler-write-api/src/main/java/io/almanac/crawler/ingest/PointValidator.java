@@ -55,6 +55,10 @@ class PointValidator {
       PointError error = null;
       ObservationRow row = null;
       try {
+        Object malformed = p.get(BulkPointsParser.MALFORMED);
+        if (malformed != null) {
+          throw new Refusal("MALFORMED_RECORD", malformed.toString());
+        }
         long id = resolveSeries(seriesId, providerId, externalId, knownIds, knownKeys);
         LocalDate day = parseDate(date, "INVALID_DATE", "date");
         LocalDate revisionDay = revision == null ? today : parseDate(revision, "INVALID_REVISION_DATE", "revisionDate");

@@ -1,0 +1,172 @@
+package io.almanac.crawler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.almanac.graphql.auth.ApiKeyStore;
+import io.almanac.graphql.auth.Role;
+import io.almanac.store.SeriesHistory;
+import io.almanac.store.TimeseriesReader;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** {@code POST /bulk/points} over real HTTP, in its three formats. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BulkPointsHttpTest {
+
+  private static EmbeddedPostgres postgres;
+
+  @LocalServerPort int port;
+  @Autowired ApiKeyStore keys;
+  @Autowired TimeseriesReader reader;
+  @Autowired org.jooq.DSLContext db;
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private String crawler;
+  private static long seriesId;
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) throws IOException {
+    postgres = EmbeddedPostgres.builder().start();
+    String warehouse = Files.createTempDirectory("http-test-warehouse").toString();
+    registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
+    registry.add("spring.datasource.username", () -> "postgres");
+    registry.add("spring.datasource.password", () -> "postgres");
+    registry.add("almanac.store.warehouse", () -> warehouse);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    postgres.close();
+  }
+
+  @BeforeEach
+  void seriesAndKey() {
+    crawler = "Bearer " + keys.create(1, Role.CRAWLER, "http").secret();
+    if (seriesId == 0) {
+      long provider = db.insertInto(io.almanac.crawler.db.Tables.PROVIDERS)
+          .set(io.almanac.crawler.db.Tables.PROVIDERS.NAME, "HTTP").set(io.almanac.crawler.db.Tables.PROVIDERS.TYPE, "FILE")
+          .set(io.almanac.crawler.db.Tables.PROVIDERS.STATUS, "ACTIVE").returning().fetchOne().getId();
+      seriesId = db.insertInto(io.almanac.crawler.db.Tables.SERIES_KEYS)
+          .set(io.almanac.crawler.db.Tables.SERIES_KEYS.PROVIDER_ID, provider)
+          .set(io.almanac.crawler.db.Tables.SERIES_KEYS.EXTERNAL_ID, "X").returning().fetchOne().getId();
+    }
+  }
+
+  private HttpResponse<String> post(String query, String contentType, byte[] body, String auth) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bulk/points" + query))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private SeriesHistory history() {
+    return reader.readHistories(List.of(seriesId), reader.observationsSnapshot()).get(seriesId);
+  }
+
+  @Test
+  void ndjsonReportsMalformedLinesAndBadValuesAndWritesTheRest() throws Exception {
+    String body = "{\"seriesId\": \"" + seriesId + "\", \"date\": \"2024-03-01\", \"value\": 1.25, \"revisionDate\": \"2024-03-02\"}\n"
+        + "{not json\n"
+        + "{\"seriesId\": " + seriesId + ", \"date\": \"2024-03-02\", \"value\": \"abc\"}\n";
+    HttpResponse<String> response = post("?batchId=nd-1", "application/x-ndjson", body.getBytes(StandardCharsets.UTF_8), crawler);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode result = Json.MAPPER.readTree(response.body());
+    assertThat(result.path("status").asString()).isEqualTo("PARTIAL");
+    assertThat(result.path("errors").get(0).path("code").asString()).isEqualTo("MALFORMED_RECORD");
+    assertThat(result.path("errors").get(0).path("index").asInt()).isEqualTo(1);
+    assertThat(result.path("errors").get(1).path("code").asString()).isEqualTo("INVALID_VALUE");
+    int[] rows = history().view(LocalDate.parse("2024-03-02"), LocalDate.parse("2024-03-01"), LocalDate.parse("2024-03-01"));
+    assertThat(history().value(rows[0]).toPlainString()).isEqualTo("1.25");
+
+    HttpResponse<String> again = post("?batchId=nd-1", "application/x-ndjson", "{}".getBytes(StandardCharsets.UTF_8), crawler);
+    assertThat(Json.MAPPER.readTree(again.body()).path("replayed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void csvWithQuotesAndArrowStreamsAreCommitted() throws Exception {
+    String csv = "seriesId,date,value,revision_date\n"
+        + seriesId + ",2024-04-01,\"1000.5\",2024-04-02\n"
+        + seriesId + ",2024-04-02,,2024-04-03\n";
+    JsonNode csvResult = Json.MAPPER.readTree(post("", "text/csv", csv.getBytes(StandardCharsets.UTF_8), crawler).body());
+    assertThat(csvResult.path("status").asString()).isEqualTo("COMMITTED");
+    assertThat(csvResult.path("summary").path("successful").asInt()).isEqualTo(2);
+
+    JsonNode arrowResult = Json.MAPPER.readTree(post("?atomic=true", "application/vnd.apache.arrow.stream", arrow(), crawler).body());
+    assertThat(arrowResult.path("status").asString()).isEqualTo("COMMITTED");
+    SeriesHistory h = history();
+    int[] may = h.view(null, LocalDate.parse("2024-05-01"), LocalDate.parse("2024-05-03"));
+    assertThat(may).hasSize(3);
+    assertThat(h.value(may[2]).toPlainString()).isEqualTo("3.003");
+    int[] april = h.view(null, LocalDate.parse("2024-04-02"), LocalDate.parse("2024-04-02"));
+    assertThat(h.value(april[0])).isNull();
+  }
+
+  @Test
+  void refusalsUseHttpStatusAndTheGraphQLErrorShape() throws Exception {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> anonymous = post("", "application/x-ndjson", body, null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(Json.MAPPER.readTree(anonymous.body()).path("errors").get(0).path("extensions").path("code").asString())
+        .isEqualTo("UNAUTHENTICATED");
+    String viewer = "Bearer " + keys.create(2, Role.VIEWER, "viewer").secret();
+    assertThat(post("", "application/x-ndjson", body, viewer).statusCode()).isEqualTo(403);
+    HttpResponse<String> xml = post("", "application/xml", body, crawler);
+    assertThat(xml.statusCode()).isEqualTo(400);
+    assertThat(xml.body()).contains("BAD_USER_INPUT", "application/x-ndjson");
+  }
+
+  private static byte[] arrow() throws IOException {
+    try (RootAllocator allocator = new RootAllocator();
+        BigIntVector series = new BigIntVector("series_id", allocator);
+        DateDayVector date = new DateDayVector("date", allocator);
+        DecimalVector value = new DecimalVector("value", allocator, 10, 3);
+        DateDayVector revision = new DateDayVector("revisionDate", allocator)) {
+      for (int i = 0; i < 3; i++) {
+        series.setSafe(i, seriesId);
+        date.setSafe(i, (int) LocalDate.parse("2024-05-01").plusDays(i).toEpochDay());
+        value.setSafe(i, new BigDecimal("1.001").multiply(BigDecimal.valueOf(i + 1)));
+        revision.setSafe(i, (int) LocalDate.parse("2024-05-10").toEpochDay());
+      }
+      for (var v : List.of(series, date, value, revision)) {
+        v.setValueCount(3);
+      }
+      try (VectorSchemaRoot root = VectorSchemaRoot.of(series, date, value, revision)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+          writer.start();
+          writer.writeBatch();
+          writer.end();
+        }
+        return out.toByteArray();
+      }
+    }
+  }
+}
