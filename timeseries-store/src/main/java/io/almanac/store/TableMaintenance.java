@@ -38,6 +38,9 @@ public final class TableMaintenance {
 
   private static final Logger log = LoggerFactory.getLogger(TableMaintenance.class);
   private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
+  /** Files merged in one pass at most: each open reader holds a row group in memory. */
+  static final int MAX_FAN_IN = 64;
+  private static final int MAX_PASSES = 100;
 
   /**
    * @param minSmallFiles compact a table once it has this many files smaller than {@code smallFileBytes}
@@ -78,6 +81,19 @@ public final class TableMaintenance {
     return reports;
   }
 
+  /**
+   * Passes until a pass compacts nothing (a table with more files than {@link #MAX_FAN_IN} needs
+   * several), at most {@code 100}; returns the number of passes.
+   */
+  public int runUntilSettled() {
+    for (int pass = 1; pass <= MAX_PASSES; pass++) {
+      if (run().stream().allMatch(r -> r.rowsWritten() == 0)) {
+        return pass;
+      }
+    }
+    return MAX_PASSES;
+  }
+
   private Report maintain(TableKind kind, Supplier<Table> loader) {
     Table table = loader.get();
     Snapshot start = table.currentSnapshot();
@@ -104,18 +120,24 @@ public final class TableMaintenance {
     return report;
   }
 
-  /** The files worth rewriting now, or fewer than two for none. */
+  /**
+   * The files worth rewriting now, or fewer than two for none: for observations, every file (one
+   * disjoint sorted run results) while the table is small enough, else the small ones; never more
+   * than {@link #MAX_FAN_IN}, smallest first, so a table of many files converges over several passes.
+   */
   private List<DataFile> chooseForCompaction(TableKind kind, List<DataFile> files) {
     List<DataFile> small = files.stream().filter(f -> f.fileSizeInBytes() < settings.smallFileBytes()).toList();
+    List<DataFile> chosen;
     if (kind != TableKind.OBSERVATIONS) {
-      return small.size() >= settings.minSmallFiles() ? small : List.of();
+      chosen = small.size() >= settings.minSmallFiles() ? small : List.of();
+    } else if (small.size() < settings.minSmallFiles() && overlapDepth(files) <= 2) {
+      chosen = List.of();
+    } else {
+      long rows = files.stream().mapToLong(DataFile::recordCount).sum();
+      chosen = rows <= settings.fullMergeMaxRows() ? files : small;
     }
-    boolean overlapping = overlapDepth(files) > 2;
-    if (small.size() < settings.minSmallFiles() && !overlapping) {
-      return List.of();
-    }
-    long rows = files.stream().mapToLong(DataFile::recordCount).sum();
-    return rows <= settings.fullMergeMaxRows() ? files : small;
+    return chosen.size() <= MAX_FAN_IN ? chosen
+        : chosen.stream().sorted(Comparator.comparingLong(DataFile::fileSizeInBytes)).limit(MAX_FAN_IN).toList();
   }
 
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {

@@ -97,6 +97,20 @@ class TableMaintenanceTest {
   }
 
   @Test
+  void moreFilesThanTheFanInConvergeOverSeveralPasses() throws Exception {
+    int batches = TableMaintenance.MAX_FAN_IN + 6;
+    for (int batch = 0; batch < batches; batch++) {
+      writer.appendObservations("f" + batch, List.of(new ObservationRow(1000 + batch % 7,
+          LocalDate.of(2010, 1, 1).plusDays(batch), LocalDate.of(2011, 1, 1), BigDecimal.valueOf(batch)))).get();
+    }
+    assertThat(maintenance.runUntilSettled()).isGreaterThanOrEqualTo(3);
+    Table table = store.observations();
+    table.refresh();
+    assertThat(TableMaintenance.filesHolding(table, 1003)).isEqualTo(1);
+    assertThat(read(List.of(1003L)).get(1003L).size()).isEqualTo(batches / 7 + (batches % 7 > 3 ? 1 : 0));
+  }
+
+  @Test
   void seriesVersionsAreCompactedToTheLatestAndDeletionsVanish() throws Exception {
     OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
     for (int v = 0; v < 5; v++) {

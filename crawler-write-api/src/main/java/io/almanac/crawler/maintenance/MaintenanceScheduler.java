@@ -43,7 +43,7 @@ class MaintenanceScheduler {
       return;
     }
     try {
-      maintenance.run();
+      maintenance.runUntilSettled();
     } catch (RuntimeException e) {
       log.error("Table maintenance failed; it will run again", e);
     }
