@@ -31,7 +31,11 @@ if stale; then
   touch bench/target/classpath.txt
 fi
 
+revision="${BENCH_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || true)}"
+if [ -n "$revision" ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  revision="$revision (with uncommitted changes)"
+fi
 classpath="$PWD/bench/target/classes:$(cat bench/target/classpath.txt)"
 exec java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED \
-  -Dalmanac.home="$PWD" -Dbench.classpath="$classpath" -cp "$classpath" \
+  -Dalmanac.home="$PWD" -Dbench.almanac.revision="$revision" -Dbench.classpath="$classpath" -cp "$classpath" \
   io.almanac.bench.BenchMain "$@"

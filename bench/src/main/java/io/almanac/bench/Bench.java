@@ -35,7 +35,7 @@ public final class Bench {
       Dataset.Spec spec = Dataset.spec(size);
       return spec == Dataset.QUICK
           ? new Options(home, runDir, spec, 0.25, 400, Duration.ofSeconds(60), Duration.ofSeconds(5))
-          : new Options(home, runDir, spec, 1.0, 10_000, Duration.ofSeconds(240), Duration.ofSeconds(60));
+          : new Options(home, runDir, spec, 1.0, 10_000, Duration.ofSeconds(150), Duration.ofSeconds(30));
     }
   }
 
@@ -236,25 +236,25 @@ public final class Bench {
     URI bf = baseline.graphql();
 
     rows.add(Row.latency("R3", "data, 2,520 points, a series never read before (cold cache)",
-        measure("R3", 3, Math.min(60, cold.size() - 3), 40,
-            k -> data(af, cold.get(k)), k -> data(bf, cold.get(k)), 2_520),
+        measure("R3", 3, Math.min(60, cold.size() - 3), 30,
+            k -> data(af, cold.get(k)), k -> warmed(data(bf, cold.get(k))), 2_520),
         "p50 <= 10 ms and ratio <= 5", (p50, ratio) -> p50 <= 10 && ratio <= 5, "a different series each time"));
     heap.sample("after R3");
     rows.add(Row.latency("R1", "data, 2,520 daily points, warm, direct to the subgraph",
-        measure("R1", 20, 300, 30, k -> data(af, r1), k -> data(bf, r1), 2_520),
+        measure("R1", 20, 300, 20, k -> data(af, r1), k -> data(bf, r1), 2_520),
         "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, ""));
     rows.add(Row.latency("R2", "data, 2,520 daily points, warm, through the gateway",
-        measure("R2", 20, 300, 30, k -> data(stack.gateway(), r1), k -> data(baseline.gateway(), r1), 2_520),
+        measure("R2", 20, 300, 20, k -> data(stack.gateway(), r1), k -> data(baseline.gateway(), r1), 2_520),
         "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "each side behind its own Hive Gateway"));
     int longPoints = dataset.series(0).distinctDates();
     rows.add(Row.latency("R4", String.format("data, %,d points (one long series)", longPoints),
-        measure("R4", 3, 40, 45, k -> data(af, 0), k -> data(bf, 0), longPoints),
+        measure("R4", 3, 40, 30, k -> data(af, 0), k -> data(bf, 0), longPoints),
         "ratio <= 0.5", (p50, ratio) -> ratio <= 0.5, ""));
     heap.sample("after R4");
     String asOf = Dataset.vintageDate(options.spec().vintageCount() / 2).toString();
     rows.add(Row.latency("R6", "observations(asOf:, first: 1000), series with "
             + options.spec().vintageCount() + " vintages",
-        measure("R6", 10, 200, 30, k -> observationsAsOf(af, 1, asOf), k -> observationsAsOf(bf, 1, asOf), -1),
+        measure("R6", 10, 200, 20, k -> observationsAsOf(af, 1, asOf), k -> observationsAsOf(bf, 1, asOf), -1),
         "ratio <= 0.5", (p50, ratio) -> ratio <= 0.5, "asOf " + asOf));
     int watch = Math.min(1000, daily.size());
     List<Map<String, Object>> representations = new ArrayList<>();
@@ -264,9 +264,18 @@ public final class Bench {
     byte[] r5 = Http.graphqlBody(LATEST_ENTITIES, Map.of("r", representations));
     rows.add(Row.latency("R5", "latest for " + watch + " series in one query (_entities, as the gateway sends"
             + " a watchlist)",
-        measure("R5", 2, 20, 60, k -> new Request(af, r5), k -> new Request(bf, r5), -1),
+        measure("R5", 2, 20, 45, k -> new Request(af, r5), k -> new Request(bf, r5), -1),
         "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, ""));
     heap.sample("after R5");
+  }
+
+  /**
+   * R3 is "cold for Almanac's cache, PostgreSQL's buffers warm": the baseline reads the series once,
+   * untimed, before the measured request.
+   */
+  private Request warmed(Request request) {
+    http.graphql(request.uri(), request.body()).data(request.uri());
+    return request;
   }
 
   private Request data(URI uri, int index) {
@@ -370,8 +379,10 @@ public final class Bench {
           if (!almanacAvailable) {
             continue;
           }
-          Http.Response r = http.post(almanacBulk, ArrowBatch.CONTENT_TYPE, ArrowBatch.encode(points, values, rev, ids));
-          if (r.status() / 100 != 2) {
+          Http.Response r = http.post(URI.create(almanacBulk + "?batchId=w2-" + n), ArrowBatch.CONTENT_TYPE,
+              ArrowBatch.encode(points, values, rev, ids));
+          if (r.status() / 100 != 2 || !"COMMITTED".equals(r.json().path("status").asString())
+              || r.json().path("summary").path("successful").asInt() != points.size()) {
             almanacAvailable = false;
             almanacNote = "Almanac: POST /bulk/points (Arrow stream) answered HTTP " + r.status() + ": "
                 + Http.abbreviate(r.text()) + " -- not available";
@@ -484,8 +495,10 @@ public final class Bench {
     }
   }
 
+  private static final long STARTED = System.nanoTime();
+
   static void log(String message) {
-    System.out.println("[bench] " + message);
+    System.out.printf("[bench %4.0fs] %s%n", (System.nanoTime() - STARTED) / 1e9, message);
     System.out.flush();
   }
 

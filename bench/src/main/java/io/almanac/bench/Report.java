@@ -23,8 +23,10 @@ public final class Report {
   private Report() {}
 
   public static String header(Bench.Outcome outcome, Dataset.Spec spec) {
-    return String.format(Locale.ROOT, "Run %s UTC, size `%s`: %,d series, %,d points; %d cores, Java %s; runtime %s.",
-        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), spec.name(),
+    String revision = System.getProperty("bench.almanac.revision", "");
+    return String.format(Locale.ROOT, "Run %s UTC%s, size `%s`: %,d series, %,d points; %d cores, Java %s; runtime %s.",
+        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+        revision.isBlank() ? "" : " on Almanac " + revision, spec.name(),
         spec.series(), outcome.points(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), minutes(outcome.runtime()));
   }

@@ -19,8 +19,8 @@ class BenchQuickRunTest {
   void quickRunCompletesAndBothImplementationsReturnIdenticalData() throws Exception {
     Path home = Path.of(System.getProperty("almanac.home", "..")).toAbsolutePath().normalize();
     Path target = home.resolve("bench/target");
-    Bench.Options options = new Bench.Options(home, target.resolve("test-run"), Dataset.QUICK, 0.1, 100,
-        Duration.ofSeconds(20), Duration.ZERO);
+    Bench.Options options = new Bench.Options(home, target.resolve("test-run"), Dataset.QUICK, 0.05, 40,
+        Duration.ofSeconds(10), Duration.ZERO);
 
     Bench.Outcome outcome = new Bench(options).run();
     Report.write(outcome, options.spec(), target.resolve("test-results"));
