@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
+import io.almanac.graphql.auth.TestDatabases;
 import io.almanac.store.SeriesHistory;
 import io.almanac.store.TimeseriesReader;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
@@ -24,7 +23,6 @@ import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,7 +36,6 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class BulkPointsHttpTest {
 
-  private static EmbeddedPostgres postgres;
 
   @LocalServerPort int port;
   @Autowired ApiKeyStore keys;
@@ -50,18 +47,8 @@ class BulkPointsHttpTest {
   private static long seriesId;
 
   @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
-    String warehouse = Files.createTempDirectory("http-test-warehouse").toString();
-    registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
-    registry.add("spring.datasource.username", () -> "postgres");
-    registry.add("spring.datasource.password", () -> "postgres");
-    registry.add("almanac.store.warehouse", () -> warehouse);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    postgres.close();
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabases.register(registry);
   }
 
   @BeforeEach

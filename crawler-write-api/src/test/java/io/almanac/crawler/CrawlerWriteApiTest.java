@@ -7,17 +7,13 @@ import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
+import io.almanac.graphql.auth.TestDatabases;
 import io.almanac.store.SeriesHistory;
 import io.almanac.store.TimeseriesReader;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,7 +25,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "almanac.ingest.max-points=50")
 class CrawlerWriteApiTest {
 
-  static EmbeddedPostgres postgres;
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired TimeseriesReader reader;
@@ -43,19 +38,10 @@ class CrawlerWriteApiTest {
   private String cpiId;
 
   @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
-    Path warehouse = Files.createTempDirectory("crawler-test-warehouse");
-    registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
-    registry.add("spring.datasource.username", () -> "postgres");
-    registry.add("spring.datasource.password", () -> "postgres");
-    registry.add("almanac.store.warehouse", () -> warehouse.toString());
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabases.register(registry);
   }
 
-  @AfterAll
-  static void stop() throws IOException {
-    postgres.close();
-  }
 
   private Map<String, Object> ok(String query, Map<String, Object> variables) {
     ExecutionResult result = callers.execute(crawler, query, variables);

@@ -8,17 +8,14 @@ import io.almanac.crawler.runs.RunService;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
+import io.almanac.graphql.auth.TestDatabases;
 import io.almanac.store.SeriesDirectory;
 import io.almanac.store.TimeseriesReader;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +27,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "almanac.runs.timeout=1h")
 class ProvidersAndRunsTest {
 
-  private static EmbeddedPostgres postgres;
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired ApiKeyStore keys;
@@ -43,18 +39,8 @@ class ProvidersAndRunsTest {
   private String viewer;
 
   @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
-    String warehouse = Files.createTempDirectory("runs-test-warehouse").toString();
-    registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
-    registry.add("spring.datasource.username", () -> "postgres");
-    registry.add("spring.datasource.password", () -> "postgres");
-    registry.add("almanac.store.warehouse", () -> warehouse);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    postgres.close();
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabases.register(registry);
   }
 
   @BeforeEach

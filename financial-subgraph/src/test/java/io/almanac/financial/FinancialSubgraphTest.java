@@ -7,24 +7,19 @@ import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
+import io.almanac.graphql.auth.TestDatabases;
 import io.almanac.financial.observations.ObservationHistories;
 import io.almanac.store.ObservationRow;
 import io.almanac.store.SeriesHistory;
 import io.almanac.store.SeriesRecord;
 import io.almanac.store.TimeseriesStore;
 import io.almanac.store.TimeseriesWriter;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,8 +33,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class FinancialSubgraphTest {
 
-  private static EmbeddedPostgres postgres;
-  private static Path warehouse;
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired TimeseriesStore store;
@@ -51,32 +44,20 @@ class FinancialSubgraphTest {
   private static boolean seeded;
 
   @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
-    warehouse = Files.createTempDirectory("financial-test-warehouse");
-    registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
-    registry.add("spring.datasource.username", () -> "postgres");
-    registry.add("spring.datasource.password", () -> "postgres");
-    registry.add("almanac.store.warehouse", () -> warehouse.toString());
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabases.register(registry);
   }
 
-  @AfterAll
-  static void stop() throws IOException {
-    postgres.close();
-  }
 
   private static LocalDate d(String iso) {
     return LocalDate.parse(iso);
   }
 
-  /** GDP-like: Q1 2024 with advance (1.6), second (1.3) and third (1.4) estimates; Q2 with an advance. */
-  @BeforeAll
-  static void nothing() {}
-
   private TestCallers callers() {
     return new TestCallers(keys, graphql);
   }
 
+  /** GDP-like: Q1 2024 with advance (1.6), second (1.3) and third (1.4) estimates; Q2 with an advance. */
   private void seed() throws Exception {
     if (seeded) {
       return;

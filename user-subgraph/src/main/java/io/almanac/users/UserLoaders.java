@@ -2,7 +2,7 @@ package io.almanac.users;
 
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataLoader;
-import java.util.HashMap;
+import io.almanac.graphql.BatchLoads;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,11 +28,7 @@ public class UserLoaders {
 
     @Override
     public CompletionStage<Map<Long, User>> load(Set<Long> ids) {
-      return CompletableFuture.supplyAsync(() -> {
-        Map<Long, User> found = new HashMap<>();
-        users.findAll(ids).forEach(u -> found.put(Long.valueOf(u.id()), u));
-        return found;
-      }, executor);
+      return BatchLoads.byId(ids, users::findAll, u -> Long.valueOf(u.id()), executor);
     }
   }
 

@@ -7,16 +7,13 @@ import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
+import io.almanac.graphql.auth.TestDatabases;
 import io.almanac.store.SeriesRecord;
 import io.almanac.store.TimeseriesStore;
 import io.almanac.store.TimeseriesWriter;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +29,6 @@ class UserSubgraphTest {
 
   static final String BOOTSTRAP_KEY = "alm_0badc0de_" + "0123456789abcdef0123456789abcdef0123456789abcdef";
 
-  private static EmbeddedPostgres postgres;
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired ApiKeyStore keys;
@@ -42,18 +38,8 @@ class UserSubgraphTest {
   private String admin;
 
   @DynamicPropertySource
-  static void database(DynamicPropertyRegistry registry) throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
-    String warehouse = Files.createTempDirectory("users-test-warehouse").toString();
-    registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
-    registry.add("spring.datasource.username", () -> "postgres");
-    registry.add("spring.datasource.password", () -> "postgres");
-    registry.add("almanac.store.warehouse", () -> warehouse);
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    postgres.close();
+  static void database(DynamicPropertyRegistry registry) {
+    TestDatabases.register(registry);
   }
 
   @BeforeEach

@@ -2,7 +2,7 @@ package io.almanac.crawler.providers;
 
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataLoader;
-import java.util.HashMap;
+import io.almanac.graphql.BatchLoads;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +27,7 @@ public class ProviderLoaders {
 
     @Override
     public CompletionStage<Map<Long, Provider>> load(Set<Long> ids) {
-      return CompletableFuture.supplyAsync(() -> {
-        Map<Long, Provider> found = new HashMap<>();
-        providers.findAll(ids).forEach(p -> found.put(p.numericId(), p));
-        return found;
-      }, executor);
+      return BatchLoads.byId(ids, providers::findAll, Provider::numericId, executor);
     }
   }
 

@@ -12,10 +12,10 @@ import io.almanac.crawler.providers.Provider;
 import io.almanac.crawler.providers.ProviderDataFetcher;
 import io.almanac.crawler.providers.ProviderLoaders;
 import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.BatchLoads;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.ErrorCode;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,11 +134,7 @@ public class RunDataFetcher {
 
     @Override
     public CompletionStage<Map<Long, IngestionRun>> load(Set<Long> ids) {
-      return CompletableFuture.supplyAsync(() -> {
-        Map<Long, IngestionRun> found = new HashMap<>();
-        runs.findAll(ids).forEach(r -> found.put(Long.valueOf(r.id()), r));
-        return found;
-      }, executor);
+      return BatchLoads.byId(ids, runs::findAll, r -> Long.valueOf(r.id()), executor);
     }
   }
 }
