@@ -147,6 +147,28 @@ public final class SeriesHistory {
     return Arrays.copyOf(rows, n);
   }
 
+  /**
+   * The row with the latest date that has a value in the as-of view (see {@link #view}), or -1: found
+   * from the end, without building the view.
+   */
+  public int latest(LocalDate asOf) {
+    int asOfDay = asOf == null ? Integer.MAX_VALUE : (int) asOf.toEpochDay();
+    int i = dates.length - 1;
+    while (i >= 0) {
+      int day = dates[i];
+      int chosen = -1;
+      for (; i >= 0 && dates[i] == day; i--) {
+        if (chosen < 0 && revisions[i] <= asOfDay) {
+          chosen = i;
+        }
+      }
+      if (chosen >= 0 && !missing.get(chosen)) {
+        return chosen;
+      }
+    }
+    return -1;
+  }
+
   /** Rows of every vintage of {@code date}, oldest first. */
   public int[] revisionsOf(LocalDate date) {
     int day = (int) date.toEpochDay();

@@ -47,14 +47,15 @@ public final class TableMaintenance {
    * @param rowsPerFile rows per compacted file
    * @param fullMergeMaxRows observations tables up to this size are merged whole (one disjoint run of
    *     files, so a series lives in one file); beyond it, only small files are merged
-   * @param snapshotRetention snapshots older than this are expired (keep {@code retainLast} at least):
-   *     as-of reads of the past use revision dates, not old snapshots
+   * @param snapshotRetention snapshots older than this are expired, and beyond the newest
+   *     {@code maxSnapshots} too (every snapshot adds to the metadata each commit rewrites); as-of
+   *     reads of the past use revision dates, not old snapshots
    */
   public record Settings(int minSmallFiles, long smallFileBytes, long rowsPerFile, long fullMergeMaxRows,
-      Duration snapshotRetention, int retainLast) {
+      Duration snapshotRetention, int maxSnapshots) {
 
     public static Settings defaults() {
-      return new Settings(4, 8L << 20, 2_000_000, 30_000_000, Duration.ofMinutes(10), 20);
+      return new Settings(4, 8L << 20, 2_000_000, 30_000_000, Duration.ofMinutes(1), 50);
     }
   }
 
@@ -254,13 +255,19 @@ public final class TableMaintenance {
   private int expire(TableKind kind) {
     try {
       return writer.committerOf(kind).exclusive(table -> {
-        int before = count(table.snapshots());
-        table.expireSnapshots()
-            .expireOlderThan(System.currentTimeMillis() - settings.snapshotRetention().toMillis())
-            .retainLast(settings.retainLast())
-            .commit();
+        List<Long> times = new ArrayList<>();
+        table.snapshots().forEach(s -> times.add(s.timestampMillis()));
+        times.sort(Comparator.reverseOrder());
+        long cutoff = System.currentTimeMillis() - settings.snapshotRetention().toMillis();
+        if (times.size() > settings.maxSnapshots()) {
+          cutoff = Math.max(cutoff, times.get(settings.maxSnapshots() - 1));
+        }
+        if (times.size() <= 1 || times.get(times.size() - 1) >= cutoff) {
+          return 0L;
+        }
+        table.expireSnapshots().expireOlderThan(cutoff).retainLast(1).commit();
         table.refresh();
-        return (long) (before - count(table.snapshots()));
+        return (long) (times.size() - count(table.snapshots()));
       }).get().intValue();
     } catch (Exception e) {
       log.warn("Snapshot expiry of {} failed: {}", kind, e.toString());

@@ -88,6 +88,27 @@ class SeriesHistoryTest {
   }
 
   @Test
+  void latestIsTheLastDatedRowWithAValueOfTheView() {
+    SeriesHistoryBuilder b = new SeriesHistoryBuilder(1);
+    b.add(day(Q1), day(ADVANCE), new BigDecimal("1"), 1);
+    b.add(day(Q2), day(SECOND), new BigDecimal("2"), 1);
+    b.add(day(Q2), day(THIRD), null, 2);
+    SeriesHistory h = b.build();
+    for (LocalDate asOf : new LocalDate[] {null, ADVANCE.minusDays(1), ADVANCE, SECOND, THIRD}) {
+      int[] view = h.view(asOf, null, null);
+      int expected = -1;
+      for (int i = view.length - 1; i >= 0 && expected < 0; i--) {
+        if (h.value(view[i]) != null) {
+          expected = view[i];
+        }
+      }
+      assertThat(h.latest(asOf)).as("as of %s", asOf).isEqualTo(expected);
+    }
+    assertThat(h.value(h.latest(SECOND)).toPlainString()).isEqualTo("2");
+    assertThat(h.value(h.latest(null)).toPlainString()).isEqualTo("1");
+  }
+
+  @Test
   void missingValuesStayNullAndTrailingZerosAreDropped() {
     SeriesHistoryBuilder b = new SeriesHistoryBuilder(1);
     b.add(day(Q1), day(ADVANCE), null, 1);

@@ -29,15 +29,15 @@ class MaintenanceScheduler {
       @Value("${almanac.maintenance.small-file-bytes:8388608}") long smallFileBytes,
       @Value("${almanac.maintenance.rows-per-file:2000000}") long rowsPerFile,
       @Value("${almanac.maintenance.full-merge-max-rows:30000000}") long fullMergeMaxRows,
-      @Value("${almanac.maintenance.snapshot-retention:10m}") Duration snapshotRetention,
-      @Value("${almanac.maintenance.retain-last:20}") int retainLast) {
+      @Value("${almanac.maintenance.snapshot-retention:1m}") Duration snapshotRetention,
+      @Value("${almanac.maintenance.max-snapshots:50}") int maxSnapshots) {
     this.enabled = enabled;
     this.maintenance = new TableMaintenance(store, writer, new TableMaintenance.Settings(
-        minSmallFiles, smallFileBytes, rowsPerFile, fullMergeMaxRows, snapshotRetention, retainLast));
+        minSmallFiles, smallFileBytes, rowsPerFile, fullMergeMaxRows, snapshotRetention, maxSnapshots));
   }
 
-  @Scheduled(fixedDelayString = "${almanac.maintenance.interval:30s}",
-      initialDelayString = "${almanac.maintenance.interval:30s}")
+  @Scheduled(fixedDelayString = "${almanac.maintenance.interval:5s}",
+      initialDelayString = "${almanac.maintenance.interval:5s}")
   void run() {
     if (!enabled) {
       return;

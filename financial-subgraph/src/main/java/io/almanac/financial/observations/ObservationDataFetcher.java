@@ -71,13 +71,8 @@ public class ObservationDataFetcher {
   public CompletableFuture<Observation> latest(DgsDataFetchingEnvironment env) {
     LocalDate asOf = env.getArgument("asOf");
     return withHistory(env, history -> {
-      int[] rows = history.view(asOf, null, null);
-      for (int i = rows.length - 1; i >= 0; i--) {
-        if (history.value(rows[i]) != null) {
-          return Observation.of(history, rows[i]);
-        }
-      }
-      return null;
+      int row = history.latest(asOf);
+      return row < 0 ? null : Observation.of(history, row);
     });
   }
 

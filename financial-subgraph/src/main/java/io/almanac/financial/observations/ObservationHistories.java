@@ -21,7 +21,7 @@ public class ObservationHistories {
   private final SeriesHistoryCache cache;
 
   public ObservationHistories(TimeseriesReader reader,
-      @Value("${almanac.financial.cache-max-rows:2000000}") long maxRows) {
+      @Value("${almanac.financial.cache-max-rows:8000000}") long maxRows) {
     this.reader = reader;
     this.cache = new SeriesHistoryCache(maxRows);
   }
