@@ -1,5 +1,6 @@
 package io.almanac.bench;
 
+import io.almanac.local.ManagedProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -22,8 +23,8 @@ final class BaselineStack implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
-  private final List<ChildProcess> processes = new ArrayList<>();
-  private ChildProcess subgraph;
+  private final List<ManagedProcess> processes = new ArrayList<>();
+  private ManagedProcess subgraph;
   private URI graphql;
   private URI gateway;
   private URI bulk;
@@ -44,7 +45,7 @@ final class BaselineStack implements AutoCloseable {
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     String classpath = System.getProperty("bench.classpath", System.getProperty("java.class.path"));
-    subgraph = ChildProcess.start("baseline-subgraph", List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
+    subgraph = ManagedProcess.startIsolated("baseline-subgraph", List.of(java, "-Xmx1g", "-XX:+ExitOnOutOfMemoryError",
         "-cp", classpath, "io.almanac.bench.baseline.BaselineApplication",
         "--server.port=" + port, "--server.address=127.0.0.1",
         "--spring.datasource.url=" + jdbcUrl,
@@ -75,7 +76,7 @@ final class BaselineStack implements AutoCloseable {
     if (!Files.exists(hiveGateway)) {
       throw new IllegalStateException("Hive Gateway is not installed: run `npm ci` in " + hiveGateway.getParent().getParent());
     }
-    ChildProcess gatewayProcess = ChildProcess.start("baseline-gateway",
+    ManagedProcess gatewayProcess = ManagedProcess.startIsolated("baseline-gateway",
         List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir,
         Map.of("ALMANAC_GATEWAY_PORT", String.valueOf(gatewayPort), "ALMANAC_GATEWAY_HOST", "127.0.0.1"),
         logs.resolve("baseline-gateway.log"));

@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A child process with its log file, a readiness URL, and a stop that always ends it (and its children). */
-final class ManagedProcess implements AutoCloseable {
+/**
+ * A child process with its log file, a readiness URL, and a stop that always ends it (and its
+ * children). Used by the local stack and the benchmark's baseline.
+ */
+public final class ManagedProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
@@ -25,13 +28,28 @@ final class ManagedProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ManagedProcess start(String name, List<String> command, Path workDir, Map<String, String> env, Path log)
+  /** Starts {@code command} with this process's environment plus {@code env}. */
+  public static ManagedProcess start(String name, List<String> command, Path workDir, Map<String, String> env, Path log)
       throws IOException {
+    return start(name, command, workDir, env, log, false);
+  }
+
+  /** As {@link #start}, but Almanac settings ({@code ALMANAC_*}) of this process's environment are dropped. */
+  public static ManagedProcess startIsolated(String name, List<String> command, Path workDir, Map<String, String> env,
+      Path log) throws IOException {
+    return start(name, command, workDir, env, log, true);
+  }
+
+  private static ManagedProcess start(String name, List<String> command, Path workDir, Map<String, String> env, Path log,
+      boolean isolated) throws IOException {
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workDir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    if (isolated) {
+      builder.environment().keySet().removeIf(k -> k.startsWith("ALMANAC_"));
+    }
     builder.environment().putAll(env);
     return new ManagedProcess(name, builder.start(), log);
   }
@@ -40,7 +58,7 @@ final class ManagedProcess implements AutoCloseable {
    * Polls {@code url} until it answers 200, the process dies, or {@code timeout} passes. Polling a
    * readiness endpoint is how a caller learns the server is up; there is no event to wait on.
    */
-  void awaitReady(URI url, Duration timeout) {
+  public void awaitReady(URI url, Duration timeout) {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -71,8 +89,12 @@ final class ManagedProcess implements AutoCloseable {
     throw new IllegalStateException(name + " was not ready at " + url + " within " + timeout + "; log: " + log + "\n" + tail());
   }
 
-  Path log() {
+  public Path log() {
     return log;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   private String tail() {

@@ -1,5 +1,6 @@
 package io.almanac.users;
 
+import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
@@ -50,7 +51,7 @@ public class UserDataFetcher {
 
   @DgsQuery
   public User user(@InputArgument String id, DgsDataFetchingEnvironment env) {
-    Long numeric = parseId(id);
+    Long numeric = Ids.parse(id);
     if (numeric == null) {
       return null;
     }
@@ -88,7 +89,7 @@ public class UserDataFetcher {
   public User addToWatchlist(@InputArgument String seriesId, @InputArgument String userId,
       DgsDataFetchingEnvironment env) {
     User user = target(env, userId);
-    Long id = parseId(seriesId);
+    Long id = Ids.parse(seriesId);
     if (id == null || !series.current().byId().containsKey(id)) {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No series with id '" + seriesId + "'",
           Map.of("argument", "seriesId"));
@@ -123,7 +124,7 @@ public class UserDataFetcher {
 
   @DgsMutation
   public ApiKey revokeApiKey(@InputArgument String id, DgsDataFetchingEnvironment env) {
-    Long numeric = parseId(id);
+    Long numeric = Ids.parse(id);
     var key = (numeric == null ? Optional.<io.almanac.graphql.auth.db.tables.records.ApiKeysRecord>empty()
         : keys.byId(numeric))
         .orElseThrow(() -> new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No API key with id '" + id + "'",
@@ -146,13 +147,13 @@ public class UserDataFetcher {
     // Series deleted since they were added are left out rather than failing the non-null list.
     var live = series.current().byId();
     return loader.load(Long.valueOf(user.id())).thenApply(ids -> ids.stream()
-        .filter(id -> { Long n = parseId(id); return n != null && live.containsKey(n); })
+        .filter(id -> { Long n = Ids.parse(id); return n != null && live.containsKey(n); })
         .map(Series::new).toList());
   }
 
   @DgsEntityFetcher(name = "User")
   public CompletionStage<User> userEntity(Map<String, Object> values, DgsDataFetchingEnvironment env) {
-    Long id = parseId(String.valueOf(values.get("id")));
+    Long id = Ids.parse(String.valueOf(values.get("id")));
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -167,7 +168,7 @@ public class UserDataFetcher {
     if (userId == null) {
       id = caller.userId();
     } else {
-      Long parsed = parseId(userId);
+      Long parsed = Ids.parse(userId);
       if (parsed == null) {
         throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No user with id '" + userId + "'",
             Map.of("argument", "userId"));
@@ -179,11 +180,4 @@ public class UserDataFetcher {
         "No user with id '" + id + "'", Map.of("argument", "userId")));
   }
 
-  private static Long parseId(String id) {
-    try {
-      return id == null ? null : Long.valueOf(id);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 }

@@ -1,8 +1,8 @@
 package io.almanac.crawler.ingest;
 
+import io.almanac.graphql.Ids;
 import io.almanac.crawler.ingest.BulkUpsertResult.BatchStatus;
 import io.almanac.crawler.ingest.BulkUpsertResult.Summary;
-import io.almanac.crawler.providers.ProviderDataFetcher;
 import io.almanac.crawler.runs.IngestionRun;
 import io.almanac.crawler.runs.RunRepository;
 import io.almanac.graphql.AlmanacGraphQLException;
@@ -145,7 +145,7 @@ public class BulkUpsertService {
     if (runId == null) {
       return Optional.empty();
     }
-    Long id = ProviderDataFetcher.parseId(runId);
+    Long id = Ids.parse(runId);
     Optional<IngestionRun> run = id == null ? Optional.empty() : runs.find(id);
     if (run.isEmpty()) {
       return Optional.of(PointError.batch("UNKNOWN_RUN", "No run with id '" + runId + "'"));

@@ -1,6 +1,6 @@
 package io.almanac.crawler.ingest;
 
-import io.almanac.crawler.providers.ProviderDataFetcher;
+import io.almanac.graphql.Ids;
 import io.almanac.crawler.series.SeriesKey;
 import io.almanac.crawler.series.SeriesRegistry;
 import io.almanac.graphql.Scalars;
@@ -88,14 +88,14 @@ class PointValidator {
     Long byKey = null;
     boolean hasKey = providerId != null && externalId != null;
     if (hasKey) {
-      Long provider = ProviderDataFetcher.parseId(providerId);
+      Long provider = Ids.parse(providerId);
       byKey = provider == null ? null : knownKeys.get(new SeriesKey(provider, externalId));
       if (byKey == null) {
         throw new Refusal("UNKNOWN_SERIES", "No series '" + externalId + "' of provider '" + providerId + "'");
       }
     }
     if (seriesId != null) {
-      Long id = ProviderDataFetcher.parseId(seriesId);
+      Long id = Ids.parse(seriesId);
       if (id == null || !knownIds.containsKey(id)) {
         throw new Refusal("UNKNOWN_SERIES", "No series with id '" + seriesId + "'");
       }
@@ -146,7 +146,7 @@ class PointValidator {
   private static Set<Long> requestedIds(List<Map<String, Object>> points) {
     Set<Long> ids = new HashSet<>();
     for (Map<String, Object> p : points) {
-      Long id = ProviderDataFetcher.parseId(text(p.get("seriesId")));
+      Long id = Ids.parse(text(p.get("seriesId")));
       if (id != null) {
         ids.add(id);
       }
@@ -157,7 +157,7 @@ class PointValidator {
   private static Set<SeriesKey> requestedKeys(List<Map<String, Object>> points) {
     Set<SeriesKey> keys = new HashSet<>();
     for (Map<String, Object> p : points) {
-      Long provider = ProviderDataFetcher.parseId(text(p.get("providerId")));
+      Long provider = Ids.parse(text(p.get("providerId")));
       String external = text(p.get("externalId"));
       if (provider != null && external != null) {
         keys.add(new SeriesKey(provider, external));

@@ -1,5 +1,6 @@
 package io.almanac.crawler.providers;
 
+import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
@@ -36,7 +37,7 @@ public class ProviderDataFetcher {
 
   @DgsQuery
   public Provider provider(@InputArgument String id) {
-    Long numeric = parseId(id);
+    Long numeric = Ids.parse(id);
     return numeric == null ? null : providers.find(numeric).orElse(null);
   }
 
@@ -61,7 +62,7 @@ public class ProviderDataFetcher {
 
   @DgsMutation
   public boolean deleteProvider(@InputArgument String id, DgsDataFetchingEnvironment env) {
-    Long numeric = parseId(id);
+    Long numeric = Ids.parse(id);
     return numeric != null && service.delete(numeric, Boolean.TRUE.equals(env.getArgument("force")));
   }
 
@@ -88,7 +89,7 @@ public class ProviderDataFetcher {
 
   @DgsEntityFetcher(name = "Provider")
   public CompletionStage<Provider> providerEntity(Map<String, Object> values, DgsDataFetchingEnvironment env) {
-    Long id = parseId(String.valueOf(values.get("id")));
+    Long id = Ids.parse(String.valueOf(values.get("id")));
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -103,19 +104,11 @@ public class ProviderDataFetcher {
   }
 
   private static long existingId(String id) {
-    Long numeric = parseId(id);
+    Long numeric = Ids.parse(id);
     if (numeric == null) {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + id + "'", Map.of("argument", "id"));
     }
     return numeric;
   }
 
-  /** Provider ids are numbers; anything else names no provider. */
-  public static Long parseId(String id) {
-    try {
-      return id == null ? null : Long.valueOf(id);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 }

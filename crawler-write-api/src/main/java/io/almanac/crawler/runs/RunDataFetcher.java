@@ -1,5 +1,6 @@
 package io.almanac.crawler.runs;
 
+import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
@@ -9,7 +10,6 @@ import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.DgsQuery;
 import com.netflix.graphql.dgs.InputArgument;
 import io.almanac.crawler.providers.Provider;
-import io.almanac.crawler.providers.ProviderDataFetcher;
 import io.almanac.crawler.providers.ProviderLoaders;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.BatchLoads;
@@ -42,14 +42,14 @@ public class RunDataFetcher {
 
   @DgsQuery
   public IngestionRun run(@InputArgument String id) {
-    Long numeric = ProviderDataFetcher.parseId(id);
+    Long numeric = Ids.parse(id);
     return numeric == null ? null : runs.find(numeric).orElse(null);
   }
 
   @DgsQuery
   public Connection<IngestionRun> runs(DgsDataFetchingEnvironment env) {
     String providerId = env.getArgument("providerId");
-    Long provider = providerId == null ? null : ProviderDataFetcher.parseId(providerId);
+    Long provider = providerId == null ? null : Ids.parse(providerId);
     if (providerId != null && provider == null) {
       return Connection.of(List.of(), 1, false, r -> "", null);
     }
@@ -71,7 +71,7 @@ public class RunDataFetcher {
 
   @DgsMutation
   public IngestionRun startRun(@InputArgument String providerId, DgsDataFetchingEnvironment env) {
-    Long provider = ProviderDataFetcher.parseId(providerId);
+    Long provider = Ids.parse(providerId);
     if (provider == null) {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + providerId + "'",
           Map.of("argument", "providerId"));
@@ -81,7 +81,7 @@ public class RunDataFetcher {
 
   @DgsMutation
   public IngestionRun finishRun(@InputArgument String runId, DgsDataFetchingEnvironment env) {
-    Long run = ProviderDataFetcher.parseId(runId);
+    Long run = Ids.parse(runId);
     if (run == null) {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No run with id '" + runId + "'", Map.of("argument", "runId"));
     }
@@ -91,7 +91,7 @@ public class RunDataFetcher {
 
   @DgsEntityFetcher(name = "IngestionRun")
   public CompletionStage<IngestionRun> runEntity(Map<String, Object> values, DgsDataFetchingEnvironment env) {
-    Long id = ProviderDataFetcher.parseId(String.valueOf(values.get("id")));
+    Long id = Ids.parse(String.valueOf(values.get("id")));
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }

@@ -1,10 +1,10 @@
 package io.almanac.crawler.series;
 
+import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.InputArgument;
-import io.almanac.crawler.providers.ProviderDataFetcher;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +21,7 @@ public class SeriesMutation {
 
   @DgsMutation
   public boolean deleteSeries(@InputArgument String id) {
-    Long numeric = ProviderDataFetcher.parseId(id);
+    Long numeric = Ids.parse(id);
     return numeric != null && deletion.delete(numeric);
   }
 

@@ -1,6 +1,6 @@
 package io.almanac.crawler.series;
 
-import io.almanac.crawler.providers.ProviderDataFetcher;
+import io.almanac.graphql.Ids;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.store.SeriesRecord;
@@ -43,7 +43,7 @@ public class SeriesUpsertService {
     Map<SeriesKey, Integer> firstIndex = new HashMap<>();
     List<Long> providerIds = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      Long providerId = ProviderDataFetcher.parseId((String) inputs.get(i).get("providerId"));
+      Long providerId = Ids.parse((String) inputs.get(i).get("providerId"));
       if (providerId != null) {
         providerIds.add(providerId);
       }
@@ -52,7 +52,7 @@ public class SeriesUpsertService {
     for (int i = 0; i < inputs.size(); i++) {
       Map<String, Object> input = inputs.get(i);
       String rawProvider = (String) input.get("providerId");
-      Long providerId = ProviderDataFetcher.parseId(rawProvider);
+      Long providerId = Ids.parse(rawProvider);
       String externalId = ((String) input.get("externalId")).strip();
       if (providerId == null || !knownProviders.contains(providerId)) {
         errors.add(new InputError(i, "providerId", "UNKNOWN_PROVIDER", "No provider with id '" + rawProvider + "'"));

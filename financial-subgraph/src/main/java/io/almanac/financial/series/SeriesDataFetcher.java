@@ -1,5 +1,6 @@
 package io.almanac.financial.series;
 
+import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
@@ -31,7 +32,7 @@ public class SeriesDataFetcher {
 
   @DgsQuery
   public Series series(@InputArgument String id) {
-    Long numeric = parseId(id);
+    Long numeric = Ids.parse(id);
     return numeric == null ? null : catalog.get(numeric).orElse(null);
   }
 
@@ -62,7 +63,7 @@ public class SeriesDataFetcher {
 
   @DgsEntityFetcher(name = "Series")
   public CompletionStage<Series> seriesEntity(Map<String, Object> values, DgsDataFetchingEnvironment env) {
-    Long id = parseId(String.valueOf(values.get("id")));
+    Long id = Ids.parse(String.valueOf(values.get("id")));
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -96,12 +97,4 @@ public class SeriesDataFetcher {
         && (active == null || Objects.equals(s.active(), active));
   }
 
-  /** Series ids are numbers; anything else names no series. */
-  static Long parseId(String id) {
-    try {
-      return id == null ? null : Long.valueOf(id);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 }
