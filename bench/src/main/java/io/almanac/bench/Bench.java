@@ -343,6 +343,22 @@ public final class Bench {
 
   // ---------------------------------------------------------------- W2
 
+  /**
+   * The next W2 batch: {@code perBatch} points of the daily series from {@code cursor} on, each value
+   * one more than the loaded one (so the upload really changes data). Returns the next cursor.
+   */
+  private int fillW2Batch(List<Integer> daily, int cursor, int perBatch, List<long[]> points, List<String> values) {
+    while (points.size() < perBatch) {
+      Dataset.SeriesPoints s = dataset.series(daily.get(cursor++ % daily.size()));
+      for (int i = 0; i < s.size() && points.size() < perBatch; i++) {
+        points.add(new long[] {s.index(), s.dates()[i]});
+        values.add(s.values()[i] == null ? null
+            : new java.math.BigDecimal(s.values()[i]).add(java.math.BigDecimal.ONE).toPlainString());
+      }
+    }
+    return cursor;
+  }
+
   private void w2() throws IOException {
     URI almanacBulk = stack.crawler().resolve("/bulk/points");
     Http.Response probe = http.post(almanacBulk, ArrowBatch.CONTENT_TYPE, new byte[0]);
@@ -361,16 +377,9 @@ public final class Bench {
     log("W2: " + batches + " batches of " + perBatch + " points over HTTP (baseline: CSV + COPY"
         + (almanacAvailable ? ", Almanac: Arrow stream" : "; Almanac: not available, HTTP " + probe.status()) + ") ...");
     for (int n = 0; n <= batches; n++) { // batch 0 is warm-up
-      List<long[]> points = new ArrayList<>(perBatch); // {seriesIndex, date, unscaled}
+      List<long[]> points = new ArrayList<>(perBatch); // {seriesIndex, date}
       List<String> values = new ArrayList<>(perBatch);
-      while (points.size() < perBatch) {
-        Dataset.SeriesPoints s = dataset.series(daily.get(seriesCursor++ % daily.size()));
-        for (int i = 0; i < s.size() && points.size() < perBatch; i++) {
-          points.add(new long[] {s.index(), s.dates()[i]});
-          values.add(s.values()[i] == null ? null : new java.math.BigDecimal(s.values()[i]).add(java.math.BigDecimal.ONE)
-              .toPlainString());
-        }
-      }
+      seriesCursor = fillW2Batch(daily, seriesCursor, perBatch, points, values);
       LocalDate rev = revision.plusDays(n);
       byte[] csv = csv(points, values, rev, ids);
       boolean almanacFirst = n % 2 == 0;
@@ -421,16 +430,9 @@ public final class Bench {
     seriesCursor = 0;
     for (int n = 0; n <= batches; n++) {
       List<Batch> resend = new ArrayList<>();
-      List<long[]> points = new ArrayList<>(perBatch);
+      List<long[]> points = new ArrayList<>(perBatch); // {seriesIndex, date}
       List<String> values = new ArrayList<>(perBatch);
-      while (points.size() < perBatch) {
-        Dataset.SeriesPoints s = dataset.series(daily.get(seriesCursor++ % daily.size()));
-        for (int i = 0; i < s.size() && points.size() < perBatch; i++) {
-          points.add(new long[] {s.index(), s.dates()[i]});
-          values.add(s.values()[i] == null ? null : new java.math.BigDecimal(s.values()[i]).add(java.math.BigDecimal.ONE)
-              .toPlainString());
-        }
-      }
+      seriesCursor = fillW2Batch(daily, seriesCursor, perBatch, points, values);
       LocalDate rev = revision.plusDays(n);
       for (int from = 0; from < points.size(); from += BATCH) {
         int to = Math.min(points.size(), from + BATCH);
