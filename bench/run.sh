@@ -20,7 +20,7 @@ stale() {
     ls "$module"/target/"$module"-*.jar >/dev/null 2>&1 || return 0
   done
   [ -f bench/target/classpath.txt ] && [ -d bench/target/classes/io ] || return 0
-  [ -n "$(find schema timeseries-store subgraph-common financial-subgraph crawler-write-api user-subgraph local-stack bench \
+  [ -n "$(find pom.xml schema timeseries-store subgraph-common financial-subgraph crawler-write-api user-subgraph local-stack bench \
       -path '*/target' -prune -o -path '*/node_modules' -prune -o -path 'bench/results' -prune -o \
       -type f -newer bench/target/classpath.txt -print -quit)" ]
 }

@@ -132,7 +132,7 @@ final class CoalescingAppender implements Closeable {
     CommitFailedException conflict = null;
     for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
       try {
-        table.newAppend().appendFile(file).commit();
+        table.newAppend().scanManifestsWith(IcebergExecutors.CALLER_THREAD).appendFile(file).commit();
         return table.currentSnapshot().snapshotId();
       } catch (CommitFailedException e) {
         // Iceberg already retried against fresh metadata; another process kept winning. Back off.

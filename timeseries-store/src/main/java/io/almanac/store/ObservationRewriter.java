@@ -26,9 +26,9 @@ final class ObservationRewriter {
       return 0;
     }
     long removed = 0;
-    OverwriteFiles overwrite = table.newOverwrite();
+    OverwriteFiles overwrite = table.newOverwrite().scanManifestsWith(IcebergExecutors.CALLER_THREAD);
     boolean changed = false;
-    try (CloseableIterable<FileScanTask> tasks = table.newScan()
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
         .filter(Expressions.in("series_id", new ArrayList<>(seriesIds))).planFiles()) {
       for (FileScanTask task : tasks) {
         DataFile file = task.file();

@@ -2,7 +2,6 @@ package io.almanac.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +13,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -22,14 +22,12 @@ import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
 import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the tables fast to read without anyone's help: compacts small files into large sorted ones
- * (dropping superseded duplicates of observation keys), expires old snapshots (which deletes the files
+ * Keeps the tables fast to read without anyone's help: merges files as {@link CompactionPlanner}
+ * decides (k-way merges into sorted files, dropping superseded duplicates of observation keys), expires old snapshots (which deletes the files
  * only they referenced) and lets Iceberg merge manifests. Merging and writing run on the caller's
  * thread; each commit runs on the table's committer between appends, and a commit that lost a race
  * (e.g. a series deleted meanwhile) is abandoned and its files deleted, so no data is ever lost.
@@ -37,25 +35,30 @@ import org.slf4j.LoggerFactory;
 public final class TableMaintenance {
 
   private static final Logger log = LoggerFactory.getLogger(TableMaintenance.class);
-  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
   /** Files merged in one pass at most: each open reader holds a row group in memory. */
   static final int MAX_FAN_IN = 64;
   private static final int MAX_PASSES = 100;
 
   /**
-   * @param minSmallFiles compact a table once it has this many files smaller than {@code smallFileBytes}
-   * @param rowsPerFile rows per compacted file
-   * @param fullMergeMaxRows observations tables up to this size are merged whole (one disjoint run of
-   *     files, so a series lives in one file); beyond it, only small files are merged
+   * @param minFilesToMerge files of one size tier merged together (see {@link CompactionPlanner})
+   * @param rowsPerFile rows per compacted file; files under a quarter of it are small
+   * @param restToBaseRatio newer overlapping rows, as a fraction of the large files they overlap, that
+   *     make those large files worth rewriting
+   * @param quietPeriod observations without a data commit for this long are merged down to at most
+   *     two files per series
    * @param snapshotRetention snapshots older than this are expired, and beyond the newest
    *     {@code maxSnapshots} too (every snapshot adds to the metadata each commit rewrites); as-of
    *     reads of the past use revision dates, not old snapshots
    */
-  public record Settings(int minSmallFiles, long smallFileBytes, long rowsPerFile, long fullMergeMaxRows,
+  public record Settings(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, Duration quietPeriod,
       Duration snapshotRetention, int maxSnapshots) {
 
     public static Settings defaults() {
-      return new Settings(4, 8L << 20, 2_000_000, 30_000_000, Duration.ofMinutes(1), 50);
+      return new Settings(4, 2_000_000, 0.1, Duration.ofSeconds(3), Duration.ofMinutes(1), 50);
+    }
+
+    CompactionPlanner.Policy policy() {
+      return new CompactionPlanner.Policy(minFilesToMerge, rowsPerFile, restToBaseRatio, MAX_FAN_IN);
     }
   }
 
@@ -102,15 +105,20 @@ public final class TableMaintenance {
       return new Report(kind, 0, 0, 0, 0, 0);
     }
     List<DataFile> files = dataFiles(table);
-    List<DataFile> chosen = chooseForCompaction(kind, files);
+    List<List<DataFile>> jobs = switch (kind) {
+      case OBSERVATIONS -> CompactionPlanner.planObservations(files, settings.policy(), quiet(table));
+      case RAW_POINTS -> CompactionPlanner.planByTier(files, settings.policy());
+      case SERIES -> files.size() >= settings.minFilesToMerge() ? List.of(files) : List.of();
+    };
     long[] counts = {0, 0};
     int filesAfter = files.size();
-    if (chosen.size() >= 2) {
-      List<DataFile> written = rewrite(kind, table, chosen, counts);
-      if (commitRewrite(kind, table, chosen, written, start.snapshotId())) {
-        filesAfter = files.size() - chosen.size() + written.size();
-      } else {
-        counts[1] = 0;
+    for (List<DataFile> job : jobs) {
+      long[] jobCounts = {0, 0};
+      List<DataFile> written = rewrite(kind, table, job, jobCounts);
+      if (commitRewrite(kind, table, job, written, start.snapshotId())) {
+        filesAfter += written.size() - job.size();
+        counts[0] += jobCounts[0];
+        counts[1] += jobCounts[1];
       }
     }
     int expired = expire(kind);
@@ -121,24 +129,14 @@ public final class TableMaintenance {
     return report;
   }
 
-  /**
-   * The files worth rewriting now, or fewer than two for none: for observations, every file (one
-   * disjoint sorted run results) while the table is small enough, else the small ones; never more
-   * than {@link #MAX_FAN_IN}, smallest first, so a table of many files converges over several passes.
-   */
-  private List<DataFile> chooseForCompaction(TableKind kind, List<DataFile> files) {
-    List<DataFile> small = files.stream().filter(f -> f.fileSizeInBytes() < settings.smallFileBytes()).toList();
-    List<DataFile> chosen;
-    if (kind != TableKind.OBSERVATIONS) {
-      chosen = small.size() >= settings.minSmallFiles() ? small : List.of();
-    } else if (small.size() < settings.minSmallFiles() && overlapDepth(files) <= 2) {
-      chosen = List.of();
-    } else {
-      long rows = files.stream().mapToLong(DataFile::recordCount).sum();
-      chosen = rows <= settings.fullMergeMaxRows() ? files : small;
+  /** True when the newest commit that changed data (not a compaction) is older than the quiet period. */
+  private boolean quiet(Table table) {
+    Snapshot snapshot = table.currentSnapshot();
+    while (snapshot != null && DataOperations.REPLACE.equals(snapshot.operation())) {
+      snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
     }
-    return chosen.size() <= MAX_FAN_IN ? chosen
-        : chosen.stream().sorted(Comparator.comparingLong(DataFile::fileSizeInBytes)).limit(MAX_FAN_IN).toList();
+    return snapshot == null
+        || System.currentTimeMillis() - snapshot.timestampMillis() >= settings.quietPeriod().toMillis();
   }
 
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
@@ -236,6 +234,7 @@ public final class TableMaintenance {
     try {
       writer.committerOf(kind).exclusive(current -> {
         current.newRewrite()
+            .scanManifestsWith(IcebergExecutors.CALLER_THREAD)
             .validateFromSnapshot(startSnapshot)
             .rewriteFiles(new HashSet<>(removed), new HashSet<>(added))
             .commit();
@@ -265,7 +264,10 @@ public final class TableMaintenance {
         if (times.size() <= 1 || times.get(times.size() - 1) >= cutoff) {
           return 0L;
         }
-        table.expireSnapshots().expireOlderThan(cutoff).retainLast(1).commit();
+        table.expireSnapshots()
+            .planWith(IcebergExecutors.CALLER_THREAD)
+            .executeDeleteWith(IcebergExecutors.CALLER_THREAD)
+            .expireOlderThan(cutoff).retainLast(1).commit();
         table.refresh();
         return (long) (times.size() - count(table.snapshots()));
       }).get().intValue();
@@ -288,7 +290,7 @@ public final class TableMaintenance {
 
   static List<DataFile> dataFiles(Table table) {
     List<DataFile> files = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD).planFiles()) {
       for (FileScanTask task : tasks) {
         files.add(task.file());
       }
@@ -296,28 +298,6 @@ public final class TableMaintenance {
       throw new UncheckedIOException(e);
     }
     return files;
-  }
-
-  /** The most files any one series id falls into, from the files' id bounds. */
-  static int overlapDepth(List<DataFile> files) {
-    List<long[]> events = new ArrayList<>();
-    for (DataFile file : files) {
-      ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
-      ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
-      if (low == null || high == null) {
-        return Integer.MAX_VALUE;
-      }
-      events.add(new long[] {Conversions.<Long>fromByteBuffer(Types.LongType.get(), low), +1});
-      events.add(new long[] {Conversions.<Long>fromByteBuffer(Types.LongType.get(), high), -1});
-    }
-    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
-    int depth = 0;
-    int max = 0;
-    for (long[] event : events) {
-      depth += (int) event[1];
-      max = Math.max(max, depth);
-    }
-    return max;
   }
 
   private static CloseableIterable<Record> read(Table table, DataFile file) {
@@ -330,7 +310,7 @@ public final class TableMaintenance {
   /** For tests and benchmarks: files a read of one series would open, and whether any has deletes. */
   public static int filesHolding(Table table, long seriesId) {
     int n = 0;
-    try (CloseableIterable<FileScanTask> tasks = table.newScan()
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
         .filter(org.apache.iceberg.expressions.Expressions.equal("series_id", seriesId)).planFiles()) {
       for (FileScanTask task : tasks) {
         n++;

@@ -67,6 +67,7 @@ public final class TimeseriesReader {
     if (snapshotId >= 0 && !builders.isEmpty()) {
       Table table = store.observations();
       TableScan scan = table.newScan()
+          .planWith(IcebergExecutors.CALLER_THREAD)
           .useSnapshot(snapshotId)
           .filter(Expressions.in("series_id", new ArrayList<>(builders.keySet())))
           .select("series_id", "date", "revision_date", "value", "ingested_at");

@@ -24,7 +24,8 @@ final class EmbeddedCatalog implements AutoCloseable {
         "uri", postgres.getJdbcUrl("postgres", "postgres"),
         "jdbc.user", "postgres",
         "jdbc.password", "postgres",
-        "warehouse", warehouse.toUri().toString()),
+        "warehouse", warehouse.toUri().toString(),
+        "io-impl", LocalFileIO.class.getName()),
         "almanac", "almanac_raw", linger);
   }
 

@@ -30,7 +30,7 @@ class TableMaintenanceTest {
     writer = new TimeseriesWriter(store);
     reader = new TimeseriesReader(store);
     maintenance = new TableMaintenance(store, writer,
-        new TableMaintenance.Settings(4, 8L << 20, 2_000_000, 30_000_000, Duration.ZERO, 2));
+        new TableMaintenance.Settings(4, 2_000_000, 0.1, Duration.ZERO, Duration.ZERO, 2));
   }
 
   @AfterAll

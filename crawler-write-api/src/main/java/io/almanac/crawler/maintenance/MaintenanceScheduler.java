@@ -25,15 +25,15 @@ class MaintenanceScheduler {
 
   MaintenanceScheduler(TimeseriesStore store, TimeseriesWriter writer,
       @Value("${almanac.maintenance.enabled:true}") boolean enabled,
-      @Value("${almanac.maintenance.min-small-files:4}") int minSmallFiles,
-      @Value("${almanac.maintenance.small-file-bytes:8388608}") long smallFileBytes,
+      @Value("${almanac.maintenance.min-files-to-merge:4}") int minFilesToMerge,
       @Value("${almanac.maintenance.rows-per-file:2000000}") long rowsPerFile,
-      @Value("${almanac.maintenance.full-merge-max-rows:30000000}") long fullMergeMaxRows,
+      @Value("${almanac.maintenance.rest-to-base-ratio:0.1}") double restToBaseRatio,
+      @Value("${almanac.maintenance.quiet-period:3s}") Duration quietPeriod,
       @Value("${almanac.maintenance.snapshot-retention:1m}") Duration snapshotRetention,
       @Value("${almanac.maintenance.max-snapshots:50}") int maxSnapshots) {
     this.enabled = enabled;
     this.maintenance = new TableMaintenance(store, writer, new TableMaintenance.Settings(
-        minSmallFiles, smallFileBytes, rowsPerFile, fullMergeMaxRows, snapshotRetention, maxSnapshots));
+        minFilesToMerge, rowsPerFile, restToBaseRatio, quietPeriod, snapshotRetention, maxSnapshots));
   }
 
   @Scheduled(fixedDelayString = "${almanac.maintenance.interval:5s}",

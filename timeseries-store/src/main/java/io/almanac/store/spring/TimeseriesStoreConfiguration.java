@@ -1,5 +1,6 @@
 package io.almanac.store.spring;
 
+import io.almanac.store.LocalFileIO;
 import io.almanac.store.SeriesDirectory;
 import io.almanac.store.StoreSettings;
 import io.almanac.store.TimeseriesReader;
@@ -73,6 +74,7 @@ public class TimeseriesStoreConfiguration {
     catalog.put("jdbc.password", environment.getProperty("spring.datasource.password", ""));
     String warehouse = environment.getProperty("almanac.store.warehouse", "data/warehouse");
     catalog.put("warehouse", Path.of(warehouse).toAbsolutePath().normalize().toUri().toString());
+    catalog.put("io-impl", LocalFileIO.class.getName());
     return catalog;
   }
 

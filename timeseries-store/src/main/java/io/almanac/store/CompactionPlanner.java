@@ -1,0 +1,202 @@
+package io.almanac.store;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Which files of a table to merge, from their statistics alone. The aims, in order: a read of one
+ * series opens at most two files once writes pause; no file is rewritten again and again while data
+ * streams in (a full rewrite per pass made maintenance quadratic in the table size); few files.
+ *
+ * <p>For observations, the files are split into a <em>base</em> (the largest files that do not
+ * overlap by series id, chosen greedily) and the <em>rest</em> (files overlapping a bigger one:
+ * recent uploads and revisions). Jobs, each a k-way merge:
+ * <ol>
+ *   <li>rest into base, when the rest holds at least {@code restToBaseRatio} of the rows of the base
+ *       files it overlaps: the only job that rewrites large files, so a large file is rewritten once
+ *       per that fraction of new rows;
+ *   <li>while writes go on, rest files of the same size tier (log4 of rows) once there are
+ *       {@code minFilesToMerge} of them: each row is rewritten about log4(size) times, not once per pass;
+ *   <li>once the table is quiet, all of the rest into one sorted run if rest files overlap each other:
+ *       base plus that run is at most two files per series;
+ *   <li>runs of adjacent small base files (an upload of many series in id order) into large files.
+ * </ol>
+ * Other tables (the raw archive, ordered by time) only need small files merged by tier.
+ */
+final class CompactionPlanner {
+
+  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
+  /** Rows of the lowest size tier; each next tier holds four times as many. */
+  private static final long TIER_BASE_ROWS = 1024;
+
+  /**
+   * @param minFilesToMerge files of one tier merged together (and small base files coalesced when quiet)
+   * @param rowsPerFile rows per written file; files below a quarter of it count as small
+   * @param restToBaseRatio rest rows, relative to the overlapped base rows, that trigger a merge into the base
+   * @param maxFanIn files merged in one job at most
+   */
+  record Policy(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, int maxFanIn) {
+
+    long smallRows() {
+      return rowsPerFile / 4;
+    }
+  }
+
+  private record Span(DataFile file, long low, long high) {
+
+    long rows() {
+      return file.recordCount();
+    }
+
+    boolean overlaps(Span other) {
+      return low <= other.high && other.low <= high;
+    }
+  }
+
+  private CompactionPlanner() {}
+
+  /** Merge jobs for the observations table; {@code quiet} when no data was written for a while. */
+  static List<List<DataFile>> planObservations(List<DataFile> files, Policy policy, boolean quiet) {
+    if (files.size() < 2) {
+      return List.of();
+    }
+    List<Span> base = new ArrayList<>();
+    List<Span> rest = new ArrayList<>();
+    TreeMap<Long, Span> baseByLow = new TreeMap<>();
+    List<Span> bySize = files.stream().map(CompactionPlanner::span)
+        .sorted(Comparator.comparingLong(Span::rows).reversed().thenComparingLong(Span::low)).toList();
+    for (Span s : bySize) {
+      if (overlapsAny(baseByLow, s)) {
+        rest.add(s);
+      } else {
+        base.add(s);
+        baseByLow.put(s.low(), s);
+      }
+    }
+    List<List<DataFile>> jobs = new ArrayList<>();
+    if (!rest.isEmpty()) {
+      List<Span> overlapped = base.stream().filter(b -> rest.stream().anyMatch(b::overlaps)).toList();
+      long restRows = rest.stream().mapToLong(Span::rows).sum();
+      long overlappedRows = overlapped.stream().mapToLong(Span::rows).sum();
+      if (restRows >= policy.restToBaseRatio() * overlappedRows
+          && rest.size() + overlapped.size() <= policy.maxFanIn()) {
+        List<DataFile> all = new ArrayList<>(files(rest));
+        all.addAll(files(overlapped));
+        return List.of(all); // touches every file that overlaps anything: nothing else to do this pass
+      }
+      if (quiet && depth(rest) > 1) {
+        jobs.add(files(rest.stream().sorted(Comparator.comparingLong(Span::rows)).limit(policy.maxFanIn()).toList()));
+      } else {
+        tierJob(rest, policy).ifPresent(jobs::add);
+      }
+    }
+    jobs.addAll(coalesceAdjacentSmall(base, policy, quiet));
+    return jobs;
+  }
+
+  /** Merge jobs for a table only appended to in time order: small files, tier by tier. */
+  static List<List<DataFile>> planByTier(List<DataFile> files, Policy policy) {
+    List<Span> small = files.stream().filter(f -> f.recordCount() < policy.smallRows())
+        .map(f -> new Span(f, 0, 0)).toList();
+    return tierJob(small, policy).map(List::of).orElse(List.of());
+  }
+
+  /** The lowest size tier with enough files, its smallest files up to the fan-in. */
+  private static java.util.Optional<List<DataFile>> tierJob(List<Span> spans, Policy policy) {
+    Map<Integer, List<Span>> tiers = new TreeMap<>();
+    for (Span s : spans) {
+      tiers.computeIfAbsent(tier(s.rows()), t -> new ArrayList<>()).add(s);
+    }
+    for (List<Span> tier : tiers.values()) {
+      if (tier.size() >= policy.minFilesToMerge()) {
+        return java.util.Optional.of(files(tier.stream().sorted(Comparator.comparingLong(Span::rows))
+            .limit(policy.maxFanIn()).toList()));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Runs of neighbouring small base files become one job once they hold half a file's rows (or fill
+   * the fan-in); when quiet, any run of {@code minFilesToMerge} small files does.
+   */
+  private static List<List<DataFile>> coalesceAdjacentSmall(List<Span> base, Policy policy, boolean quiet) {
+    List<List<DataFile>> jobs = new ArrayList<>();
+    List<Span> run = new ArrayList<>();
+    long runRows = 0;
+    List<Span> ordered = base.stream().sorted(Comparator.comparingLong(Span::low)).toList();
+    for (Span s : ordered) {
+      if (s.rows() >= policy.smallRows()) {
+        flush(run, runRows, policy, quiet, jobs);
+        run = new ArrayList<>();
+        runRows = 0;
+        continue;
+      }
+      run.add(s);
+      runRows += s.rows();
+      if (runRows >= policy.rowsPerFile() / 2 || run.size() == policy.maxFanIn()) {
+        jobs.add(files(run));
+        run = new ArrayList<>();
+        runRows = 0;
+      }
+    }
+    flush(run, runRows, policy, quiet, jobs);
+    return jobs;
+  }
+
+  private static void flush(List<Span> run, long runRows, Policy policy, boolean quiet, List<List<DataFile>> jobs) {
+    if (run.size() >= 2 && (runRows >= policy.rowsPerFile() / 2 || (quiet && run.size() >= policy.minFilesToMerge()))) {
+      jobs.add(files(run));
+    }
+  }
+
+  private static boolean overlapsAny(TreeMap<Long, Span> disjointByLow, Span s) {
+    // Disjoint spans sorted by low: only the last one starting at or before s.high can reach s.
+    Map.Entry<Long, Span> candidate = disjointByLow.floorEntry(s.high());
+    return candidate != null && candidate.getValue().high() >= s.low();
+  }
+
+  /** The most spans any one id falls into. */
+  private static int depth(List<Span> spans) {
+    List<long[]> events = new ArrayList<>();
+    for (Span s : spans) {
+      events.add(new long[] {s.low(), +1});
+      events.add(new long[] {s.high(), -1});
+    }
+    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+    int depth = 0;
+    int max = 0;
+    for (long[] event : events) {
+      depth += (int) event[1];
+      max = Math.max(max, depth);
+    }
+    return max;
+  }
+
+  private static int tier(long rows) {
+    long units = Math.max(1, rows / TIER_BASE_ROWS);
+    return (63 - Long.numberOfLeadingZeros(units)) / 2;
+  }
+
+  /** A file without id bounds is taken to span every id, so it is never assumed disjoint. */
+  private static Span span(DataFile file) {
+    ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
+    ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
+    if (low == null || high == null) {
+      return new Span(file, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+    return new Span(file, Conversions.<Long>fromByteBuffer(Types.LongType.get(), low),
+        Conversions.<Long>fromByteBuffer(Types.LongType.get(), high));
+  }
+
+  private static List<DataFile> files(List<Span> spans) {
+    return spans.stream().map(Span::file).toList();
+  }
+}

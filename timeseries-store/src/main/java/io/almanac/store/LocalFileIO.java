@@ -1,0 +1,315 @@
+package io.almanac.store;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.io.BulkDeletionFailureException;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.io.PositionOutputStream;
+import org.apache.iceberg.io.SeekableInputStream;
+import org.apache.iceberg.io.SupportsBulkOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FileIO of a warehouse on a local disk (the default), on java.nio alone.
+ *
+ * <p>Iceberg's default for {@code file:} locations is HadoopFileIO over Hadoop's local file system,
+ * which forks a {@code chmod} process for every file it creates (without Hadoop's native library) and
+ * writes a {@code .crc} file beside each one. A commit creates four files (data, manifest, manifest
+ * list, table metadata), so every upload paid several process forks: a 100-point batch took ~170 ms,
+ * almost all of it waiting for {@code chmod}. Object stores keep their own FileIO
+ * ({@code almanac.store.catalog.io-impl}).
+ *
+ * <p>Deletes run on the caller's thread: a bulk delete is a few metadata files after each commit,
+ * which Iceberg would otherwise hand to a pool it polls every 10 ms.
+ */
+public class LocalFileIO implements SupportsBulkOperations {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalFileIO.class);
+  private static final int WRITE_BUFFER = 64 << 10;
+  private static final int READ_BUFFER = 8 << 10;
+
+  public LocalFileIO() {}
+
+  @Override
+  public InputFile newInputFile(String location) {
+    return new LocalInputFile(location, path(location));
+  }
+
+  @Override
+  public OutputFile newOutputFile(String location) {
+    return new LocalOutputFile(location, path(location));
+  }
+
+  @Override
+  public void deleteFile(String location) {
+    Path path = path(location);
+    try {
+      Files.deleteIfExists(path);
+      // Files written by HadoopFileIO (tables created before this FileIO) have a checksum beside them.
+      Path checksum = path.resolveSibling("." + path.getFileName() + ".crc");
+      Files.deleteIfExists(checksum);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Deleting " + location + " failed", e);
+    }
+  }
+
+  @Override
+  public void deleteFiles(Iterable<String> locations) throws BulkDeletionFailureException {
+    int failures = 0;
+    for (String location : locations) {
+      try {
+        deleteFile(location);
+      } catch (RuntimeException e) {
+        failures++;
+        log.warn("Deleting {} failed: {}", location, e.toString());
+      }
+    }
+    if (failures > 0) {
+      throw new BulkDeletionFailureException(failures);
+    }
+  }
+
+  /** {@code file:/a/b}, {@code file:///a/b} or a plain path. */
+  static Path path(String location) {
+    if (location.startsWith("file:")) {
+      return Path.of(URI.create(location.startsWith("file://") ? location : "file://" + location.substring(5)));
+    }
+    return Path.of(location);
+  }
+
+  private record LocalInputFile(String location, Path path) implements InputFile {
+
+    @Override
+    public long getLength() {
+      try {
+        return Files.size(path);
+      } catch (NoSuchFileException e) {
+        throw new NotFoundException(e, "File does not exist: %s", location);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Reading the size of " + location + " failed", e);
+      }
+    }
+
+    @Override
+    public SeekableInputStream newStream() {
+      try {
+        return new ChannelInputStream(FileChannel.open(path, StandardOpenOption.READ));
+      } catch (NoSuchFileException e) {
+        throw new NotFoundException(e, "File does not exist: %s", location);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Opening " + location + " failed", e);
+      }
+    }
+
+    @Override
+    public boolean exists() {
+      return Files.exists(path);
+    }
+  }
+
+  private record LocalOutputFile(String location, Path path) implements OutputFile {
+
+    @Override
+    public PositionOutputStream create() {
+      return open(StandardOpenOption.CREATE_NEW);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite() {
+      return open(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private PositionOutputStream open(OpenOption... options) {
+      try {
+        Files.createDirectories(path.getParent());
+        OpenOption[] all = new OpenOption[options.length + 1];
+        System.arraycopy(options, 0, all, 0, options.length);
+        all[options.length] = StandardOpenOption.WRITE;
+        return new CountingOutputStream(Channels.newOutputStream(FileChannel.open(path, all)));
+      } catch (FileAlreadyExistsException e) {
+        throw new AlreadyExistsException(e, "File already exists: %s", location);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Creating " + location + " failed", e);
+      }
+    }
+
+    @Override
+    public InputFile toInputFile() {
+      return new LocalInputFile(location, path);
+    }
+  }
+
+  /** Buffered writes that know their position (Parquet and Avro writers ask for it). */
+  private static final class CountingOutputStream extends PositionOutputStream {
+
+    private final OutputStream out;
+    private final byte[] buffer = new byte[WRITE_BUFFER];
+    private int buffered;
+    private long flushed;
+
+    CountingOutputStream(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public long getPos() {
+      return flushed + buffered;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (buffered == buffer.length) {
+        flushBuffer();
+      }
+      buffer[buffered++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws IOException {
+      if (len >= buffer.length) {
+        flushBuffer();
+        out.write(bytes, off, len);
+        flushed += len;
+        return;
+      }
+      if (len > buffer.length - buffered) {
+        flushBuffer();
+      }
+      System.arraycopy(bytes, off, buffer, buffered, len);
+      buffered += len;
+    }
+
+    private void flushBuffer() throws IOException {
+      if (buffered > 0) {
+        out.write(buffer, 0, buffered);
+        flushed += buffered;
+        buffered = 0;
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      flushBuffer();
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flushBuffer();
+      out.close();
+    }
+  }
+
+  /**
+   * Positional reads from a file channel. Small reads (Avro manifests read a few bytes at a time) go
+   * through a buffer; large ones (Parquet column chunks) straight into the caller's array.
+   */
+  private static final class ChannelInputStream extends SeekableInputStream {
+
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER).limit(0);
+    /** File position of the buffer's first byte. */
+    private long bufferStart;
+
+    ChannelInputStream(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public long getPos() {
+      return bufferStart + buffer.position();
+    }
+
+    @Override
+    public void seek(long position) throws IOException {
+      if (position < 0) {
+        throw new EOFException("Negative position " + position);
+      }
+      if (position >= bufferStart && position <= bufferStart + buffer.limit()) {
+        buffer.position((int) (position - bufferStart));
+      } else {
+        bufferStart = position;
+        buffer.limit(0);
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (!buffer.hasRemaining() && !fill()) {
+        return -1;
+      }
+      return buffer.get() & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (buffer.hasRemaining()) {
+        int n = Math.min(len, buffer.remaining());
+        buffer.get(bytes, off, n);
+        return n;
+      }
+      if (len < READ_BUFFER) {
+        if (!fill()) {
+          return -1;
+        }
+        int n = Math.min(len, buffer.remaining());
+        buffer.get(bytes, off, n);
+        return n;
+      }
+      long position = getPos();
+      int n = channel.read(ByteBuffer.wrap(bytes, off, len), position);
+      if (n > 0) {
+        bufferStart = position + n;
+        buffer.limit(0);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long target = Math.min(getPos() + Math.max(0, n), channel.size());
+      long skipped = target - getPos();
+      seek(target);
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(Integer.MAX_VALUE, Math.max(0, channel.size() - getPos()));
+    }
+
+    /** Refills the buffer from the current position; false at the end of the file. */
+    private boolean fill() throws IOException {
+      long position = getPos();
+      buffer.clear();
+      int n = channel.read(buffer, position);
+      buffer.flip();
+      bufferStart = position;
+      return n > 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}
