@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Types;
@@ -28,13 +30,15 @@ import org.apache.iceberg.types.Types;
  *       base plus that run is at most two files per series;
  *   <li>runs of adjacent small base files (an upload of many series in id order) into large files.
  * </ol>
- * Other tables (the raw archive, ordered by time) only need small files merged by tier.
+ * The raw archive (ordered by time, never overlapping) only needs small files merged by tier.
  */
 final class CompactionPlanner {
 
   private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
   /** Rows of the lowest size tier; each next tier holds four times as many. */
   private static final long TIER_BASE_ROWS = 1024;
+  /** Target size of an archive file: its rows are whole batches, so rows say little about bytes. */
+  static final long ARCHIVE_FILE_BYTES = 128L << 20;
 
   /**
    * @param minFilesToMerge files of one tier merged together (and small base files coalesced when quiet)
@@ -94,33 +98,36 @@ final class CompactionPlanner {
       if (quiet && depth(rest) > 1) {
         jobs.add(files(rest.stream().sorted(Comparator.comparingLong(Span::rows)).limit(policy.maxFanIn()).toList()));
       } else {
-        tierJob(rest, policy).ifPresent(jobs::add);
+        tierJob(rest, policy, s -> tier(s.rows())).ifPresent(jobs::add);
       }
     }
     jobs.addAll(coalesceAdjacentSmall(base, policy, quiet));
     return jobs;
   }
 
-  /** Merge jobs for a table only appended to in time order: small files, tier by tier. */
-  static List<List<DataFile>> planByTier(List<DataFile> files, Policy policy) {
-    List<Span> small = files.stream().filter(f -> f.recordCount() < policy.smallRows())
+  /**
+   * Merge jobs for the raw archive (appended in time order, one row per batch, rows of very different
+   * sizes): files under a quarter of {@link #ARCHIVE_FILE_BYTES}, tier by tier of bytes.
+   */
+  static List<List<DataFile>> planArchive(List<DataFile> files, Policy policy) {
+    List<Span> small = files.stream().filter(f -> f.fileSizeInBytes() < ARCHIVE_FILE_BYTES / 4)
         .map(f -> new Span(f, 0, 0)).toList();
-    return tierJob(small, policy).map(List::of).orElse(List.of());
+    return tierJob(small, policy, s -> tier(s.file().fileSizeInBytes() / 64)).map(List::of).orElse(List.of());
   }
 
   /** The lowest size tier with enough files, its smallest files up to the fan-in. */
-  private static java.util.Optional<List<DataFile>> tierJob(List<Span> spans, Policy policy) {
+  private static Optional<List<DataFile>> tierJob(List<Span> spans, Policy policy, ToIntFunction<Span> tierOf) {
     Map<Integer, List<Span>> tiers = new TreeMap<>();
     for (Span s : spans) {
-      tiers.computeIfAbsent(tier(s.rows()), t -> new ArrayList<>()).add(s);
+      tiers.computeIfAbsent(tierOf.applyAsInt(s), t -> new ArrayList<>()).add(s);
     }
     for (List<Span> tier : tiers.values()) {
       if (tier.size() >= policy.minFilesToMerge()) {
-        return java.util.Optional.of(files(tier.stream().sorted(Comparator.comparingLong(Span::rows))
+        return Optional.of(files(tier.stream().sorted(Comparator.comparingLong(Span::rows))
             .limit(policy.maxFanIn()).toList()));
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**

@@ -42,7 +42,7 @@ final class ObservationRewriter {
             if (seriesIds.contains((Long) row.getField("series_id"))) {
               dropped++;
             } else {
-              kept.add(row.copy());
+              kept.add(row);
             }
           }
         }

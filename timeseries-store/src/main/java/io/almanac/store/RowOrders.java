@@ -17,9 +17,8 @@ final class RowOrders {
   static final Comparator<Record> SERIES = Comparator.<Record>comparingLong(r -> (Long) r.get(0))
       .thenComparing(r -> (OffsetDateTime) r.get(9));
 
-  static final Comparator<Record> RAW_POINTS = Comparator.<Record, OffsetDateTime>comparing(r -> (OffsetDateTime) r.get(0))
-      .thenComparing(r -> (String) r.get(1))
-      .thenComparing(r -> (Integer) r.get(5), Comparator.nullsFirst(Comparator.naturalOrder()));
+  static final Comparator<Record> RAW_BATCHES = Comparator.<Record, OffsetDateTime>comparing(r -> (OffsetDateTime) r.get(0))
+      .thenComparing(r -> (String) r.get(1));
 
   static boolean sameObservationKey(Record a, Record b) {
     return a.get(0).equals(b.get(0)) && a.get(1).equals(b.get(1)) && a.get(2).equals(b.get(2));

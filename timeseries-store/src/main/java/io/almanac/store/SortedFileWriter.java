@@ -16,7 +16,8 @@ import org.apache.iceberg.io.OutputFileFactory;
 
 /**
  * Writes rows that arrive already sorted into data files of a table, starting a new file every
- * {@code rowsPerFile} rows, so the files of one run cover disjoint key ranges. The caller commits the
+ * {@code rowsPerFile} rows or {@code bytesPerFile} bytes, so the files of one run cover disjoint key
+ * ranges. The caller commits the
  * files ({@link #files()}) or deletes them.
  */
 final class SortedFileWriter implements Closeable {
@@ -25,15 +26,17 @@ final class SortedFileWriter implements Closeable {
 
   private final Table table;
   private final long rowsPerFile;
+  private final long bytesPerFile;
   private final OutputFileFactory outputs;
   private final GenericFileWriterFactory writers;
   private final List<DataFile> files = new ArrayList<>();
   private DataWriter<Record> current;
   private long rowsInCurrent;
 
-  SortedFileWriter(Table table, long rowsPerFile) {
+  SortedFileWriter(Table table, long rowsPerFile, long bytesPerFile) {
     this.table = table;
     this.rowsPerFile = rowsPerFile;
+    this.bytesPerFile = bytesPerFile;
     this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
     this.writers = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET)
@@ -44,7 +47,7 @@ final class SortedFileWriter implements Closeable {
 
   /** Writes {@code rows} (sorted) as one or more files. */
   static List<DataFile> write(Table table, List<Record> rows, long rowsPerFile) {
-    try (SortedFileWriter writer = new SortedFileWriter(table, rowsPerFile)) {
+    try (SortedFileWriter writer = new SortedFileWriter(table, rowsPerFile, Long.MAX_VALUE)) {
       rows.forEach(writer::write);
       writer.close();
       return writer.files();
@@ -52,7 +55,8 @@ final class SortedFileWriter implements Closeable {
   }
 
   void write(Record row) {
-    if (current == null || rowsInCurrent >= rowsPerFile) {
+    if (current == null || rowsInCurrent >= rowsPerFile
+        || (bytesPerFile != Long.MAX_VALUE && current.length() >= bytesPerFile)) {
       roll();
       current = writers.newDataWriter(outputs.newOutputFile(), table.spec(), null);
     }

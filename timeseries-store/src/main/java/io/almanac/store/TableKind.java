@@ -4,5 +4,5 @@ package io.almanac.store;
 public enum TableKind {
   OBSERVATIONS,
   SERIES,
-  RAW_POINTS
+  RAW_BATCHES
 }

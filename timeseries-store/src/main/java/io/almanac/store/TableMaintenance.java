@@ -81,7 +81,7 @@ public final class TableMaintenance {
     List<Report> reports = new ArrayList<>();
     reports.add(maintain(TableKind.OBSERVATIONS, store::loadObservations));
     reports.add(maintain(TableKind.SERIES, store::loadSeries));
-    reports.add(maintain(TableKind.RAW_POINTS, store::loadRawPoints));
+    reports.add(maintain(TableKind.RAW_BATCHES, store::loadRawBatches));
     return reports;
   }
 
@@ -107,7 +107,7 @@ public final class TableMaintenance {
     List<DataFile> files = dataFiles(table);
     List<List<DataFile>> jobs = switch (kind) {
       case OBSERVATIONS -> CompactionPlanner.planObservations(files, settings.policy(), quiet(table));
-      case RAW_POINTS -> CompactionPlanner.planByTier(files, settings.policy());
+      case RAW_BATCHES -> CompactionPlanner.planArchive(files, settings.policy());
       case SERIES -> files.size() >= settings.minFilesToMerge() ? List.of(files) : List.of();
     };
     long[] counts = {0, 0};
@@ -140,11 +140,13 @@ public final class TableMaintenance {
   }
 
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
-    SortedFileWriter out = new SortedFileWriter(table, settings.rowsPerFile());
+    SortedFileWriter out = kind == TableKind.RAW_BATCHES
+        ? new SortedFileWriter(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES)
+        : new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE);
     try {
       switch (kind) {
         case OBSERVATIONS -> merge(table, inputs, RowOrders.OBSERVATIONS, true, out, counts);
-        case RAW_POINTS -> merge(table, inputs, RowOrders.RAW_POINTS, false, out, counts);
+        case RAW_BATCHES -> merge(table, inputs, RowOrders.RAW_BATCHES, false, out, counts);
         case SERIES -> mergeSeriesVersions(table, inputs, out, counts);
       }
       out.close();
@@ -170,7 +172,7 @@ public final class TableMaintenance {
         opened.add(rows);
         CloseableIterator<Record> it = rows.iterator();
         if (it.hasNext()) {
-          heads.add(new Head(it.next().copy(), it));
+          heads.add(new Head(it.next(), it));
         }
       }
       Record pending = null;
@@ -178,7 +180,7 @@ public final class TableMaintenance {
         Head head = heads.poll();
         counts[0]++;
         if (head.rest().hasNext()) {
-          heads.add(new Head(head.rest().next().copy(), head.rest()));
+          heads.add(new Head(head.rest().next(), head.rest()));
         }
         Record row = head.row();
         if (!dedupe) {
@@ -214,7 +216,7 @@ public final class TableMaintenance {
       try (CloseableIterable<Record> rows = read(table, file)) {
         for (Record row : rows) {
           counts[0]++;
-          latest.merge((Long) row.get(0), row.copy(), (a, b) -> RowOrders.SERIES.compare(a, b) >= 0 ? a : b);
+          latest.merge((Long) row.get(0), row, (a, b) -> RowOrders.SERIES.compare(a, b) >= 0 ? a : b);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -300,6 +302,7 @@ public final class TableMaintenance {
     return files;
   }
 
+  /** Each row is a new record (containers are not reused), so rows can be held without copying. */
   private static CloseableIterable<Record> read(Table table, DataFile file) {
     return Parquet.read(table.io().newInputFile(file.location()))
         .project(table.schema())

@@ -8,13 +8,10 @@ import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.nio.ByteBuffer;
 import org.apache.iceberg.CombinedScanTask;
 import org.apache.iceberg.DataFile;
@@ -185,51 +182,30 @@ public final class TimeseriesReader {
     return snapshotIdOf(table);
   }
 
-  /** A batch as archived, points in index order, or empty when no batch with that id was archived. */
+  /** A batch as archived, points in the order received, or empty when no batch with that id was archived. */
   public Optional<RawBatch> readRawBatch(String batchId, OffsetDateTime receivedAt) {
-    Table table = store.rawPoints();
+    Table table = store.rawBatches();
     table.refresh();
     if (table.currentSnapshot() == null) {
       return Optional.empty();
     }
-    List<Record> rows = new ArrayList<>();
     try (CloseableIterable<Record> found = IcebergGenerics.read(table)
         .where(Expressions.and(
             Expressions.equal("batch_id", batchId),
             Expressions.equal("received_at", DateTimeUtil.microsFromTimestamptz(receivedAt))))
         .build()) {
-      found.forEach(r -> {
+      for (Record r : found) {
+        // The reader returns whole row groups; a batch archived twice (a retried request) is one batch.
         if (batchId.equals(r.getField("batch_id"))) {
-          rows.add(r.copy());
+          return Optional.of(new RawBatch(batchId, (OffsetDateTime) r.getField("received_at"),
+              (String) r.getField("run_id"), (Boolean) r.getField("atomic"), (String) r.getField("batch_status"),
+              RawPointCodec.decode((String) r.getField("points"))));
         }
-      });
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Reading raw batch " + batchId + " failed", e);
     }
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    rows.sort(Comparator.comparing(r -> (Integer) r.getField("point_index"),
-        Comparator.nullsFirst(Comparator.naturalOrder())));
-    Record first = rows.get(0);
-    List<RawPoint> points = new ArrayList<>(rows.size());
-    Set<Integer> seen = new HashSet<>();
-    for (Record r : rows) {
-      Integer index = (Integer) r.getField("point_index");
-      if (index == null && r.getField("error_code") == null) {
-        continue; // the placeholder row of a batch without points
-      }
-      if (index != null && !seen.add(index)) {
-        continue; // the same batch archived twice (a retried request): keep one copy
-      }
-      points.add(new RawPoint(index,
-          (String) r.getField("series_id"), (String) r.getField("provider_id"), (String) r.getField("external_id"),
-          (String) r.getField("date"), (String) r.getField("value"), (String) r.getField("revision_date"),
-          (String) r.getField("error_code"), (String) r.getField("error_message")));
-    }
-    return Optional.of(new RawBatch(batchId, (OffsetDateTime) first.getField("received_at"),
-        (String) first.getField("run_id"), (Boolean) first.getField("atomic"),
-        (String) first.getField("batch_status"), points));
+    return Optional.empty();
   }
 
   private Table freshObservations() {

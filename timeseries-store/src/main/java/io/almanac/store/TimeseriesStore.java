@@ -31,17 +31,17 @@ public final class TimeseriesStore implements Closeable {
   private final Catalog catalog;
   private final TableIdentifier observationsId;
   private final TableIdentifier seriesId;
-  private final TableIdentifier rawPointsId;
+  private final TableIdentifier rawBatchesId;
   private Table observations;
   private Table series;
-  private Table rawPoints;
+  private Table rawBatches;
 
   private TimeseriesStore(StoreSettings settings, Catalog catalog) {
     this.settings = settings;
     this.catalog = catalog;
     this.observationsId = TableIdentifier.of(settings.namespace(), "observations");
     this.seriesId = TableIdentifier.of(settings.namespace(), "series");
-    this.rawPointsId = TableIdentifier.of(settings.archiveNamespace(), "raw_points");
+    this.rawBatchesId = TableIdentifier.of(settings.archiveNamespace(), "raw_batches");
   }
 
   /** Opens the catalog and creates any missing namespace or table. */
@@ -57,7 +57,7 @@ public final class TimeseriesStore implements Closeable {
         store.ensureTables();
         store.observations = store.loadObservations();
         store.series = store.loadSeries();
-        store.rawPoints = store.loadRawPoints();
+        store.rawBatches = store.loadRawBatches();
         return store;
       } catch (RuntimeException e) {
         // Catalog initialisation (the JDBC catalog creates its own tables) can race another process.
@@ -82,7 +82,7 @@ public final class TimeseriesStore implements Closeable {
         TimeseriesTables.OBSERVATIONS_PROPERTIES);
     ensureTable(seriesId, TimeseriesTables.SERIES, TimeseriesTables.SERIES_ORDER,
         TimeseriesTables.DEFAULT_PROPERTIES);
-    ensureTable(rawPointsId, TimeseriesTables.RAW_POINTS, TimeseriesTables.RAW_POINTS_ORDER,
+    ensureTable(rawBatchesId, TimeseriesTables.RAW_BATCHES, TimeseriesTables.RAW_BATCHES_ORDER,
         TimeseriesTables.DEFAULT_PROPERTIES);
   }
 
@@ -126,8 +126,8 @@ public final class TimeseriesStore implements Closeable {
   }
 
   /** The shared, read-side instance of the raw archive table; see {@link #observations()}. */
-  public Table rawPoints() {
-    return rawPoints;
+  public Table rawBatches() {
+    return rawBatches;
   }
 
   /** A private instance for a committer, so writes never race reads on one metadata cache. */
@@ -139,8 +139,8 @@ public final class TimeseriesStore implements Closeable {
     return load(seriesId);
   }
 
-  Table loadRawPoints() {
-    return load(rawPointsId);
+  Table loadRawBatches() {
+    return load(rawBatchesId);
   }
 
   private Table load(TableIdentifier id) {

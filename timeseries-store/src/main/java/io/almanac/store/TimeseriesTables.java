@@ -54,28 +54,23 @@ public final class TimeseriesTables {
       SortOrder.builderFor(SERIES).asc("id").asc("updated_at").build();
 
   /**
-   * Every point of every batch as the crawler sent it (raw text), with its validation error. A
-   * batch-level error (empty or oversized batch) is one row with a null {@code point_index}.
+   * Every batch as the crawler sent it: one row per batch, its points as raw text with each point's
+   * validation error ({@link RawPointCodec}); a batch-level error is a point without an index. One row
+   * per batch, not per point: archiving is on every upload's path, and a string column per point field
+   * cost more to write than the observations themselves.
    */
-  public static final Schema RAW_POINTS =
+  public static final Schema RAW_BATCHES =
       new Schema(
           required(1, "received_at", Types.TimestampType.withZone()),
           required(2, "batch_id", Types.StringType.get()),
           optional(3, "run_id", Types.StringType.get()),
           required(4, "atomic", Types.BooleanType.get()),
           required(5, "batch_status", Types.StringType.get()),
-          optional(6, "point_index", Types.IntegerType.get()),
-          optional(7, "series_id", Types.StringType.get()),
-          optional(8, "provider_id", Types.StringType.get()),
-          optional(9, "external_id", Types.StringType.get()),
-          optional(10, "date", Types.StringType.get()),
-          optional(11, "value", Types.StringType.get()),
-          optional(12, "revision_date", Types.StringType.get()),
-          optional(13, "error_code", Types.StringType.get()),
-          optional(14, "error_message", Types.StringType.get()));
+          required(6, "point_count", Types.IntegerType.get()),
+          required(7, "points", Types.StringType.get()));
 
-  public static final SortOrder RAW_POINTS_ORDER =
-      SortOrder.builderFor(RAW_POINTS).asc("received_at").asc("batch_id").asc("point_index").build();
+  public static final SortOrder RAW_BATCHES_ORDER =
+      SortOrder.builderFor(RAW_BATCHES).asc("received_at").asc("batch_id").build();
 
   /**
    * Small row groups keep a one-series read cheap: the vectorized reader decodes whole row groups, so

@@ -22,7 +22,7 @@ public final class TimeseriesWriter implements Closeable {
 
   private final CoalescingAppender observations;
   private final CoalescingAppender series;
-  private final CoalescingAppender rawPoints;
+  private final CoalescingAppender rawBatches;
   /** Last issued ingestion timestamp in microseconds: strictly increasing, so later writes win. */
   private final AtomicLong lastIngestMicros = new AtomicLong();
 
@@ -30,7 +30,7 @@ public final class TimeseriesWriter implements Closeable {
     long linger = store.settings().commitLinger().toNanos();
     this.observations = new CoalescingAppender("observations", store::loadObservations, RowOrders.OBSERVATIONS, linger);
     this.series = new CoalescingAppender("series", store::loadSeries, RowOrders.SERIES, linger);
-    this.rawPoints = new CoalescingAppender("raw_points", store::loadRawPoints, RowOrders.RAW_POINTS, linger);
+    this.rawBatches = new CoalescingAppender("raw_batches", store::loadRawBatches, RowOrders.RAW_BATCHES, linger);
   }
 
   /**
@@ -75,31 +75,17 @@ public final class TimeseriesWriter implements Closeable {
     return series.append(records);
   }
 
-  /** Keeps a batch as received. A batch without points still leaves one row, so it is never lost. */
+  /** Keeps a batch as received, as one row (a batch without points too, so it is never lost). */
   public CompletableFuture<Long> archive(RawBatch batch) {
-    List<RawPoint> points = batch.points().isEmpty()
-        ? List.of(new RawPoint(null, null, null, null, null, null, null, null, null))
-        : batch.points();
-    List<Record> records = new ArrayList<>(points.size());
-    for (RawPoint p : points) {
-      GenericRecord record = GenericRecord.create(TimeseriesTables.RAW_POINTS);
-      record.set(0, batch.receivedAt());
-      record.set(1, batch.batchId());
-      record.set(2, batch.runId());
-      record.set(3, batch.atomic());
-      record.set(4, batch.status());
-      record.set(5, p.index());
-      record.set(6, p.seriesId());
-      record.set(7, p.providerId());
-      record.set(8, p.externalId());
-      record.set(9, p.date());
-      record.set(10, p.value());
-      record.set(11, p.revisionDate());
-      record.set(12, p.errorCode());
-      record.set(13, p.errorMessage());
-      records.add(record);
-    }
-    return rawPoints.append(records);
+    GenericRecord record = GenericRecord.create(TimeseriesTables.RAW_BATCHES);
+    record.set(0, batch.receivedAt());
+    record.set(1, batch.batchId());
+    record.set(2, batch.runId());
+    record.set(3, batch.atomic());
+    record.set(4, batch.status());
+    record.set(5, batch.points().size());
+    record.set(6, RawPointCodec.encode(batch.points()));
+    return rawBatches.append(List.of(record));
   }
 
   /**
@@ -118,7 +104,7 @@ public final class TimeseriesWriter implements Closeable {
     return switch (kind) {
       case OBSERVATIONS -> observations;
       case SERIES -> series;
-      case RAW_POINTS -> rawPoints;
+      case RAW_BATCHES -> rawBatches;
     };
   }
 
@@ -151,6 +137,6 @@ public final class TimeseriesWriter implements Closeable {
   public void close() {
     observations.close();
     series.close();
-    rawPoints.close();
+    rawBatches.close();
   }
 }

@@ -123,14 +123,17 @@ class CompactionPlannerTest {
   }
 
   @Test
-  void theArchiveMergesSmallFilesByTierAndLeavesLargeOnesAlone() {
+  void theArchiveMergesSmallFilesByTierOfBytesAndLeavesLargeOnesAlone() {
     List<DataFile> files = new ArrayList<>();
-    files.add(file(0, 0, 1_500_000));
-    for (int i = 0; i < 5; i++) {
-      files.add(file(0, 0, 100));
+    files.add(file(0, 0, CompactionPlanner.ARCHIVE_FILE_BYTES / 9)); // about the archive's file size
+    for (int i = 0; i < 3; i++) {
+      files.add(file(0, 0, 100)); // a small upload each
     }
-    List<List<DataFile>> jobs = CompactionPlanner.planByTier(files, POLICY);
+    files.add(file(0, 0, 500_000)); // a big upload: another tier
+    assertThat(CompactionPlanner.planArchive(files, POLICY)).isEmpty();
+    files.add(file(0, 0, 120));
+    List<List<DataFile>> jobs = CompactionPlanner.planArchive(files, POLICY);
     assertThat(jobs).hasSize(1);
-    assertThat(jobs.get(0)).hasSize(5).doesNotContain(files.get(0));
+    assertThat(jobs.get(0)).hasSize(4).doesNotContain(files.get(0), files.get(4));
   }
 }
