@@ -2,9 +2,7 @@ package io.almanac.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import org.apache.arrow.vector.FixedSizeBinaryVector;
-import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,36 +10,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.nio.ByteBuffer;
-import org.apache.iceberg.CombinedScanTask;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableScan;
-import org.apache.iceberg.arrow.vectorized.ArrowReader;
-import org.apache.iceberg.arrow.vectorized.ColumnVector;
-import org.apache.iceberg.arrow.vectorized.ColumnarBatch;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.types.Conversions;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
 
 /**
- * The read side of the store. Observations are read through iceberg-arrow's vectorized reader with the
- * file and row-group pruning that Iceberg's statistics give; the small series table and the raw
- * archive through Iceberg's generic reader.
+ * The read side of the store. Observations of a few series are read row group by row group
+ * ({@link ObservationReader}); the small series table and the raw archive through Iceberg's generic
+ * reader.
  */
 public final class TimeseriesReader {
 
-  private static final int ARROW_BATCH_ROWS = 8192;
   private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
 
   private final TimeseriesStore store;
+  private final ObservationReader observations = new ObservationReader();
 
   public TimeseriesReader(TimeseriesStore store) {
     this.store = store;
@@ -62,23 +53,7 @@ public final class TimeseriesReader {
       builders.put(id, new SeriesHistoryBuilder(id));
     }
     if (snapshotId >= 0 && !builders.isEmpty()) {
-      Table table = store.observations();
-      TableScan scan = table.newScan()
-          .planWith(IcebergExecutors.CALLER_THREAD)
-          .useSnapshot(snapshotId)
-          .filter(Expressions.in("series_id", new ArrayList<>(builders.keySet())))
-          .select("series_id", "date", "revision_date", "value", "ingested_at");
-      try (CloseableIterable<CombinedScanTask> tasks = scan.planTasks();
-          ArrowReader reader = new ArrowReader(scan, ARROW_BATCH_ROWS, false);
-          CloseableIterator<ColumnarBatch> batches = reader.open(tasks)) {
-        while (batches.hasNext()) {
-          try (ColumnarBatch batch = batches.next()) {
-            collect(batch, builders);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Reading observations of " + seriesIds.size() + " series failed", e);
-      }
+      observations.read(store.observations(), snapshotId, builders);
     }
     Map<Long, SeriesHistory> result = new HashMap<>(builders.size() * 2);
     builders.forEach((id, builder) -> result.put(id, builder.build()));
@@ -114,34 +89,6 @@ public final class TimeseriesReader {
     }
     boolean reachedFrom = from < 0 ? snapshot == null : snapshot != null;
     return reachedFrom ? Optional.of(ranges) : Optional.empty();
-  }
-
-  /** The vectorized reader returns whole row groups, so rows of other series are filtered out here. */
-  private static void collect(ColumnarBatch batch, Map<Long, SeriesHistoryBuilder> builders) {
-    ColumnVector ids = batch.column(0);
-    ColumnVector dates = batch.column(1);
-    ColumnVector revisions = batch.column(2);
-    // ColumnVector.getDecimal keeps only the low 8 bytes of a 16-byte decimal (seen in 1.11), so values
-    // beyond 18 digits came back corrupt: decode the big-endian unscaled bytes ourselves.
-    ColumnVector values = batch.column(3);
-    FixedSizeBinaryVector decimalBytes = (FixedSizeBinaryVector) values.getArrowVector();
-    ColumnVector ingested = batch.column(4);
-    SeriesHistoryBuilder current = null;
-    long currentId = Long.MIN_VALUE;
-    for (int row = 0, n = batch.numRows(); row < n; row++) {
-      long id = ids.getLong(row);
-      if (id != currentId) {
-        currentId = id;
-        current = builders.get(id);
-      }
-      if (current == null) {
-        continue;
-      }
-      BigDecimal value = values.isNullAt(row)
-          ? null
-          : new BigDecimal(new BigInteger(decimalBytes.get(row)), TimeseriesTables.VALUE_SCALE);
-      current.add(dates.getInt(row), revisions.getInt(row), value, ingested.getLong(row));
-    }
   }
 
   /** The latest version of every live (not deleted) series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */

@@ -96,6 +96,28 @@ class TimeseriesStoreTest {
   }
 
   @Test
+  void aSeriesInTheMiddleOfAFileOfManyRowGroupsIsReadWhole() throws Exception {
+    // 120k rows sorted by series: a file of several 256 KiB row groups, series spanning their edges.
+    List<ObservationRow> rows = new ArrayList<>();
+    for (long series = 500; series < 540; series++) {
+      for (int day = 0; day < 3_000; day++) {
+        BigDecimal value = day % 97 == 0 ? null : BigDecimal.valueOf(series * 1_000_000 + day, 2);
+        rows.add(new ObservationRow(series, LocalDate.of(2000, 1, 1).plusDays(day), LocalDate.of(2020, 1, 1), value));
+      }
+    }
+    writer.appendObservations("many", rows).get();
+    Map<Long, SeriesHistory> read = reader.readHistories(List.of(500L, 517L, 539L), reader.observationsSnapshot());
+    for (long series : List.of(500L, 517L, 539L)) {
+      SeriesHistory h = read.get(series);
+      assertThat(h.size()).isEqualTo(3_000);
+      assertThat(h.value(0)).isNull();
+      assertThat(h.value(1)).isEqualByComparingTo(BigDecimal.valueOf(series * 1_000_000 + 1, 2));
+      assertThat(h.value(2_999)).isEqualByComparingTo(BigDecimal.valueOf(series * 1_000_000 + 2_999, 2));
+      assertThat(h.date(2_999)).isEqualTo(LocalDate.of(2000, 1, 1).plusDays(2_999));
+    }
+  }
+
+  @Test
   void concurrentBatchesAreAllCommittedWithoutDeleteFiles() throws Exception {
     Table table = store.observations();
     table.refresh();
