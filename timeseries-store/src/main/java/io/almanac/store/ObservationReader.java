@@ -79,8 +79,9 @@ final class ObservationReader {
       return known.byLow();
     }
     List<FileSpan> spans = new ArrayList<>();
+    // Column stats hold the series-id bounds; scans drop them unless asked.
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId)
-        .planWith(IcebergExecutors.CALLER_THREAD).planFiles()) {
+        .planWith(IcebergExecutors.CALLER_THREAD).includeColumnStats().planFiles()) {
       for (FileScanTask task : tasks) {
         if (!task.deletes().isEmpty()) {
           // Almanac never writes delete files (deletes rewrite files); a table that has some was

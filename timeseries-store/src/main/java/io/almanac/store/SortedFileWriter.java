@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
@@ -16,8 +17,10 @@ import org.apache.iceberg.io.OutputFileFactory;
 
 /**
  * Writes rows that arrive already sorted into data files of a table, starting a new file every
- * {@code rowsPerFile} rows or {@code bytesPerFile} bytes, so the files of one run cover disjoint key
- * ranges. The caller commits the
+ * {@code rowsPerFile} rows or {@code bytesPerFile} bytes, but only where {@code splitsBetween} allows
+ * (observations: between two series), so the files of one run cover disjoint key ranges. A series cut
+ * in two would make neighbouring files overlap on its id, and compaction would merge them again and
+ * again. The caller commits the
  * files ({@link #files()}) or deletes them.
  */
 final class SortedFileWriter implements Closeable {
@@ -27,16 +30,19 @@ final class SortedFileWriter implements Closeable {
   private final Table table;
   private final long rowsPerFile;
   private final long bytesPerFile;
+  private final BiPredicate<Record, Record> splitsBetween;
   private final OutputFileFactory outputs;
   private final GenericFileWriterFactory writers;
   private final List<DataFile> files = new ArrayList<>();
   private DataWriter<Record> current;
   private long rowsInCurrent;
+  private Record last;
 
-  SortedFileWriter(Table table, long rowsPerFile, long bytesPerFile) {
+  SortedFileWriter(Table table, long rowsPerFile, long bytesPerFile, BiPredicate<Record, Record> splitsBetween) {
     this.table = table;
     this.rowsPerFile = rowsPerFile;
     this.bytesPerFile = bytesPerFile;
+    this.splitsBetween = splitsBetween;
     this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
     this.writers = new GenericFileWriterFactory.Builder(table)
         .dataFileFormat(FileFormat.PARQUET)
@@ -47,7 +53,7 @@ final class SortedFileWriter implements Closeable {
 
   /** Writes {@code rows} (sorted) as one or more files. */
   static List<DataFile> write(Table table, List<Record> rows, long rowsPerFile) {
-    try (SortedFileWriter writer = new SortedFileWriter(table, rowsPerFile, Long.MAX_VALUE)) {
+    try (SortedFileWriter writer = new SortedFileWriter(table, rowsPerFile, Long.MAX_VALUE, (a, b) -> true)) {
       rows.forEach(writer::write);
       writer.close();
       return writer.files();
@@ -55,13 +61,17 @@ final class SortedFileWriter implements Closeable {
   }
 
   void write(Record row) {
-    if (current == null || rowsInCurrent >= rowsPerFile
-        || (bytesPerFile != Long.MAX_VALUE && current.length() >= bytesPerFile)) {
+    if (current == null || (full() && splitsBetween.test(last, row))) {
       roll();
       current = writers.newDataWriter(outputs.newOutputFile(), table.spec(), null);
     }
     current.write(row);
     rowsInCurrent++;
+    last = row;
+  }
+
+  private boolean full() {
+    return rowsInCurrent >= rowsPerFile || (bytesPerFile != Long.MAX_VALUE && current.length() >= bytesPerFile);
   }
 
   private void roll() {

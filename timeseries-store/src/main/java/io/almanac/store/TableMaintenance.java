@@ -140,9 +140,13 @@ public final class TableMaintenance {
   }
 
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
-    SortedFileWriter out = kind == TableKind.RAW_BATCHES
-        ? new SortedFileWriter(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES)
-        : new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE);
+    SortedFileWriter out = switch (kind) {
+      case OBSERVATIONS -> new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE,
+          (previous, next) -> !previous.get(0).equals(next.get(0)));
+      case SERIES -> new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE, (previous, next) -> true);
+      case RAW_BATCHES -> new SortedFileWriter(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES,
+          (previous, next) -> true);
+    };
     try {
       switch (kind) {
         case OBSERVATIONS -> merge(table, inputs, RowOrders.OBSERVATIONS, true, out, counts);
@@ -292,7 +296,9 @@ public final class TableMaintenance {
 
   static List<DataFile> dataFiles(Table table) {
     List<DataFile> files = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD).planFiles()) {
+    // Column stats hold the series-id bounds the planner needs; scans drop them unless asked.
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
+        .includeColumnStats().planFiles()) {
       for (FileScanTask task : tasks) {
         files.add(task.file());
       }

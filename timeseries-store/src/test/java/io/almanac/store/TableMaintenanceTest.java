@@ -10,21 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Compaction and snapshot expiry against a real JDBC catalog, checking that reads do not change. */
+/** Compaction and snapshot expiry against a real JDBC catalog (a fresh one per test), checking that reads do not change. */
 class TableMaintenanceTest {
 
-  private static EmbeddedCatalog catalog;
-  private static TimeseriesStore store;
-  private static TimeseriesWriter writer;
-  private static TimeseriesReader reader;
-  private static TableMaintenance maintenance;
+  private EmbeddedCatalog catalog;
+  private TimeseriesStore store;
+  private TimeseriesWriter writer;
+  private TimeseriesReader reader;
+  private TableMaintenance maintenance;
 
-  @BeforeAll
-  static void open() throws Exception {
+  @BeforeEach
+  void open() throws Exception {
     catalog = new EmbeddedCatalog();
     store = TimeseriesStore.open(catalog.settings(Duration.ZERO));
     writer = new TimeseriesWriter(store);
@@ -33,14 +33,14 @@ class TableMaintenanceTest {
         new TableMaintenance.Settings(4, 2_000_000, 0.1, Duration.ZERO, Duration.ZERO, 2));
   }
 
-  @AfterAll
-  static void close() throws Exception {
+  @AfterEach
+  void close() throws Exception {
     writer.close();
     store.close();
     catalog.close();
   }
 
-  private static Map<Long, SeriesHistory> read(List<Long> ids) {
+  private Map<Long, SeriesHistory> read(List<Long> ids) {
     return reader.readHistories(ids, reader.observationsSnapshot());
   }
 
@@ -97,17 +97,44 @@ class TableMaintenanceTest {
   }
 
   @Test
-  void moreFilesThanTheFanInConvergeOverSeveralPasses() throws Exception {
+  void moreFilesThanTheFanInSettleToAtMostTwoFilesPerSeries() throws Exception {
     int batches = TableMaintenance.MAX_FAN_IN + 6;
     for (int batch = 0; batch < batches; batch++) {
       writer.appendObservations("f" + batch, List.of(new ObservationRow(1000 + batch % 7,
           LocalDate.of(2010, 1, 1).plusDays(batch), LocalDate.of(2011, 1, 1), BigDecimal.valueOf(batch)))).get();
     }
-    assertThat(maintenance.runUntilSettled()).isGreaterThanOrEqualTo(3);
+    assertThat(maintenance.runUntilSettled()).isBetween(2, 3);
     Table table = store.observations();
     table.refresh();
-    assertThat(TableMaintenance.filesHolding(table, 1003)).isEqualTo(1);
+    assertThat(TableMaintenance.dataFiles(table)).hasSizeLessThanOrEqualTo(3);
+    assertThat(TableMaintenance.filesHolding(table, 1003)).isLessThanOrEqualTo(2);
     assertThat(read(List.of(1003L)).get(1003L).size()).isEqualTo(batches / 7 + (batches % 7 > 3 ? 1 : 0));
+  }
+
+  @Test
+  void compactedFilesSplitOnlyBetweenSeriesSoMaintenanceSettles() throws Exception {
+    // Files of 600 rows and series of 250: a cut at exactly 600 rows would put one series in two
+    // files, the two files would overlap on its id, and every pass would merge them again.
+    TableMaintenance smallFiles = new TableMaintenance(store, writer,
+        new TableMaintenance.Settings(4, 600, 0.1, Duration.ZERO, Duration.ZERO, 2));
+    for (int batch = 0; batch < 4; batch++) {
+      List<ObservationRow> rows = new ArrayList<>();
+      for (long id = 7000; id < 7010; id++) {
+        for (int day = batch; day < 250; day += 4) {
+          rows.add(new ObservationRow(id, LocalDate.of(2001, 1, 1).plusDays(day), LocalDate.of(2002, 1, 1),
+              BigDecimal.valueOf(day)));
+        }
+      }
+      writer.appendObservations("split" + batch, rows).get();
+    }
+    assertThat(smallFiles.runUntilSettled()).isLessThanOrEqualTo(3);
+    assertThat(smallFiles.run().get(0).rowsWritten()).as("a settled table is left alone").isZero();
+    Table table = store.observations();
+    table.refresh();
+    for (long id = 7000; id < 7010; id++) {
+      assertThat(TableMaintenance.filesHolding(table, id)).as("files holding series %d", id).isEqualTo(1);
+    }
+    assertThat(read(List.of(7005L)).get(7005L).size()).isEqualTo(250);
   }
 
   @Test
