@@ -21,9 +21,9 @@ import org.apache.iceberg.types.Types;
  * overlap by series id, chosen greedily) and the <em>rest</em> (files overlapping a bigger one:
  * recent uploads and revisions). Jobs, each a k-way merge:
  * <ol>
- *   <li>rest into base, when the rest holds at least {@code restToBaseRatio} of the rows of the base
- *       files it overlaps: the only job that rewrites large files, so a large file is rewritten once
- *       per that fraction of new rows;
+ *   <li>rest into the base files that it holds at least {@code restToBaseRatio} of the rows of
+ *       (estimated from id ranges): the only job that rewrites large files, so a large file is
+ *       rewritten once per that fraction of new rows in its range;
  *   <li>while writes go on, rest files of the same size tier (log4 of rows) once there are
  *       {@code minFilesToMerge} of them: each row is rewritten about log4(size) times, not once per pass;
  *   <li>once the table is quiet, all of the rest into one sorted run if rest files overlap each other:
@@ -86,14 +86,15 @@ final class CompactionPlanner {
     }
     List<List<DataFile>> jobs = new ArrayList<>();
     if (!rest.isEmpty()) {
-      List<Span> overlapped = base.stream().filter(b -> rest.stream().anyMatch(b::overlaps)).toList();
-      long restRows = rest.stream().mapToLong(Span::rows).sum();
-      long overlappedRows = overlapped.stream().mapToLong(Span::rows).sum();
-      if (restRows >= policy.restToBaseRatio() * overlappedRows
-          && rest.size() + overlapped.size() <= policy.maxFanIn()) {
-        List<DataFile> all = new ArrayList<>(files(rest));
-        all.addAll(files(overlapped));
-        return List.of(all); // touches every file that overlaps anything: nothing else to do this pass
+      List<Span> hot = base.stream().filter(b -> restRowsWithin(rest, b) >= policy.restToBaseRatio() * b.rows())
+          .toList();
+      if (!hot.isEmpty()) {
+        List<Span> newer = rest.stream().filter(r -> hot.stream().anyMatch(r::overlaps)).toList();
+        if (hot.size() + newer.size() <= policy.maxFanIn()) {
+          List<DataFile> job = new ArrayList<>(files(newer));
+          job.addAll(files(hot));
+          return List.of(job); // the rest may change shape: plan the remainder next pass
+        }
       }
       if (quiet && depth(rest) > 1) {
         jobs.add(files(rest.stream().sorted(Comparator.comparingLong(Span::rows)).limit(policy.maxFanIn()).toList()));
@@ -162,6 +163,23 @@ final class CompactionPlanner {
     if (run.size() >= 2 && (runRows >= policy.rowsPerFile() / 2 || (quiet && run.size() >= policy.minFilesToMerge()))) {
       jobs.add(files(run));
     }
+  }
+
+  /**
+   * Rows of the rest estimated to fall in a base file's id range, taking each rest file's rows as
+   * spread evenly over its own range: an upload that only touches the edge of a large file (a series
+   * cut between two batches) does not make that file worth rewriting.
+   */
+  private static double restRowsWithin(List<Span> rest, Span b) {
+    double rows = 0;
+    for (Span r : rest) {
+      if (r.overlaps(b)) {
+        double width = (double) r.high() - r.low() + 1;
+        double shared = (double) Math.min(r.high(), b.high()) - Math.max(r.low(), b.low()) + 1;
+        rows += r.rows() * Math.min(1, shared / width);
+      }
+    }
+    return rows;
   }
 
   private static boolean overlapsAny(TreeMap<Long, Span> disjointByLow, Span s) {

@@ -76,14 +76,19 @@ class CompactionPlannerTest {
     settled.add(file(10, 4_005, 600));
     assertThat(CompactionPlanner.planObservations(settled, POLICY, true)).isEmpty();
 
-    // Once the rest holds a tenth of the rows of the base files it overlaps, they are merged together,
-    // and a base file it does not overlap is left alone.
+    // Once the rest holds (by its id range) a tenth of the rows of a base file, they are merged; base
+    // files it touches less (the third holds ~140k of its 700k rows) or not at all are left alone.
     List<DataFile> heavy = new ArrayList<>(base);
     DataFile revisions = file(10, 2_500, 700_000);
     heavy.add(revisions);
     List<List<DataFile>> jobs = CompactionPlanner.planObservations(heavy, POLICY, false);
     assertThat(jobs).hasSize(1);
-    assertThat(jobs.get(0)).containsExactlyInAnyOrder(revisions, base.get(0), base.get(1), base.get(2));
+    assertThat(jobs.get(0)).containsExactlyInAnyOrder(revisions, base.get(0), base.get(1));
+
+    // An upload that only touches a large file's last series is no reason to rewrite it.
+    List<DataFile> edge = new ArrayList<>(base);
+    edge.add(file(4_999, 5_400, 400_000));
+    assertThat(CompactionPlanner.planObservations(edge, POLICY, false)).isEmpty();
   }
 
   @Test
