@@ -35,7 +35,7 @@ public final class Bench {
       Dataset.Spec spec = Dataset.spec(size);
       return spec == Dataset.QUICK
           ? new Options(home, runDir, spec, 0.25, 400, Duration.ofSeconds(60), Duration.ofSeconds(5))
-          : new Options(home, runDir, spec, 1.0, 10_000, Duration.ofSeconds(150), Duration.ofSeconds(30));
+          : new Options(home, runDir, spec, 1.0, 10_000, Duration.ofSeconds(240), Duration.ofSeconds(30));
     }
   }
 

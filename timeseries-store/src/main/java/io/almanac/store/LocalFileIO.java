@@ -2,24 +2,22 @@ package io.almanac.store;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.hadoop.HadoopOutputFile;
 import org.apache.iceberg.io.BulkDeletionFailureException;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
-import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SeekableInputStream;
 import org.apache.iceberg.io.SupportsBulkOperations;
 import org.slf4j.Logger;
@@ -30,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Iceberg's default for {@code file:} locations is HadoopFileIO over Hadoop's local file system,
  * which forks a {@code chmod} process for every file it creates (without Hadoop's native library) and
- * writes a {@code .crc} file beside each one. A commit creates four files (data, manifest, manifest
+ * writes a {@code .crc} file beside each one. Reads here use java.nio; writes use Hadoop's raw local
+ * file system with the {@code chmod} left out (see {@link #newOutputFile}). A commit creates four files (data, manifest, manifest
  * list, table metadata), so every upload paid several process forks: a 100-point batch took ~170 ms,
  * almost all of it waiting for {@code chmod}. Object stores keep their own FileIO
  * ({@code almanac.store.catalog.io-impl}).
@@ -41,8 +40,15 @@ import org.slf4j.LoggerFactory;
 public class LocalFileIO implements SupportsBulkOperations {
 
   private static final Logger log = LoggerFactory.getLogger(LocalFileIO.class);
-  private static final int WRITE_BUFFER = 64 << 10;
   private static final int READ_BUFFER = 8 << 10;
+  private static final Configuration CONF = parsedConfiguration();
+  private static final RawLocalFileSystem LOCAL_FS = new NoChmodLocalFileSystem(CONF);
+
+  private static Configuration parsedConfiguration() {
+    Configuration conf = new Configuration();
+    conf.size(); // parses the default resources now, so copies start from parsed properties
+    return conf;
+  }
 
   public LocalFileIO() {}
 
@@ -51,9 +57,14 @@ public class LocalFileIO implements SupportsBulkOperations {
     return new LocalInputFile(location, path(location));
   }
 
+  /**
+   * A Hadoop output file, because Iceberg's Parquet writer copies a Hadoop output file's configuration
+   * but parses Hadoop's XML defaults anew (a few ms, on every data file of every commit) for any
+   * other; the configuration here is parsed once, and the file system never forks.
+   */
   @Override
   public OutputFile newOutputFile(String location) {
-    return new LocalOutputFile(location, path(location));
+    return HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(path(location).toUri()), LOCAL_FS, CONF);
   }
 
   @Override
@@ -123,96 +134,20 @@ public class LocalFileIO implements SupportsBulkOperations {
     }
   }
 
-  private record LocalOutputFile(String location, Path path) implements OutputFile {
+  /** Hadoop's local file system without its {@code chmod} after each create. */
+  private static final class NoChmodLocalFileSystem extends RawLocalFileSystem {
 
-    @Override
-    public PositionOutputStream create() {
-      return open(StandardOpenOption.CREATE_NEW);
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite() {
-      return open(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    private PositionOutputStream open(OpenOption... options) {
+    NoChmodLocalFileSystem(Configuration conf) {
       try {
-        Files.createDirectories(path.getParent());
-        OpenOption[] all = new OpenOption[options.length + 1];
-        System.arraycopy(options, 0, all, 0, options.length);
-        all[options.length] = StandardOpenOption.WRITE;
-        return new CountingOutputStream(Channels.newOutputStream(FileChannel.open(path, all)));
-      } catch (FileAlreadyExistsException e) {
-        throw new AlreadyExistsException(e, "File already exists: %s", location);
+        initialize(URI.create("file:///"), conf);
       } catch (IOException e) {
-        throw new UncheckedIOException("Creating " + location + " failed", e);
+        throw new UncheckedIOException("Opening the local file system failed", e);
       }
     }
 
     @Override
-    public InputFile toInputFile() {
-      return new LocalInputFile(location, path);
-    }
-  }
-
-  /** Buffered writes that know their position (Parquet and Avro writers ask for it). */
-  private static final class CountingOutputStream extends PositionOutputStream {
-
-    private final OutputStream out;
-    private final byte[] buffer = new byte[WRITE_BUFFER];
-    private int buffered;
-    private long flushed;
-
-    CountingOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public long getPos() {
-      return flushed + buffered;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (buffered == buffer.length) {
-        flushBuffer();
-      }
-      buffer[buffered++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) throws IOException {
-      if (len >= buffer.length) {
-        flushBuffer();
-        out.write(bytes, off, len);
-        flushed += len;
-        return;
-      }
-      if (len > buffer.length - buffered) {
-        flushBuffer();
-      }
-      System.arraycopy(bytes, off, buffer, buffered, len);
-      buffered += len;
-    }
-
-    private void flushBuffer() throws IOException {
-      if (buffered > 0) {
-        out.write(buffer, 0, buffered);
-        flushed += buffered;
-        buffered = 0;
-      }
-    }
-
-    @Override
-    public void flush() throws IOException {
-      flushBuffer();
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      flushBuffer();
-      out.close();
+    public void setPermission(org.apache.hadoop.fs.Path path, FsPermission permission) {
+      // Files keep the process's default permissions; Hadoop would fork a chmod here.
     }
   }
 
