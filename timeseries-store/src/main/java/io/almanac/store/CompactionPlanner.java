@@ -26,8 +26,8 @@ import org.apache.iceberg.types.Types;
  *       rewritten once per that fraction of new rows in its range;
  *   <li>while writes go on, rest files of the same size tier (log4 of rows) once there are
  *       {@code minFilesToMerge} of them: each row is rewritten about log4(size) times, not once per pass;
- *   <li>once the table is quiet, all of the rest into one sorted run if rest files overlap each other:
- *       base plus that run is at most two files per series;
+ *   <li>once the table is quiet, each group of rest files that overlap each other into one sorted
+ *       run: base plus the rest is then at most two files per series;
  *   <li>runs of adjacent small base files (an upload of many series in id order) into large files.
  * </ol>
  * The raw archive (ordered by time, never overlapping) only needs small files merged by tier.
@@ -97,7 +97,10 @@ final class CompactionPlanner {
         }
       }
       if (quiet && depth(rest) > 1) {
-        jobs.add(files(rest.stream().sorted(Comparator.comparingLong(Span::rows)).limit(policy.maxFanIn()).toList()));
+        for (List<Span> cluster : overlappingClusters(rest)) {
+          jobs.add(files(cluster.stream().sorted(Comparator.comparingLong(Span::rows)).limit(policy.maxFanIn())
+              .toList()));
+        }
       } else {
         tierJob(rest, policy, s -> tier(s.rows())).ifPresent(jobs::add);
       }
@@ -186,6 +189,28 @@ final class CompactionPlanner {
     // Disjoint spans sorted by low: only the last one starting at or before s.high can reach s.
     Map.Entry<Long, Span> candidate = disjointByLow.floorEntry(s.high());
     return candidate != null && candidate.getValue().high() >= s.low();
+  }
+
+  /** Groups of two or more spans linked by overlaps; spans overlapping nothing are left out. */
+  private static List<List<Span>> overlappingClusters(List<Span> spans) {
+    List<Span> byLow = spans.stream().sorted(Comparator.comparingLong(Span::low)).toList();
+    List<List<Span>> clusters = new ArrayList<>();
+    List<Span> cluster = new ArrayList<>();
+    long reach = Long.MIN_VALUE;
+    for (Span s : byLow) {
+      if (!cluster.isEmpty() && s.low() > reach) {
+        if (cluster.size() > 1) {
+          clusters.add(cluster);
+        }
+        cluster = new ArrayList<>();
+      }
+      cluster.add(s);
+      reach = cluster.size() == 1 ? s.high() : Math.max(reach, s.high());
+    }
+    if (cluster.size() > 1) {
+      clusters.add(cluster);
+    }
+    return clusters;
   }
 
   /** The most spans any one id falls into. */

@@ -53,10 +53,6 @@ public final class TableMaintenance {
   public record Settings(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, Duration quietPeriod,
       Duration snapshotRetention, int maxSnapshots) {
 
-    public static Settings defaults() {
-      return new Settings(4, 2_000_000, 0.1, Duration.ofSeconds(3), Duration.ofMinutes(1), 50);
-    }
-
     CompactionPlanner.Policy policy() {
       return new CompactionPlanner.Policy(minFilesToMerge, rowsPerFile, restToBaseRatio, MAX_FAN_IN);
     }

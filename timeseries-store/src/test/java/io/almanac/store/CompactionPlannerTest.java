@@ -116,6 +116,19 @@ class CompactionPlannerTest {
   }
 
   @Test
+  void whenQuietOnlyRestFilesThatOverlapEachOtherAreMerged() {
+    List<DataFile> files = new ArrayList<>(base());
+    DataFile a1 = file(100, 200, 50_000);
+    DataFile a2 = file(150, 180, 100);
+    DataFile b1 = file(3_000, 3_100, 60_000);
+    DataFile b2 = file(3_050, 3_300, 200);
+    DataFile lone = file(4_500, 4_600, 70_000); // overlaps only a base file: two files per series already
+    files.addAll(List.of(a1, a2, b1, b2, lone));
+    assertThat(CompactionPlanner.planObservations(files, POLICY, true)).containsExactlyInAnyOrder(
+        List.of(a2, a1), List.of(b2, b1));
+  }
+
+  @Test
   void filesWithoutBoundsAreNeverTakenForDisjoint() {
     DataFile unbounded = DataFiles.builder(PartitionSpec.unpartitioned())
         .withPath("/warehouse/nobounds.parquet").withFormat("parquet").withFileSizeInBytes(900).withRecordCount(100)

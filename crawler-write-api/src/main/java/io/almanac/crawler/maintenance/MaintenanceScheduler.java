@@ -28,7 +28,7 @@ class MaintenanceScheduler {
       @Value("${almanac.maintenance.min-files-to-merge:4}") int minFilesToMerge,
       @Value("${almanac.maintenance.rows-per-file:2000000}") long rowsPerFile,
       @Value("${almanac.maintenance.rest-to-base-ratio:0.1}") double restToBaseRatio,
-      @Value("${almanac.maintenance.quiet-period:3s}") Duration quietPeriod,
+      @Value("${almanac.maintenance.quiet-period:10s}") Duration quietPeriod,
       @Value("${almanac.maintenance.snapshot-retention:1m}") Duration snapshotRetention,
       @Value("${almanac.maintenance.max-snapshots:50}") int maxSnapshots) {
     this.enabled = enabled;
