@@ -1,6 +1,5 @@
 package io.almanac.store;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,8 +8,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 
 /**
  * Which files of a table to merge, from their statistics alone. The aims, in order: a read of one
@@ -34,7 +31,6 @@ import org.apache.iceberg.types.Types;
  */
 final class CompactionPlanner {
 
-  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
   /** Rows of the lowest size tier; each next tier holds four times as many. */
   private static final long TIER_BASE_ROWS = 1024;
   /** Target size of an archive file: its rows are whole batches, so rows say little about bytes. */
@@ -237,13 +233,8 @@ final class CompactionPlanner {
 
   /** A file without id bounds is taken to span every id, so it is never assumed disjoint. */
   private static Span span(DataFile file) {
-    ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
-    ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
-    if (low == null || high == null) {
-      return new Span(file, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-    return new Span(file, Conversions.<Long>fromByteBuffer(Types.LongType.get(), low),
-        Conversions.<Long>fromByteBuffer(Types.LongType.get(), high));
+    SeriesIdRange range = SeriesIdRange.of(file);
+    return new Span(file, range.low(), range.high());
   }
 
   private static List<DataFile> files(List<Span> spans) {

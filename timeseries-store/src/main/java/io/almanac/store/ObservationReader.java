@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,8 +15,6 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.VersionParser;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -48,7 +45,6 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 final class ObservationReader {
 
   private static final String[] COLUMNS = {"series_id", "date", "revision_date", "value", "ingested_at"};
-  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
   /** Footers cached, counted in row groups (each a few KB of metadata). */
   private static final int MAX_CACHED_ROW_GROUPS = 16_384;
   private static final ParquetReadOptions OPTIONS = ParquetReadOptions.builder().build();
@@ -243,13 +239,8 @@ final class ObservationReader {
 
   /** A file without id bounds may hold any series. */
   private static FileSpan span(DataFile file) {
-    ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
-    ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
-    if (low == null || high == null) {
-      return new FileSpan(file, Long.MIN_VALUE, Long.MAX_VALUE);
-    }
-    return new FileSpan(file, Conversions.<Long>fromByteBuffer(Types.LongType.get(), low),
-        Conversions.<Long>fromByteBuffer(Types.LongType.get(), high));
+    SeriesIdRange range = SeriesIdRange.of(file);
+    return new FileSpan(file, range.low(), range.high());
   }
 
   /** An Iceberg input file as Parquet's. */

@@ -2,7 +2,6 @@ package io.almanac.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,8 +17,6 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.types.Conversions;
-import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.DateTimeUtil;
 
 /**
@@ -29,7 +26,6 @@ import org.apache.iceberg.util.DateTimeUtil;
  */
 public final class TimeseriesReader {
 
-  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
 
   private final TimeseriesStore store;
   private final ObservationReader observations = new ObservationReader();
@@ -75,13 +71,11 @@ public final class TimeseriesReader {
       if (!DataOperations.REPLACE.equals(snapshot.operation())) {
         for (Iterable<DataFile> files : List.of(snapshot.addedDataFiles(table.io()), snapshot.removedDataFiles(table.io()))) {
           for (DataFile file : files) {
-            ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);
-            ByteBuffer high = file.upperBounds() == null ? null : file.upperBounds().get(SERIES_ID_FIELD);
-            if (low == null || high == null) {
+            SeriesIdRange range = SeriesIdRange.of(file);
+            if (range.equals(SeriesIdRange.UNKNOWN)) {
               return Optional.empty();
             }
-            ranges.add(new long[] {Conversions.<Long>fromByteBuffer(Types.LongType.get(), low),
-                Conversions.<Long>fromByteBuffer(Types.LongType.get(), high)});
+            ranges.add(new long[] {range.low(), range.high()});
           }
         }
       }
