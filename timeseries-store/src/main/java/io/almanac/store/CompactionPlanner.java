@@ -39,24 +39,14 @@ final class CompactionPlanner {
   /**
    * @param minFilesToMerge files of one tier merged together (and small base files coalesced when quiet)
    * @param rowsPerFile rows per written file; files below a quarter of it count as small
-   * @param restToBaseRatio rest rows, relative to the overlapped base rows, that trigger a merge into the base
+   * @param restToBaseRatio rest rows estimated within a base file's id range, relative to its rows, that
+   *     make it worth rewriting
    * @param maxFanIn files merged in one job at most
    */
   record Policy(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, int maxFanIn) {
 
     long smallRows() {
       return rowsPerFile / 4;
-    }
-  }
-
-  private record Span(DataFile file, long low, long high) {
-
-    long rows() {
-      return file.recordCount();
-    }
-
-    boolean overlaps(Span other) {
-      return low <= other.high && other.low <= high;
     }
   }
 
@@ -67,12 +57,12 @@ final class CompactionPlanner {
     if (files.size() < 2) {
       return List.of();
     }
-    List<Span> base = new ArrayList<>();
-    List<Span> rest = new ArrayList<>();
-    TreeMap<Long, Span> baseByLow = new TreeMap<>();
-    List<Span> bySize = files.stream().map(CompactionPlanner::span)
-        .sorted(Comparator.comparingLong(Span::rows).reversed().thenComparingLong(Span::low)).toList();
-    for (Span s : bySize) {
+    List<DataFileSpan> base = new ArrayList<>();
+    List<DataFileSpan> rest = new ArrayList<>();
+    TreeMap<Long, DataFileSpan> baseByLow = new TreeMap<>();
+    List<DataFileSpan> bySize = files.stream().map(DataFileSpan::of)
+        .sorted(Comparator.comparingLong(DataFileSpan::rows).reversed().thenComparingLong(DataFileSpan::low)).toList();
+    for (DataFileSpan s : bySize) {
       if (overlapsAny(baseByLow, s)) {
         rest.add(s);
       } else {
@@ -82,19 +72,20 @@ final class CompactionPlanner {
     }
     List<List<DataFile>> jobs = new ArrayList<>();
     if (!rest.isEmpty()) {
-      List<Span> hot = base.stream().filter(b -> restRowsWithin(rest, b) >= policy.restToBaseRatio() * b.rows())
+      List<DataFileSpan> hot = base.stream().filter(b -> restRowsWithin(rest, b) >= policy.restToBaseRatio() * b.rows())
           .toList();
       if (!hot.isEmpty()) {
-        List<Span> newer = rest.stream().filter(r -> hot.stream().anyMatch(r::overlaps)).toList();
+        List<DataFileSpan> newer = rest.stream().filter(r -> hot.stream().anyMatch(r::overlaps)).toList();
         if (hot.size() + newer.size() <= policy.maxFanIn()) {
           List<DataFile> job = new ArrayList<>(files(newer));
           job.addAll(files(hot));
           return List.of(job); // the rest may change shape: plan the remainder next pass
         }
       }
-      if (quiet && depth(rest) > 1) {
-        for (List<Span> cluster : overlappingClusters(rest)) {
-          jobs.add(files(cluster.stream().sorted(Comparator.comparingLong(Span::rows)).limit(policy.maxFanIn())
+      List<List<DataFileSpan>> clusters = quiet ? overlappingClusters(rest) : List.of();
+      if (!clusters.isEmpty()) {
+        for (List<DataFileSpan> cluster : clusters) {
+          jobs.add(files(cluster.stream().sorted(Comparator.comparingLong(DataFileSpan::rows)).limit(policy.maxFanIn())
               .toList()));
         }
       } else {
@@ -110,20 +101,20 @@ final class CompactionPlanner {
    * sizes): files under a quarter of {@link #ARCHIVE_FILE_BYTES}, tier by tier of bytes.
    */
   static List<List<DataFile>> planArchive(List<DataFile> files, Policy policy) {
-    List<Span> small = files.stream().filter(f -> f.fileSizeInBytes() < ARCHIVE_FILE_BYTES / 4)
-        .map(f -> new Span(f, 0, 0)).toList();
+    List<DataFileSpan> small = files.stream().filter(f -> f.fileSizeInBytes() < ARCHIVE_FILE_BYTES / 4)
+        .map(f -> new DataFileSpan(f, 0, 0)).toList();
     return tierJob(small, policy, s -> tier(s.file().fileSizeInBytes() / 64)).map(List::of).orElse(List.of());
   }
 
   /** The lowest size tier with enough files, its smallest files up to the fan-in. */
-  private static Optional<List<DataFile>> tierJob(List<Span> spans, Policy policy, ToIntFunction<Span> tierOf) {
-    Map<Integer, List<Span>> tiers = new TreeMap<>();
-    for (Span s : spans) {
+  private static Optional<List<DataFile>> tierJob(List<DataFileSpan> spans, Policy policy, ToIntFunction<DataFileSpan> tierOf) {
+    Map<Integer, List<DataFileSpan>> tiers = new TreeMap<>();
+    for (DataFileSpan s : spans) {
       tiers.computeIfAbsent(tierOf.applyAsInt(s), t -> new ArrayList<>()).add(s);
     }
-    for (List<Span> tier : tiers.values()) {
+    for (List<DataFileSpan> tier : tiers.values()) {
       if (tier.size() >= policy.minFilesToMerge()) {
-        return Optional.of(files(tier.stream().sorted(Comparator.comparingLong(Span::rows))
+        return Optional.of(files(tier.stream().sorted(Comparator.comparingLong(DataFileSpan::rows))
             .limit(policy.maxFanIn()).toList()));
       }
     }
@@ -134,12 +125,12 @@ final class CompactionPlanner {
    * Runs of neighbouring small base files become one job once they hold half a file's rows (or fill
    * the fan-in); when quiet, any run of {@code minFilesToMerge} small files does.
    */
-  private static List<List<DataFile>> coalesceAdjacentSmall(List<Span> base, Policy policy, boolean quiet) {
+  private static List<List<DataFile>> coalesceAdjacentSmall(List<DataFileSpan> base, Policy policy, boolean quiet) {
     List<List<DataFile>> jobs = new ArrayList<>();
-    List<Span> run = new ArrayList<>();
+    List<DataFileSpan> run = new ArrayList<>();
     long runRows = 0;
-    List<Span> ordered = base.stream().sorted(Comparator.comparingLong(Span::low)).toList();
-    for (Span s : ordered) {
+    List<DataFileSpan> ordered = base.stream().sorted(Comparator.comparingLong(DataFileSpan::low)).toList();
+    for (DataFileSpan s : ordered) {
       if (s.rows() >= policy.smallRows()) {
         flush(run, runRows, policy, quiet, jobs);
         run = new ArrayList<>();
@@ -158,7 +149,7 @@ final class CompactionPlanner {
     return jobs;
   }
 
-  private static void flush(List<Span> run, long runRows, Policy policy, boolean quiet, List<List<DataFile>> jobs) {
+  private static void flush(List<DataFileSpan> run, long runRows, Policy policy, boolean quiet, List<List<DataFile>> jobs) {
     if (run.size() >= 2 && (runRows >= policy.rowsPerFile() / 2 || (quiet && run.size() >= policy.minFilesToMerge()))) {
       jobs.add(files(run));
     }
@@ -169,9 +160,9 @@ final class CompactionPlanner {
    * spread evenly over its own range: an upload that only touches the edge of a large file (a series
    * cut between two batches) does not make that file worth rewriting.
    */
-  private static double restRowsWithin(List<Span> rest, Span b) {
+  private static double restRowsWithin(List<DataFileSpan> rest, DataFileSpan b) {
     double rows = 0;
-    for (Span r : rest) {
+    for (DataFileSpan r : rest) {
       if (r.overlaps(b)) {
         double width = (double) r.high() - r.low() + 1;
         double shared = (double) Math.min(r.high(), b.high()) - Math.max(r.low(), b.low()) + 1;
@@ -181,19 +172,19 @@ final class CompactionPlanner {
     return rows;
   }
 
-  private static boolean overlapsAny(TreeMap<Long, Span> disjointByLow, Span s) {
+  private static boolean overlapsAny(TreeMap<Long, DataFileSpan> disjointByLow, DataFileSpan s) {
     // Disjoint spans sorted by low: only the last one starting at or before s.high can reach s.
-    Map.Entry<Long, Span> candidate = disjointByLow.floorEntry(s.high());
+    Map.Entry<Long, DataFileSpan> candidate = disjointByLow.floorEntry(s.high());
     return candidate != null && candidate.getValue().high() >= s.low();
   }
 
   /** Groups of two or more spans linked by overlaps; spans overlapping nothing are left out. */
-  private static List<List<Span>> overlappingClusters(List<Span> spans) {
-    List<Span> byLow = spans.stream().sorted(Comparator.comparingLong(Span::low)).toList();
-    List<List<Span>> clusters = new ArrayList<>();
-    List<Span> cluster = new ArrayList<>();
+  private static List<List<DataFileSpan>> overlappingClusters(List<DataFileSpan> spans) {
+    List<DataFileSpan> byLow = spans.stream().sorted(Comparator.comparingLong(DataFileSpan::low)).toList();
+    List<List<DataFileSpan>> clusters = new ArrayList<>();
+    List<DataFileSpan> cluster = new ArrayList<>();
     long reach = Long.MIN_VALUE;
-    for (Span s : byLow) {
+    for (DataFileSpan s : byLow) {
       if (!cluster.isEmpty() && s.low() > reach) {
         if (cluster.size() > 1) {
           clusters.add(cluster);
@@ -209,35 +200,12 @@ final class CompactionPlanner {
     return clusters;
   }
 
-  /** The most spans any one id falls into. */
-  private static int depth(List<Span> spans) {
-    List<long[]> events = new ArrayList<>();
-    for (Span s : spans) {
-      events.add(new long[] {s.low(), +1});
-      events.add(new long[] {s.high(), -1});
-    }
-    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
-    int depth = 0;
-    int max = 0;
-    for (long[] event : events) {
-      depth += (int) event[1];
-      max = Math.max(max, depth);
-    }
-    return max;
-  }
-
   private static int tier(long rows) {
     long units = Math.max(1, rows / TIER_BASE_ROWS);
     return (63 - Long.numberOfLeadingZeros(units)) / 2;
   }
 
-  /** A file without id bounds is taken to span every id, so it is never assumed disjoint. */
-  private static Span span(DataFile file) {
-    SeriesIdRange range = SeriesIdRange.of(file);
-    return new Span(file, range.low(), range.high());
-  }
-
-  private static List<DataFile> files(List<Span> spans) {
-    return spans.stream().map(Span::file).toList();
+  private static List<DataFile> files(List<DataFileSpan> spans) {
+    return spans.stream().map(DataFileSpan::file).toList();
   }
 }

@@ -51,9 +51,7 @@ final class ObservationReader {
   /** Values are never handed to a converter: the readers' typed getters are used instead. */
   private static final PrimitiveConverter NO_CONVERTER = new PrimitiveConverter() {};
 
-  private record FileSpan(DataFile file, long low, long high) {}
-
-  private record SnapshotFiles(long snapshotId, List<FileSpan> byLow) {}
+  private record SnapshotFiles(long snapshotId, List<DataFileSpan> byLow) {}
 
   private volatile SnapshotFiles files;
   private final Map<String, ParquetMetadata> footers = new LinkedHashMap<>(64, 0.75f, true);
@@ -62,19 +60,19 @@ final class ObservationReader {
   /** Adds the rows of the builders' series at {@code snapshotId} to them. */
   void read(Table table, long snapshotId, Map<Long, SeriesHistoryBuilder> builders) {
     long[] wanted = builders.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-    for (FileSpan span : filesAt(table, snapshotId)) {
+    for (DataFileSpan span : filesAt(table, snapshotId)) {
       if (anyWithin(wanted, span.low(), span.high())) {
         readFile(table.io(), span.file(), wanted, builders);
       }
     }
   }
 
-  private List<FileSpan> filesAt(Table table, long snapshotId) {
+  private List<DataFileSpan> filesAt(Table table, long snapshotId) {
     SnapshotFiles known = files;
     if (known != null && known.snapshotId() == snapshotId) {
       return known.byLow();
     }
-    List<FileSpan> spans = new ArrayList<>();
+    List<DataFileSpan> spans = new ArrayList<>();
     // Column stats hold the series-id bounds; scans drop them unless asked.
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshotId)
         .planWith(IcebergExecutors.CALLER_THREAD).includeColumnStats().planFiles()) {
@@ -84,13 +82,13 @@ final class ObservationReader {
           // written by another engine and needs a reader that applies them.
           throw new IllegalStateException("Data file " + task.file().location() + " has delete files");
         }
-        spans.add(span(task.file()));
+        spans.add(DataFileSpan.of(task.file()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Planning observation files of snapshot " + snapshotId + " failed", e);
     }
-    spans.sort(Comparator.comparingLong(FileSpan::low));
-    List<FileSpan> byLow = List.copyOf(spans);
+    spans.sort(Comparator.comparingLong(DataFileSpan::low));
+    List<DataFileSpan> byLow = List.copyOf(spans);
     files = new SnapshotFiles(snapshotId, byLow);
     return byLow;
   }
@@ -235,12 +233,6 @@ final class ObservationReader {
     int at = Arrays.binarySearch(ids, low);
     int index = at >= 0 ? at : -at - 1;
     return index < ids.length && ids[index] <= high;
-  }
-
-  /** A file without id bounds may hold any series. */
-  private static FileSpan span(DataFile file) {
-    SeriesIdRange range = SeriesIdRange.of(file);
-    return new FileSpan(file, range.low(), range.high());
   }
 
   /** An Iceberg input file as Parquet's. */

@@ -42,8 +42,8 @@ public final class TableMaintenance {
   /**
    * @param minFilesToMerge files of one size tier merged together (see {@link CompactionPlanner})
    * @param rowsPerFile rows per compacted file; files under a quarter of it are small
-   * @param restToBaseRatio newer overlapping rows, as a fraction of the large files they overlap, that
-   *     make those large files worth rewriting
+   * @param restToBaseRatio newer rows estimated within a large file's series-id range, as a fraction of
+   *     its rows, that make it worth rewriting
    * @param quietPeriod observations without a data commit for this long are merged down to at most
    *     two files per series
    * @param snapshotRetention snapshots older than this are expired, and beyond the newest

@@ -71,11 +71,11 @@ public final class TimeseriesReader {
       if (!DataOperations.REPLACE.equals(snapshot.operation())) {
         for (Iterable<DataFile> files : List.of(snapshot.addedDataFiles(table.io()), snapshot.removedDataFiles(table.io()))) {
           for (DataFile file : files) {
-            SeriesIdRange range = SeriesIdRange.of(file);
-            if (range.equals(SeriesIdRange.UNKNOWN)) {
+            DataFileSpan span = DataFileSpan.of(file);
+            if (!span.bounded()) {
               return Optional.empty();
             }
-            ranges.add(new long[] {range.low(), range.high()});
+            ranges.add(new long[] {span.low(), span.high()});
           }
         }
       }
