@@ -24,15 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The FileIO of a warehouse on a local disk (the default), on java.nio alone.
+ * The FileIO of a warehouse on a local disk (the default).
  *
  * <p>Iceberg's default for {@code file:} locations is HadoopFileIO over Hadoop's local file system,
  * which forks a {@code chmod} process for every file it creates (without Hadoop's native library) and
- * writes a {@code .crc} file beside each one. Reads here use java.nio; writes use Hadoop's raw local
- * file system with the {@code chmod} left out (see {@link #newOutputFile}). A commit creates four files (data, manifest, manifest
+ * writes a {@code .crc} file beside each one. A commit creates four files (data, manifest, manifest
  * list, table metadata), so every upload paid several process forks: a 100-point batch took ~170 ms,
- * almost all of it waiting for {@code chmod}. Object stores keep their own FileIO
- * ({@code almanac.store.catalog.io-impl}).
+ * almost all of it waiting for {@code chmod}. Here reads use java.nio and writes Hadoop's raw local
+ * file system with the {@code chmod} left out (see {@link #newOutputFile}). Object stores keep their
+ * own FileIO ({@code almanac.store.catalog.io-impl}).
  *
  * <p>Deletes run on the caller's thread: a bulk delete is a few metadata files after each commit,
  * which Iceberg would otherwise hand to a pool it polls every 10 ms.
@@ -54,7 +54,13 @@ public class LocalFileIO implements SupportsBulkOperations {
 
   @Override
   public InputFile newInputFile(String location) {
-    return new LocalInputFile(location, path(location));
+    return new LocalInputFile(location, path(location), -1);
+  }
+
+  /** Readers that know the length (from the manifest) save a {@code stat} per file opened. */
+  @Override
+  public InputFile newInputFile(String location, long length) {
+    return new LocalInputFile(location, path(location), length);
   }
 
   /**
@@ -104,10 +110,14 @@ public class LocalFileIO implements SupportsBulkOperations {
     return Path.of(location);
   }
 
-  private record LocalInputFile(String location, Path path) implements InputFile {
+  /** {@code knownLength} is -1 when the length must be read from the file system. */
+  private record LocalInputFile(String location, Path path, long knownLength) implements InputFile {
 
     @Override
     public long getLength() {
+      if (knownLength >= 0) {
+        return knownLength;
+      }
       try {
         return Files.size(path);
       } catch (NoSuchFileException e) {
