@@ -4,12 +4,37 @@ import io.almanac.store.SeriesHistory;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
-/** One stored vintage of one date. */
-public record Observation(
-    LocalDate date, BigDecimal value, LocalDate revisionDate, LocalDate supersededOn, boolean originalRelease) {
+/**
+ * One stored vintage of one date: a row of a series history, its fields computed only when a query
+ * selects them (a page holds up to 10,000 of these).
+ */
+public final class Observation {
 
-  static Observation of(SeriesHistory history, int row) {
-    return new Observation(history.date(row), history.value(row), history.revisionDate(row),
-        history.supersededOn(row), history.originalRelease(row));
+  private final SeriesHistory history;
+  private final int row;
+
+  Observation(SeriesHistory history, int row) {
+    this.history = history;
+    this.row = row;
+  }
+
+  public LocalDate getDate() {
+    return history.date(row);
+  }
+
+  public BigDecimal getValue() {
+    return history.value(row);
+  }
+
+  public LocalDate getRevisionDate() {
+    return history.revisionDate(row);
+  }
+
+  public LocalDate getSupersededOn() {
+    return history.supersededOn(row);
+  }
+
+  public boolean isOriginalRelease() {
+    return history.originalRelease(row);
   }
 }

@@ -12,11 +12,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.dataloader.DataLoader;
 
 /** The observation fields of {@code Series}; each reads the series history through the batching loader. */
@@ -26,6 +27,13 @@ public class ObservationDataFetcher {
   static final String CURSOR_KIND = "obs";
   static final int DEFAULT_PAGE = 1000;
   static final int MAX_PAGE = 10_000;
+  private static final String SNAPSHOT_KEY = ObservationDataFetcher.class.getName() + ".snapshot";
+
+  private final ObservationHistories histories;
+
+  public ObservationDataFetcher(ObservationHistories histories) {
+    this.histories = histories;
+  }
 
   @DgsData(parentType = "Series", field = "observations")
   public CompletableFuture<Connection<Observation>> observations(DgsDataFetchingEnvironment env) {
@@ -35,18 +43,35 @@ public class ObservationDataFetcher {
     return withHistory(env, history -> {
       int[] rows = view(history, env);
       int start = afterDay == null ? 0 : firstAfter(history, rows, afterDay);
-      int end = Math.min(rows.length, start + size + 1);
-      List<Integer> page = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        page.add(rows[i]);
-      }
-      Connection<Integer> indices = Connection.of(page, size, start > 0,
-          row -> Cursors.encode(CURSOR_KIND, String.valueOf(history.epochDay(row))), rows.length);
-      List<Connection.Edge<Observation>> edges = indices.edges().stream()
-          .map(e -> new Connection.Edge<>(e.cursor(), Observation.of(history, e.node())))
-          .toList();
-      return new Connection<>(edges, edges.stream().map(Connection.Edge::node).toList(),
-          indices.pageInfo(), rows.length);
+      int end = Math.min(rows.length, start + size);
+      // Nodes and edges are views over the rows: a client asking for nodes pays for no cursors.
+      List<Observation> nodes = new AbstractList<>() {
+        @Override
+        public Observation get(int i) {
+          return new Observation(history, rows[start + i]);
+        }
+
+        @Override
+        public int size() {
+          return end - start;
+        }
+      };
+      IntFunction<String> cursor = i -> Cursors.encode(CURSOR_KIND, String.valueOf(history.epochDay(rows[start + i])));
+      List<Connection.Edge<Observation>> edges = new AbstractList<>() {
+        @Override
+        public Connection.Edge<Observation> get(int i) {
+          return new Connection.Edge<>(cursor.apply(i), nodes.get(i));
+        }
+
+        @Override
+        public int size() {
+          return nodes.size();
+        }
+      };
+      boolean empty = nodes.isEmpty();
+      Connection.PageInfo pageInfo = new Connection.PageInfo(end < rows.length, start > 0,
+          empty ? null : cursor.apply(0), empty ? null : cursor.apply(nodes.size() - 1));
+      return new Connection<>(edges, nodes, pageInfo, rows.length);
     });
   }
 
@@ -54,15 +79,31 @@ public class ObservationDataFetcher {
   public CompletableFuture<SeriesData> data(DgsDataFetchingEnvironment env) {
     return withHistory(env, history -> {
       int[] rows = view(history, env);
-      // ISO text straight away: the Date scalar passes server-made strings through, per-element
-      // LocalDate coercion being most of the cost of a large range.
-      List<String> dates = new ArrayList<>(rows.length);
-      List<Double> values = new ArrayList<>(rows.length);
-      for (int row : rows) {
-        dates.add(history.date(row).toString());
-        double value = history.doubleValue(row);
-        values.add(Double.isNaN(value) ? null : value);
-      }
+      // Views over the rows, ISO text straight away: the Date scalar passes server-made strings
+      // through, per-element LocalDate coercion being most of the cost of a large range.
+      List<String> dates = new AbstractList<>() {
+        @Override
+        public String get(int i) {
+          return history.date(rows[i]).toString();
+        }
+
+        @Override
+        public int size() {
+          return rows.length;
+        }
+      };
+      List<Double> values = new AbstractList<>() {
+        @Override
+        public Double get(int i) {
+          double value = history.doubleValue(rows[i]);
+          return Double.isNaN(value) ? null : value;
+        }
+
+        @Override
+        public int size() {
+          return rows.length;
+        }
+      };
       return new SeriesData(dates, values, rows.length);
     });
   }
@@ -72,7 +113,7 @@ public class ObservationDataFetcher {
     LocalDate asOf = env.getArgument("asOf");
     return withHistory(env, history -> {
       int row = history.latest(asOf);
-      return row < 0 ? null : Observation.of(history, row);
+      return row < 0 ? null : new Observation(history, row);
     });
   }
 
@@ -88,7 +129,7 @@ public class ObservationDataFetcher {
   public CompletableFuture<List<Observation>> revisions(DgsDataFetchingEnvironment env) {
     LocalDate date = env.getArgument("date");
     return withHistory(env, history ->
-        Arrays.stream(history.revisionsOf(date)).mapToObj(row -> Observation.of(history, row)).toList());
+        Arrays.stream(history.revisionsOf(date)).mapToObj(row -> new Observation(history, row)).toList());
   }
 
   @DgsData(parentType = "Series", field = "observationStart")
@@ -122,8 +163,22 @@ public class ObservationDataFetcher {
     });
   }
 
-  private static <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
+  /**
+   * Applies {@code use} to the series' history as of the snapshot this request reads at (fixed when
+   * it first reads observations): straight from the cache when it holds the series, else through
+   * the batching loader, whose storage read runs on another thread.
+   */
+  private <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
     Series series = env.getSource();
+    long snapshot = env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> histories.currentSnapshot());
+    SeriesHistory cached = histories.cached(series.numericId(), snapshot);
+    if (cached != null) {
+      try {
+        return CompletableFuture.completedFuture(use.apply(cached));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     DataLoader<Long, SeriesHistory> loader = env.getDataLoader(SeriesHistoryLoader.class);
     return loader.load(series.numericId()).thenApply(use);
   }

@@ -26,13 +26,27 @@ public class ObservationHistories {
     this.cache = new SeriesHistoryCache(maxRows);
   }
 
-  public Map<Long, SeriesHistory> load(Collection<Long> seriesIds) {
+  /**
+   * The observations table's current snapshot, the cache moved to it first: the snapshot a request
+   * reads at once it checked.
+   */
+  public long currentSnapshot() {
     long snapshot = reader.observationsSnapshot();
     advanceTo(snapshot);
+    return snapshot;
+  }
+
+  /** The history of a series as of {@code snapshot} when the cache holds it there, else null. */
+  public SeriesHistory cached(long seriesId, long snapshot) {
+    return cache.get(snapshot, seriesId);
+  }
+
+  public Map<Long, SeriesHistory> load(Collection<Long> seriesIds) {
+    long snapshot = currentSnapshot();
     Map<Long, SeriesHistory> result = new HashMap<>();
     List<Long> misses = new ArrayList<>();
     for (Long id : seriesIds) {
-      SeriesHistory cached = cache.get(id);
+      SeriesHistory cached = cache.get(snapshot, id);
       if (cached != null) {
         result.put(id, cached);
       } else {

@@ -51,8 +51,9 @@ final class SeriesHistoryCache {
     snapshotId = newSnapshot;
   }
 
-  synchronized SeriesHistory get(long seriesId) {
-    return entries.get(seriesId);
+  /** The cached history of a series, if the cache is still at {@code snapshot}. */
+  synchronized SeriesHistory get(long snapshot, long seriesId) {
+    return snapshot == snapshotId ? entries.get(seriesId) : null;
   }
 
   /** Keeps a history read at {@code readAt}, unless the cache has moved on since. */
