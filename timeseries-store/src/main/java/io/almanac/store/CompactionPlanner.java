@@ -2,9 +2,9 @@ package io.almanac.store;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 import org.apache.iceberg.DataFile;
@@ -15,18 +15,22 @@ import org.apache.iceberg.DataFile;
  * streams in (a full rewrite per pass made maintenance quadratic in the table size); few files.
  *
  * <p>For observations, the files are split into a <em>base</em> (the largest files that do not
- * overlap by series id, chosen greedily) and the <em>rest</em> (files overlapping a bigger one:
- * recent uploads and revisions). Jobs, each a k-way merge:
+ * overlap by series id, except that two files may share the one series an upload was cut in, chosen
+ * greedily) and the <em>rest</em> (files overlapping a bigger one: recent uploads and revisions).
+ * Jobs, each a k-way merge:
  * <ol>
- *   <li>rest into the base files that it holds at least {@code restToBaseRatio} of the rows of
+ *   <li>rest into the large base files that it holds at least {@code restToBaseRatio} of the rows of
  *       (estimated from id ranges): the only job that rewrites large files, so a large file is
  *       rewritten once per that fraction of new rows in its range;
- *   <li>while writes go on, rest files of the same size tier (log4 of rows) once there are
+ *   <li>runs of adjacent small base files (an upload of many series in id order) into large files,
+ *       with the rest files that lie within the run: each row of such a load is rewritten about once;
+ *   <li>while writes go on, the other rest files by size tier (log4 of rows) once a tier has
  *       {@code minFilesToMerge} of them: each row is rewritten about log4(size) times, not once per pass;
  *   <li>once the table is quiet, each group of rest files that overlap each other into one sorted
- *       run: base plus the rest is then at most two files per series;
- *   <li>runs of adjacent small base files (an upload of many series in id order) into large files.
+ *       run: base plus the rest is then at most two files per series (three for a series two base
+ *       files share).
  * </ol>
+ * {@code CompactionSimulationTest} plays these rules against the benchmark's workloads.
  * The raw archive (ordered by time, never overlapping) only needs small files merged by tier.
  */
 final class CompactionPlanner {
@@ -35,6 +39,8 @@ final class CompactionPlanner {
   private static final long TIER_BASE_ROWS = 1024;
   /** Target size of an archive file: its rows are whole batches, so rows say little about bytes. */
   static final long ARCHIVE_FILE_BYTES = 128L << 20;
+  /** Rest files within a run of small base files that get the run merged before it is full. */
+  static final int RUN_REST_FILES = 16;
 
   /**
    * @param minFilesToMerge files of one tier merged together (and small base files coalesced when quiet)
@@ -70,10 +76,9 @@ final class CompactionPlanner {
         baseByLow.put(s.low(), s);
       }
     }
-    List<List<DataFile>> jobs = new ArrayList<>();
     if (!rest.isEmpty()) {
-      List<DataFileSpan> hot = base.stream().filter(b -> restRowsWithin(rest, b) >= policy.restToBaseRatio() * b.rows())
-          .toList();
+      List<DataFileSpan> hot = base.stream().filter(b -> b.rows() >= policy.smallRows()
+          && restRowsWithin(rest, b) >= policy.restToBaseRatio() * b.rows()).toList();
       if (!hot.isEmpty()) {
         List<DataFileSpan> newer = rest.stream().filter(r -> hot.stream().anyMatch(r::overlaps)).toList();
         if (hot.size() + newer.size() <= policy.maxFanIn()) {
@@ -82,17 +87,20 @@ final class CompactionPlanner {
           return List.of(job); // the rest may change shape: plan the remainder next pass
         }
       }
-      List<List<DataFileSpan>> clusters = quiet ? overlappingClusters(rest) : List.of();
-      if (!clusters.isEmpty()) {
-        for (List<DataFileSpan> cluster : clusters) {
-          jobs.add(files(cluster.stream().sorted(Comparator.comparingLong(DataFileSpan::rows)).limit(policy.maxFanIn())
-              .toList()));
-        }
-      } else {
-        tierJob(rest, policy, s -> tier(s.rows())).ifPresent(jobs::add);
-      }
     }
-    jobs.addAll(coalesceAdjacentSmall(base, policy, quiet));
+    List<List<DataFile>> jobs = new ArrayList<>();
+    List<DataFileSpan> unclaimed = new ArrayList<>(rest);
+    for (List<DataFileSpan> run : coalesceAdjacentSmall(baseByLow, unclaimed, policy, quiet)) {
+      jobs.add(files(run));
+    }
+    if (quiet) {
+      for (List<DataFileSpan> cluster : overlappingClusters(unclaimed)) {
+        jobs.add(files(cluster.stream().sorted(Comparator.comparingLong(DataFileSpan::rows)).limit(policy.maxFanIn())
+            .toList()));
+      }
+    } else {
+      jobs.addAll(tierJobs(unclaimed, policy, s -> tier(s.rows())));
+    }
     return jobs;
   }
 
@@ -103,56 +111,83 @@ final class CompactionPlanner {
   static List<List<DataFile>> planArchive(List<DataFile> files, Policy policy) {
     List<DataFileSpan> small = files.stream().filter(f -> f.fileSizeInBytes() < ARCHIVE_FILE_BYTES / 4)
         .map(f -> new DataFileSpan(f, 0, 0)).toList();
-    return tierJob(small, policy, s -> tier(s.file().fileSizeInBytes() / 64)).map(List::of).orElse(List.of());
+    return tierJobs(small, policy, s -> tier(s.file().fileSizeInBytes() / 64));
   }
 
-  /** The lowest size tier with enough files, its smallest files up to the fan-in. */
-  private static Optional<List<DataFile>> tierJob(List<DataFileSpan> spans, Policy policy, ToIntFunction<DataFileSpan> tierOf) {
+  /** Jobs for each size tier with enough files: all of them, in jobs of up to the fan-in. */
+  private static List<List<DataFile>> tierJobs(List<DataFileSpan> spans, Policy policy, ToIntFunction<DataFileSpan> tierOf) {
     Map<Integer, List<DataFileSpan>> tiers = new TreeMap<>();
     for (DataFileSpan s : spans) {
       tiers.computeIfAbsent(tierOf.applyAsInt(s), t -> new ArrayList<>()).add(s);
     }
-    for (List<DataFileSpan> tier : tiers.values()) {
-      if (tier.size() >= policy.minFilesToMerge()) {
-        return Optional.of(files(tier.stream().sorted(Comparator.comparingLong(DataFileSpan::rows))
-            .limit(policy.maxFanIn()).toList()));
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Runs of neighbouring small base files become one job once they hold half a file's rows (or fill
-   * the fan-in); when quiet, any run of {@code minFilesToMerge} small files does.
-   */
-  private static List<List<DataFile>> coalesceAdjacentSmall(List<DataFileSpan> base, Policy policy, boolean quiet) {
     List<List<DataFile>> jobs = new ArrayList<>();
-    List<DataFileSpan> run = new ArrayList<>();
-    long runRows = 0;
-    List<DataFileSpan> ordered = base.stream().sorted(Comparator.comparingLong(DataFileSpan::low)).toList();
-    for (DataFileSpan s : ordered) {
-      if (s.rows() >= policy.smallRows()) {
-        flush(run, runRows, policy, quiet, jobs);
-        run = new ArrayList<>();
-        runRows = 0;
-        continue;
-      }
-      run.add(s);
-      runRows += s.rows();
-      if (runRows >= policy.rowsPerFile() / 2 || run.size() == policy.maxFanIn()) {
-        jobs.add(files(run));
-        run = new ArrayList<>();
-        runRows = 0;
+    for (List<DataFileSpan> tier : tiers.values()) {
+      List<DataFileSpan> smallestFirst = tier.stream().sorted(Comparator.comparingLong(DataFileSpan::rows)).toList();
+      for (int from = 0; smallestFirst.size() - from >= policy.minFilesToMerge(); from += policy.maxFanIn()) {
+        jobs.add(files(smallestFirst.subList(from, Math.min(smallestFirst.size(), from + policy.maxFanIn()))));
       }
     }
-    flush(run, runRows, policy, quiet, jobs);
     return jobs;
   }
 
-  private static void flush(List<DataFileSpan> run, long runRows, Policy policy, boolean quiet, List<List<DataFile>> jobs) {
-    if (run.size() >= 2 && (runRows >= policy.rowsPerFile() / 2 || (quiet && run.size() >= policy.minFilesToMerge()))) {
-      jobs.add(files(run));
+  /**
+   * Runs of neighbouring small base files, each with the rest files that lie within its stretch of
+   * ids (reaching at most the edge id of the base files on either side). An upload in id order from
+   * concurrent clients leaves such files: each of them is merged once, with its run, instead of tier
+   * by tier into files so wide that they make large files worth rewriting. A run is merged once it
+   * holds half a file's rows (or fills the fan-in), once {@link #RUN_REST_FILES} rest files lie within
+   * it, or when quiet. Rest files within a run, merged or not, are removed from {@code rest}.
+   */
+  private static List<List<DataFileSpan>> coalesceAdjacentSmall(TreeMap<Long, DataFileSpan> baseByLow,
+      List<DataFileSpan> rest, Policy policy, boolean quiet) {
+    List<DataFileSpan> ordered = new ArrayList<>(baseByLow.values());
+    List<List<DataFileSpan>> jobs = new ArrayList<>();
+    int first = 0;
+    long runRows = 0;
+    for (int i = 0; i <= ordered.size(); i++) {
+      boolean end = i == ordered.size() || ordered.get(i).rows() >= policy.smallRows();
+      if (!end) {
+        runRows += ordered.get(i).rows();
+      }
+      boolean full = !end && (runRows >= policy.rowsPerFile() / 2 || i + 1 - first == policy.maxFanIn());
+      if (!end && !full) {
+        continue;
+      }
+      int to = end ? i : i + 1;
+      if (to > first) {
+        List<DataFileSpan> within = takeRestWithin(ordered, first, to, rest);
+        int size = to - first;
+        boolean ready = (full && size >= 2)
+            || within.size() >= RUN_REST_FILES
+            || (quiet && size + within.size() >= 2 && (size >= policy.minFilesToMerge() || !within.isEmpty()));
+        if (ready) {
+          List<DataFileSpan> job = new ArrayList<>(ordered.subList(first, to));
+          job.addAll(within.subList(0, Math.min(within.size(), Math.max(0, policy.maxFanIn() - size))));
+          jobs.add(job);
+        }
+      }
+      first = i + 1;
+      runRows = 0;
     }
+    return jobs;
+  }
+
+  /** Removes from {@code rest} and returns the files within the stretch of {@code ordered[from, to)}. */
+  private static List<DataFileSpan> takeRestWithin(List<DataFileSpan> ordered, int from, int to,
+      List<DataFileSpan> rest) {
+    long low = ordered.get(from).low();
+    long high = ordered.get(to - 1).high();
+    long floor = from == 0 ? Long.MIN_VALUE : ordered.get(from - 1).high();
+    long ceiling = to == ordered.size() ? Long.MAX_VALUE : ordered.get(to).low();
+    List<DataFileSpan> within = new ArrayList<>();
+    for (Iterator<DataFileSpan> it = rest.iterator(); it.hasNext(); ) {
+      DataFileSpan r = it.next();
+      if (r.bounded() && r.low() <= high && r.high() >= low && r.low() >= floor && r.high() <= ceiling) {
+        within.add(r);
+        it.remove();
+      }
+    }
+    return within;
   }
 
   /**
@@ -172,10 +207,29 @@ final class CompactionPlanner {
     return rows;
   }
 
+  /**
+   * Whether {@code s} shares ids with a file of a disjoint set other than one edge id: two files of
+   * several series each may share the series an upload was cut in (the one ends with it, the other
+   * starts with it), which keeps a load in id order from turning every other file into "rest".
+   */
   private static boolean overlapsAny(TreeMap<Long, DataFileSpan> disjointByLow, DataFileSpan s) {
-    // Disjoint spans sorted by low: only the last one starting at or before s.high can reach s.
-    Map.Entry<Long, DataFileSpan> candidate = disjointByLow.floorEntry(s.high());
-    return candidate != null && candidate.getValue().high() >= s.low();
+    // Spans sorted by low and at most touching: walk down from the last one starting at or before s.high.
+    for (Map.Entry<Long, DataFileSpan> e = disjointByLow.floorEntry(s.high()); e != null;
+        e = disjointByLow.lowerEntry(e.getKey())) {
+      DataFileSpan b = e.getValue();
+      if (b.high() < s.low()) {
+        return false;
+      }
+      if (!touchesOnly(b, s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean touchesOnly(DataFileSpan a, DataFileSpan b) {
+    boolean wide = a.low() < a.high() && b.low() < b.high();
+    return wide && (a.high() == b.low() || b.high() == a.low());
   }
 
   /** Groups of two or more spans linked by overlaps; spans overlapping nothing are left out. */
