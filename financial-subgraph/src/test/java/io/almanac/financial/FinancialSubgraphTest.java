@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
 import graphql.ExecutionResult;
+import io.almanac.graphql.DocumentCache;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
@@ -38,6 +39,7 @@ class FinancialSubgraphTest {
   @Autowired TimeseriesStore store;
   @Autowired ApiKeyStore keys;
   @Autowired ObservationHistories histories;
+  @Autowired DocumentCache documents;
 
   private static String viewer;
 
@@ -120,6 +122,28 @@ class FinancialSubgraphTest {
     assertThat(asOf.get("dates")).isEqualTo(List.of("2024-01-01"));
     assertThat((List<Object>) asOf.get("values")).containsExactly(1.3);
     assertThat(series.get("beforeRelease")).isEqualTo(Map.of("count", 0));
+  }
+
+  @Test
+  void operationsAreParsedAndValidatedOnceButInvalidOnesAreNotKept() throws Exception {
+    String query = "query($id: ID!) { series(id: $id) { data { count } } }";
+    seed();
+    int before = documents.size();
+    ExecutionResult first = callers().execute(viewer, query, Map.of("id", "1"));
+    assertThat(documents.size()).isEqualTo(before + 1);
+    ExecutionResult second = callers().execute(viewer, query, Map.of("id", "3"));
+    assertThat(documents.size()).isEqualTo(before + 1);
+    assertThat(first.getErrors()).isEmpty();
+    assertThat(second.getErrors()).isEmpty();
+    assertThat(((Map<String, Map<String, Map<String, Object>>>) second.getData()).get("series").get("data"))
+        .containsEntry("count", 30);
+
+    String invalid = "{ series(id: \"1\") { noSuchField } }";
+    for (int i = 0; i < 2; i++) {
+      assertThat(errors(invalid)).singleElement().satisfies(e -> assertThat(e.get("message").toString())
+          .contains("noSuchField"));
+    }
+    assertThat(documents.size()).isEqualTo(before + 1);
   }
 
   @Test
