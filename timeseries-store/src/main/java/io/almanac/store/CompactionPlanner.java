@@ -39,8 +39,8 @@ final class CompactionPlanner {
   private static final long TIER_BASE_ROWS = 1024;
   /** Target size of an archive file: its rows are whole batches, so rows say little about bytes. */
   static final long ARCHIVE_FILE_BYTES = 128L << 20;
-  /** Rest files within a run of small base files that get the run merged before it is full. */
-  static final int RUN_REST_FILES = 16;
+  /** Rest files within a run of small base files above which they merge among themselves by tier. */
+  static final int RUN_REST_FILES = 32;
 
   /**
    * @param minFilesToMerge files of one tier merged together (and small base files coalesced when quiet)
@@ -88,11 +88,8 @@ final class CompactionPlanner {
         }
       }
     }
-    List<List<DataFile>> jobs = new ArrayList<>();
     List<DataFileSpan> unclaimed = new ArrayList<>(rest);
-    for (List<DataFileSpan> run : coalesceAdjacentSmall(baseByLow, unclaimed, policy, quiet)) {
-      jobs.add(files(run));
-    }
+    List<List<DataFile>> jobs = new ArrayList<>(coalesceAdjacentSmall(baseByLow, unclaimed, policy, quiet));
     if (quiet) {
       for (List<DataFileSpan> cluster : overlappingClusters(unclaimed)) {
         jobs.add(files(cluster.stream().sorted(Comparator.comparingLong(DataFileSpan::rows)).limit(policy.maxFanIn())
@@ -135,13 +132,13 @@ final class CompactionPlanner {
    * ids (reaching at most the edge id of the base files on either side). An upload in id order from
    * concurrent clients leaves such files: each of them is merged once, with its run, instead of tier
    * by tier into files so wide that they make large files worth rewriting. A run is merged once it
-   * holds half a file's rows (or fills the fan-in), once {@link #RUN_REST_FILES} rest files lie within
-   * it, or when quiet. Rest files within a run, merged or not, are removed from {@code rest}.
+   * holds half a file's rows (or fills the fan-in) or when quiet; until then, once more than
+   * {@link #RUN_REST_FILES} rest files lie within it, they merge among themselves by size tier. Rest files within a run are removed from {@code rest}.
    */
-  private static List<List<DataFileSpan>> coalesceAdjacentSmall(TreeMap<Long, DataFileSpan> baseByLow,
+  private static List<List<DataFile>> coalesceAdjacentSmall(TreeMap<Long, DataFileSpan> baseByLow,
       List<DataFileSpan> rest, Policy policy, boolean quiet) {
     List<DataFileSpan> ordered = new ArrayList<>(baseByLow.values());
-    List<List<DataFileSpan>> jobs = new ArrayList<>();
+    List<List<DataFile>> jobs = new ArrayList<>();
     int first = 0;
     long runRows = 0;
     for (int i = 0; i <= ordered.size(); i++) {
@@ -158,12 +155,14 @@ final class CompactionPlanner {
         List<DataFileSpan> within = takeRestWithin(ordered, first, to, rest);
         int size = to - first;
         boolean ready = (full && size >= 2)
-            || within.size() >= RUN_REST_FILES
             || (quiet && size + within.size() >= 2 && (size >= policy.minFilesToMerge() || !within.isEmpty()));
         if (ready) {
           List<DataFileSpan> job = new ArrayList<>(ordered.subList(first, to));
           job.addAll(within.subList(0, Math.min(within.size(), Math.max(0, policy.maxFanIn() - size))));
-          jobs.add(job);
+          jobs.add(files(job));
+        } else if (within.size() >= RUN_REST_FILES) {
+          // Until then, many uploads within the run merge among themselves by tier, staying inside it.
+          jobs.addAll(tierJobs(within, policy, s -> tier(s.rows())));
         }
       }
       first = i + 1;
