@@ -39,7 +39,7 @@ final class CompactionPlanner {
   private static final long TIER_BASE_ROWS = 1024;
   /** Target size of an archive file: its rows are whole batches, so rows say little about bytes. */
   static final long ARCHIVE_FILE_BYTES = 128L << 20;
-  /** Rest files within a run of small base files above which they merge among themselves by tier. */
+  /** Rest files within a run of small base files from which on they merge among themselves by tier. */
   static final int RUN_REST_FILES = 32;
 
   /**
@@ -63,7 +63,6 @@ final class CompactionPlanner {
     if (files.size() < 2) {
       return List.of();
     }
-    List<DataFileSpan> base = new ArrayList<>();
     List<DataFileSpan> rest = new ArrayList<>();
     TreeMap<Long, DataFileSpan> baseByLow = new TreeMap<>();
     List<DataFileSpan> bySize = files.stream().map(DataFileSpan::of)
@@ -72,12 +71,11 @@ final class CompactionPlanner {
       if (overlapsAny(baseByLow, s)) {
         rest.add(s);
       } else {
-        base.add(s);
         baseByLow.put(s.low(), s);
       }
     }
     if (!rest.isEmpty()) {
-      List<DataFileSpan> hot = base.stream().filter(b -> b.rows() >= policy.smallRows()
+      List<DataFileSpan> hot = baseByLow.values().stream().filter(b -> b.rows() >= policy.smallRows()
           && restRowsWithin(rest, b) >= policy.restToBaseRatio() * b.rows()).toList();
       if (!hot.isEmpty()) {
         List<DataFileSpan> newer = rest.stream().filter(r -> hot.stream().anyMatch(r::overlaps)).toList();
@@ -132,8 +130,9 @@ final class CompactionPlanner {
    * ids (reaching at most the edge id of the base files on either side). An upload in id order from
    * concurrent clients leaves such files: each of them is merged once, with its run, instead of tier
    * by tier into files so wide that they make large files worth rewriting. A run is merged once it
-   * holds half a file's rows (or fills the fan-in) or when quiet; until then, once more than
-   * {@link #RUN_REST_FILES} rest files lie within it, they merge among themselves by size tier. Rest files within a run are removed from {@code rest}.
+   * holds half a file's rows (or fills the fan-in) or when quiet; until then, once
+   * {@link #RUN_REST_FILES} rest files or more lie within it, they merge among themselves by size
+   * tier. Rest files within a run are removed from {@code rest}.
    */
   private static List<List<DataFile>> coalesceAdjacentSmall(TreeMap<Long, DataFileSpan> baseByLow,
       List<DataFileSpan> rest, Policy policy, boolean quiet) {

@@ -15,12 +15,16 @@ import java.time.ZoneOffset;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.dataloader.DataLoader;
 
-/** The observation fields of {@code Series}; each reads the series history through the batching loader. */
+/**
+ * The observation fields of {@code Series}; each reads the series history, from the cache or through
+ * the batching loader (see {@link #withHistory}).
+ */
 @DgsComponent
 public class ObservationDataFetcher {
 
@@ -45,29 +49,10 @@ public class ObservationDataFetcher {
       int start = afterDay == null ? 0 : firstAfter(history, rows, afterDay);
       int end = Math.min(rows.length, start + size);
       // Nodes and edges are views over the rows: a client asking for nodes pays for no cursors.
-      List<Observation> nodes = new AbstractList<>() {
-        @Override
-        public Observation get(int i) {
-          return new Observation(history, rows[start + i]);
-        }
-
-        @Override
-        public int size() {
-          return end - start;
-        }
-      };
+      List<Observation> nodes = lazyList(end - start, i -> new Observation(history, rows[start + i]));
       IntFunction<String> cursor = i -> Cursors.encode(CURSOR_KIND, String.valueOf(history.epochDay(rows[start + i])));
-      List<Connection.Edge<Observation>> edges = new AbstractList<>() {
-        @Override
-        public Connection.Edge<Observation> get(int i) {
-          return new Connection.Edge<>(cursor.apply(i), nodes.get(i));
-        }
-
-        @Override
-        public int size() {
-          return nodes.size();
-        }
-      };
+      List<Connection.Edge<Observation>> edges = lazyList(nodes.size(),
+          i -> new Connection.Edge<>(cursor.apply(i), nodes.get(i)));
       boolean empty = nodes.isEmpty();
       Connection.PageInfo pageInfo = new Connection.PageInfo(end < rows.length, start > 0,
           empty ? null : cursor.apply(0), empty ? null : cursor.apply(nodes.size() - 1));
@@ -81,29 +66,11 @@ public class ObservationDataFetcher {
       int[] rows = view(history, env);
       // Views over the rows, ISO text straight away: the Date scalar passes server-made strings
       // through, per-element LocalDate coercion being most of the cost of a large range.
-      List<String> dates = new AbstractList<>() {
-        @Override
-        public String get(int i) {
-          return history.date(rows[i]).toString();
-        }
-
-        @Override
-        public int size() {
-          return rows.length;
-        }
-      };
-      List<Double> values = new AbstractList<>() {
-        @Override
-        public Double get(int i) {
-          double value = history.doubleValue(rows[i]);
-          return Double.isNaN(value) ? null : value;
-        }
-
-        @Override
-        public int size() {
-          return rows.length;
-        }
-      };
+      List<String> dates = lazyList(rows.length, i -> history.date(rows[i]).toString());
+      List<Double> values = lazyList(rows.length, i -> {
+        double value = history.doubleValue(rows[i]);
+        return Double.isNaN(value) ? null : value;
+      });
       return new SeriesData(dates, values, rows.length);
     });
   }
@@ -169,9 +136,9 @@ public class ObservationDataFetcher {
    * the batching loader, whose storage read runs on another thread.
    */
   private <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
-    Series series = env.getSource();
+    long seriesId = ((Series) env.getSource()).numericId();
     long snapshot = env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> histories.currentSnapshot());
-    SeriesHistory cached = histories.cached(series.numericId(), snapshot);
+    SeriesHistory cached = histories.cached(seriesId, snapshot);
     if (cached != null) {
       try {
         return CompletableFuture.completedFuture(use.apply(cached));
@@ -180,7 +147,22 @@ public class ObservationDataFetcher {
       }
     }
     DataLoader<Long, SeriesHistory> loader = env.getDataLoader(SeriesHistoryLoader.class);
-    return loader.load(series.numericId()).thenApply(use);
+    return loader.load(seriesId).thenApply(use);
+  }
+
+  /** A read-only list whose elements are made when read: pages and columns are views over rows. */
+  private static <T> List<T> lazyList(int size, IntFunction<T> element) {
+    return new AbstractList<>() {
+      @Override
+      public T get(int index) {
+        return element.apply(Objects.checkIndex(index, size));
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
   }
 
   private static int[] view(SeriesHistory history, DgsDataFetchingEnvironment env) {
