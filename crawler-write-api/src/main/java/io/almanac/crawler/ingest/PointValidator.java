@@ -116,7 +116,7 @@ class PointValidator {
       throw new Refusal(code, field + " is required");
     }
     try {
-      return LocalDate.parse(text);
+      return Scalars.parseDate(text);
     } catch (DateTimeParseException e) {
       throw new Refusal(code, field + " '" + text + "' is not an ISO date (yyyy-MM-dd)");
     }
