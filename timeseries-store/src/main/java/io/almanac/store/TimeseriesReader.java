@@ -57,6 +57,17 @@ public final class TimeseriesReader {
   }
 
   /**
+   * Does ahead of time what the first read at {@code snapshotId} would: plans its files and reads
+   * their Parquet footers (as many as the footer cache holds). Called by a reader that follows the
+   * table, so that requests after a commit find the index ready.
+   *
+   * @return footers read
+   */
+  public int prepareObservations(long snapshotId) {
+    return snapshotId < 0 ? 0 : observations.prepare(store.observations(), snapshotId);
+  }
+
+  /**
    * Ranges {@code [low, high]} of series ids whose observations may differ between two snapshots of
    * the observations table ({@code from} an ancestor of {@code to}): the id bounds of files added or
    * removed by appends, overwrites and deletes. Compactions ({@code replace}) change no data and

@@ -96,6 +96,16 @@ class TimeseriesStoreTest {
   }
 
   @Test
+  void preparingASnapshotReadsTheFootersOfItsNewFilesOnce() throws Exception {
+    writer.appendObservations("prepared", List.of(
+        new ObservationRow(9_301, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE))).get();
+    long snapshot = reader.observationsSnapshot();
+    assertThat(reader.prepareObservations(snapshot)).isPositive();
+    assertThat(reader.prepareObservations(snapshot)).isZero();
+    assertThat(reader.readHistories(List.of(9_301L), snapshot).get(9_301L).size()).isEqualTo(1);
+  }
+
+  @Test
   void aSeriesInTheMiddleOfAFileOfManyRowGroupsIsReadWhole() throws Exception {
     // 120k rows sorted by series: a file of several 256 KiB row groups, series spanning their edges.
     List<ObservationRow> rows = new ArrayList<>();
