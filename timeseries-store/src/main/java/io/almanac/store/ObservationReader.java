@@ -67,30 +67,6 @@ final class ObservationReader {
     }
   }
 
-  /**
-   * Plans the files of {@code snapshotId} and reads the footers of those not cached yet, while the
-   * footer cache has room: the work a first read after a commit would otherwise do.
-   *
-   * @return footers read
-   */
-  int prepare(Table table, long snapshotId) {
-    int read = 0;
-    for (DataFileSpan span : filesAt(table, snapshotId)) {
-      String location = span.file().location();
-      synchronized (footers) {
-        if (footers.containsKey(location)) {
-          continue;
-        }
-        if (cachedRowGroups >= MAX_CACHED_ROW_GROUPS * 9L / 10) {
-          return read; // reading more would evict footers that reads use
-        }
-      }
-      footer(location, new IcebergInput(table.io().newInputFile(location, span.file().fileSizeInBytes())));
-      read++;
-    }
-    return read;
-  }
-
   private List<DataFileSpan> filesAt(Table table, long snapshotId) {
     SnapshotFiles known = files;
     if (known != null && known.snapshotId() == snapshotId) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -57,17 +58,6 @@ public final class TimeseriesReader {
   }
 
   /**
-   * Does ahead of time what the first read at {@code snapshotId} would: plans its files and reads
-   * their Parquet footers (as many as the footer cache holds). Called by a reader that follows the
-   * table, so that requests after a commit find the index ready.
-   *
-   * @return footers read
-   */
-  public int prepareObservations(long snapshotId) {
-    return snapshotId < 0 ? 0 : observations.prepare(store.observations(), snapshotId);
-  }
-
-  /**
    * Ranges {@code [low, high]} of series ids whose observations may differ between two snapshots of
    * the observations table ({@code from} an ancestor of {@code to}): the id bounds of files added or
    * removed by appends, overwrites and deletes. Compactions ({@code replace}) change no data and
@@ -80,7 +70,11 @@ public final class TimeseriesReader {
     Snapshot snapshot = to < 0 ? null : table.snapshot(to);
     while (snapshot != null && snapshot.snapshotId() != from) {
       if (!DataOperations.REPLACE.equals(snapshot.operation())) {
-        for (Iterable<DataFile> files : List.of(snapshot.addedDataFiles(table.io()), snapshot.removedDataFiles(table.io()))) {
+        // SnapshotChanges reads the manifests with the table's specs (Snapshot.addedDataFiles logs a
+        // deprecation warning per manifest instead).
+        SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot)
+            .executeWith(IcebergExecutors.CALLER_THREAD).build();
+        for (Iterable<DataFile> files : List.of(changes.addedDataFiles(), changes.removedDataFiles())) {
           for (DataFile file : files) {
             DataFileSpan span = DataFileSpan.of(file);
             if (!span.bounded()) {

@@ -96,13 +96,16 @@ class TimeseriesStoreTest {
   }
 
   @Test
-  void preparingASnapshotReadsTheFootersOfItsNewFilesOnce() throws Exception {
-    writer.appendObservations("prepared", List.of(
-        new ObservationRow(9_301, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE))).get();
-    long snapshot = reader.observationsSnapshot();
-    assertThat(reader.prepareObservations(snapshot)).isPositive();
-    assertThat(reader.prepareObservations(snapshot)).isZero();
-    assertThat(reader.readHistories(List.of(9_301L), snapshot).get(9_301L).size()).isEqualTo(1);
+  void changedSeriesRangesCoverExactlyTheSeriesAppendedBetweenTwoSnapshots() throws Exception {
+    writer.appendObservations("before", List.of(
+        new ObservationRow(9_401, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE))).get();
+    long from = reader.observationsSnapshot();
+    writer.appendObservations("after", List.of(
+        new ObservationRow(9_402, d("2021-01-01"), d("2021-01-02"), BigDecimal.TEN))).get();
+    long to = reader.observationsSnapshot();
+    List<long[]> ranges = reader.changedSeriesRanges(from, to).orElseThrow();
+    assertThat(ranges).singleElement().satisfies(r -> assertThat(r).containsExactly(9_402, 9_402));
+    assertThat(reader.changedSeriesRanges(to, to).orElseThrow()).isEmpty();
   }
 
   @Test
