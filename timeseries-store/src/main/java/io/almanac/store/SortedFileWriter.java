@@ -7,13 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.parquet.ParquetValueWriter;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes rows that arrive already sorted into data files of a table, starting a new file every
@@ -32,7 +36,7 @@ final class SortedFileWriter implements Closeable {
   private final long bytesPerFile;
   private final BiPredicate<Record, Record> splitsBetween;
   private final OutputFileFactory outputs;
-  private final GenericFileWriterFactory writers;
+  private final Function<MessageType, ParquetValueWriter<?>> rowWriter;
   private final List<DataFile> files = new ArrayList<>();
   private DataWriter<Record> current;
   private long rowsInCurrent;
@@ -44,11 +48,10 @@ final class SortedFileWriter implements Closeable {
     this.bytesPerFile = bytesPerFile;
     this.splitsBetween = splitsBetween;
     this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
-    this.writers = new GenericFileWriterFactory.Builder(table)
-        .dataFileFormat(FileFormat.PARQUET)
-        .dataSchema(table.schema())
-        .dataSortOrder(table.sortOrder())
-        .build();
+    // Observations, by far the most rows written, have a writer of their own; other tables Iceberg's.
+    this.rowWriter = table.schema().sameSchema(TimeseriesTables.OBSERVATIONS)
+        ? ObservationParquetWriter::new
+        : type -> GenericParquetWriter.create(table.schema(), type);
   }
 
   /** Writes {@code rows} (sorted) as one or more files. */
@@ -63,11 +66,24 @@ final class SortedFileWriter implements Closeable {
   void write(Record row) {
     if (current == null || (full() && splitsBetween.test(last, row))) {
       roll();
-      current = writers.newDataWriter(outputs.newOutputFile(), table.spec(), null);
+      current = newDataWriter();
     }
     current.write(row);
     rowsInCurrent++;
     last = row;
+  }
+
+  private DataWriter<Record> newDataWriter() {
+    try {
+      return Parquet.writeData(outputs.newOutputFile())
+          .forTable(table)
+          .createWriterFunc(rowWriter)
+          .withSortOrder(table.sortOrder())
+          .overwrite()
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Creating a data file of " + table.name() + " failed", e);
+    }
   }
 
   private boolean full() {

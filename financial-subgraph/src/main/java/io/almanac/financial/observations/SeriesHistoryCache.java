@@ -1,6 +1,7 @@
 package io.almanac.financial.observations;
 
 import io.almanac.store.SeriesHistory;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,11 +11,22 @@ import java.util.Map;
  * Least-recently-used series histories, bounded by their total number of rows, all valid at one
  * observations snapshot. Moving to a newer snapshot evicts only the series whose ids fall in the
  * ranges that snapshot's new files cover; compactions evict nothing.
+ *
+ * <p>The last {@link #ADVANCES_KEPT} moves are remembered, so a history read at an older snapshot is
+ * still kept when nothing since touched its series. Without that, a read that straddled a commit was
+ * thrown away, and under a steady stream of compaction commits (after a large load) a watchlist of
+ * 1,000 series was read from files again on every request.
  */
 final class SeriesHistoryCache {
 
+  static final int ADVANCES_KEPT = 64;
+
+  /** A move from one snapshot to the next; {@code changed} null when anything may have changed. */
+  private record Advance(long from, long to, List<long[]> changed) {}
+
   private final long maxRows;
   private final LinkedHashMap<Long, SeriesHistory> entries = new LinkedHashMap<>(256, 0.75f, true);
+  private final ArrayDeque<Advance> advances = new ArrayDeque<>();
   private long rows;
   private long snapshotId = Long.MIN_VALUE;
 
@@ -31,6 +43,10 @@ final class SeriesHistoryCache {
    * anything may have changed.
    */
   synchronized void advance(long newSnapshot, List<long[]> changed) {
+    advances.addLast(new Advance(snapshotId, newSnapshot, changed));
+    if (advances.size() > ADVANCES_KEPT) {
+      advances.removeFirst();
+    }
     if (changed == null) {
       entries.clear();
       rows = 0;
@@ -38,13 +54,9 @@ final class SeriesHistoryCache {
       Iterator<Map.Entry<Long, SeriesHistory>> it = entries.entrySet().iterator();
       while (it.hasNext()) {
         Map.Entry<Long, SeriesHistory> entry = it.next();
-        long id = entry.getKey();
-        for (long[] range : changed) {
-          if (id >= range[0] && id <= range[1]) {
-            rows -= entry.getValue().size();
-            it.remove();
-            break;
-          }
+        if (covers(changed, entry.getKey())) {
+          rows -= entry.getValue().size();
+          it.remove();
         }
       }
     }
@@ -56,9 +68,12 @@ final class SeriesHistoryCache {
     return snapshot == snapshotId ? entries.get(seriesId) : null;
   }
 
-  /** Keeps a history read at {@code readAt}, unless the cache has moved on since. */
+  /**
+   * Keeps a history read at {@code readAt}, unless the cache has moved on since in a way that may
+   * have changed that series (or further back than it remembers).
+   */
   synchronized void put(long readAt, SeriesHistory history) {
-    if (readAt != snapshotId || history.size() > maxRows) {
+    if (history.size() > maxRows || !unchangedSince(readAt, history.seriesId())) {
       return;
     }
     SeriesHistory previous = entries.put(history.seriesId(), history);
@@ -71,6 +86,33 @@ final class SeriesHistoryCache {
       rows -= eldest.next().getValue().size();
       eldest.remove();
     }
+  }
+
+  /** True when no move from {@code readAt} to the current snapshot may have changed {@code seriesId}. */
+  private boolean unchangedSince(long readAt, long seriesId) {
+    if (readAt == snapshotId) {
+      return true;
+    }
+    Iterator<Advance> newestFirst = advances.descendingIterator();
+    while (newestFirst.hasNext()) {
+      Advance advance = newestFirst.next();
+      if (advance.changed() == null || covers(advance.changed(), seriesId)) {
+        return false;
+      }
+      if (advance.from() == readAt) {
+        return true;
+      }
+    }
+    return false; // readAt is older than the moves remembered, or not a snapshot this cache was at
+  }
+
+  private static boolean covers(List<long[]> ranges, long seriesId) {
+    for (long[] range : ranges) {
+      if (seriesId >= range[0] && seriesId <= range[1]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   synchronized long rows() {
