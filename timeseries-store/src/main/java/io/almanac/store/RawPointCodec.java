@@ -36,6 +36,9 @@ final class RawPointCodec {
     if (text == null) {
       return out.append(NULL);
     }
+    if (!needsEscape(text)) {
+      return out.append(text); // the usual case: one copy instead of a switch per character
+    }
     for (int i = 0, n = text.length(); i < n; i++) {
       char c = text.charAt(i);
       switch (c) {
@@ -47,6 +50,16 @@ final class RawPointCodec {
       }
     }
     return out;
+  }
+
+  private static boolean needsEscape(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static List<RawPoint> decode(String text) {
