@@ -13,9 +13,9 @@ import java.util.Map;
  * ranges that snapshot's new files cover; compactions evict nothing.
  *
  * <p>The last {@link #ADVANCES_KEPT} moves are remembered, so a history read at an older snapshot is
- * still kept when nothing since touched its series. Without that, a read that straddled a commit was
- * thrown away, and under a steady stream of compaction commits (after a large load) a watchlist of
- * 1,000 series was read from files again on every request.
+ * still kept when nothing since touched its series. Without that, a read that straddled any commit (a
+ * compaction, or an append to other series) was thrown away, so under a steady stream of commits the
+ * same series could be read from files request after request.
  */
 final class SeriesHistoryCache {
 
