@@ -217,16 +217,16 @@ class FinancialSubgraphTest {
   @Test
   void aWriteEvictsOnlyTheSeriesItTouches() throws Exception {
     seed();
-    Map<Long, SeriesHistory> before = histories.load(List.of(1L, 2L, 3L));
+    Map<Long, SeriesHistory> before = histories.load(List.of(1L, 2L, 3L), histories.currentSnapshot());
     long seriesOneAndThree = before.get(1L).size() + before.get(3L).size();
     assertThat(histories.cachedRows()).isEqualTo(seriesOneAndThree + before.get(2L).size());
     try (TimeseriesWriter writer = new TimeseriesWriter(store)) {
       writer.appendObservations("evict", List.of(
           new ObservationRow(2, d("2024-01-01"), d("2024-02-13"), new BigDecimal("308.4")))).get();
     }
-    histories.load(List.of(1L));
+    histories.load(List.of(1L), histories.currentSnapshot());
     assertThat(histories.cachedRows()).isEqualTo(seriesOneAndThree);
-    assertThat(histories.load(List.of(2L)).get(2L).size()).isEqualTo(before.get(2L).size() + 1);
+    assertThat(histories.load(List.of(2L), histories.currentSnapshot()).get(2L).size()).isEqualTo(before.get(2L).size() + 1);
   }
 
   @Test

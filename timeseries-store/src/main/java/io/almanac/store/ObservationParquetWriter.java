@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.parquet.ColumnWriter;
 import org.apache.iceberg.parquet.ParquetValueWriter;
@@ -33,6 +32,7 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
   private final Column value;
   private final Column ingestedAt;
   private final Column batchId;
+  private final List<Column> all;
   private final List<TripleWriter<?>> columns;
   private final byte[] valueBytes = new byte[VALUE_BYTES];
   private String lastBatchId;
@@ -45,8 +45,8 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
     this.value = new Column(type, "value");
     this.ingestedAt = new Column(type, "ingested_at");
     this.batchId = new Column(type, "batch_id");
-    this.columns = Stream.of(seriesId, date, revisionDate, value, ingestedAt, batchId)
-        .flatMap(c -> c.columns().stream()).toList();
+    this.all = List.of(seriesId, date, revisionDate, value, ingestedAt, batchId);
+    this.columns = all.stream().flatMap(c -> c.columns().stream()).toList();
   }
 
   @Override
@@ -109,7 +109,7 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
 
   @Override
   public void setColumnStore(ColumnWriteStore columnStore) {
-    Stream.of(seriesId, date, revisionDate, value, ingestedAt, batchId).forEach(c -> c.setColumnStore(columnStore));
+    all.forEach(c -> c.setColumnStore(columnStore));
   }
 
   /** One top-level column; gives access to Iceberg's column writer, which is what Iceberg's own writers use. */

@@ -147,7 +147,7 @@ public class ObservationDataFetcher {
       }
     }
     DataLoader<Long, SeriesHistory> loader = env.getDataLoader(SeriesHistoryLoader.class);
-    return loader.load(seriesId).thenApply(use);
+    return loader.load(seriesId, snapshot).thenApply(use);
   }
 
   /** A read-only list whose elements are made when read: pages and columns are views over rows. */

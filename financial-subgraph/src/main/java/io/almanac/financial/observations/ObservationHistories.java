@@ -11,8 +11,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * Series histories at the table's current snapshot (checked on every call: read-your-writes), from
- * the cache when it holds them.
+ * Series histories at a request's snapshot: the table's current one when the request first reads
+ * observations ({@link #currentSnapshot()}, read-your-writes), from the cache when it holds them.
  */
 @Service
 public class ObservationHistories {
@@ -41,8 +41,11 @@ public class ObservationHistories {
     return cache.get(snapshot, seriesId);
   }
 
-  public Map<Long, SeriesHistory> load(Collection<Long> seriesIds) {
-    long snapshot = currentSnapshot();
+  /**
+   * The histories of {@code seriesIds} as of {@code snapshot} (a request's, from
+   * {@link #currentSnapshot()}), from the cache where it holds them there, else from storage.
+   */
+  public Map<Long, SeriesHistory> load(Collection<Long> seriesIds, long snapshot) {
     Map<Long, SeriesHistory> result = new HashMap<>();
     List<Long> misses = new ArrayList<>();
     for (Long id : seriesIds) {

@@ -21,8 +21,11 @@ final class SeriesHistoryCache {
 
   static final int ADVANCES_KEPT = 64;
 
-  /** A move from one snapshot to the next; {@code changed} null when anything may have changed. */
-  private record Advance(long from, long to, List<long[]> changed) {}
+  /**
+   * A move from snapshot {@code from} to the next one the cache was at; {@code changed} null when
+   * anything may have changed.
+   */
+  private record Advance(long from, List<long[]> changed) {}
 
   private final long maxRows;
   private final LinkedHashMap<Long, SeriesHistory> entries = new LinkedHashMap<>(256, 0.75f, true);
@@ -43,7 +46,7 @@ final class SeriesHistoryCache {
    * anything may have changed.
    */
   synchronized void advance(long newSnapshot, List<long[]> changed) {
-    advances.addLast(new Advance(snapshotId, newSnapshot, changed));
+    advances.addLast(new Advance(snapshotId, changed));
     if (advances.size() > ADVANCES_KEPT) {
       advances.removeFirst();
     }

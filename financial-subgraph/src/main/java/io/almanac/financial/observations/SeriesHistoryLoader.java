@@ -8,12 +8,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import org.dataloader.MappedBatchLoader;
+import org.dataloader.BatchLoaderEnvironment;
+import org.dataloader.MappedBatchLoaderWithContext;
 import org.springframework.beans.factory.annotation.Qualifier;
 
-/** One storage scan for all series whose observations a request touches. */
+/**
+ * One storage scan for all series whose observations a request touches, at the snapshot the request
+ * reads at (each key's context; a loader serves one request, so they are all the same).
+ */
 @DgsDataLoader(name = "seriesHistories", maxBatchSize = 500)
-public class SeriesHistoryLoader implements MappedBatchLoader<Long, SeriesHistory> {
+public class SeriesHistoryLoader implements MappedBatchLoaderWithContext<Long, SeriesHistory> {
 
   private final ObservationHistories histories;
   private final ExecutorService executor;
@@ -25,7 +29,8 @@ public class SeriesHistoryLoader implements MappedBatchLoader<Long, SeriesHistor
   }
 
   @Override
-  public CompletionStage<Map<Long, SeriesHistory>> load(Set<Long> ids) {
-    return CompletableFuture.supplyAsync(() -> histories.load(ids), executor);
+  public CompletionStage<Map<Long, SeriesHistory>> load(Set<Long> ids, BatchLoaderEnvironment environment) {
+    long snapshot = (Long) environment.getKeyContextsList().get(0);
+    return CompletableFuture.supplyAsync(() -> histories.load(ids, snapshot), executor);
   }
 }
