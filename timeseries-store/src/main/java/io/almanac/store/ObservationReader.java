@@ -1,9 +1,8 @@
 package io.almanac.store;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,25 +15,30 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileIO;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.VersionParser;
-import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.Operators;
+import org.apache.parquet.filter2.predicate.Statistics;
+import org.apache.parquet.filter2.predicate.UserDefinedPredicate;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * Reads the observations of a few series: only the row groups whose {@code series_id} statistics
- * cover them, decoded column by column straight into {@link SeriesHistoryBuilder}s.
+ * Reads the observations of a few series: only the row groups whose series-id statistics cover them
+ * (Parquet's row-group filter with {@link WantedSeries}), decoded by {@link RowGroupDecoder} straight
+ * into {@link SeriesHistoryBuilder}s.
  *
  * <p>Two things are kept in memory and make it an index: the data files of the current snapshot with
  * their series-id bounds (planned once per snapshot, not per read) and the Parquet footers of those
@@ -45,11 +49,22 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 final class ObservationReader {
 
   private static final String[] COLUMNS = {"series_id", "date", "revision_date", "value", "ingested_at"};
+  private static final Operators.LongColumn SERIES_ID = FilterApi.longColumn("series_id");
   /** Footers cached, counted in row groups (each a few KB of metadata). */
   private static final int MAX_CACHED_ROW_GROUPS = 16_384;
-  private static final ParquetReadOptions OPTIONS = ParquetReadOptions.builder().build();
-  /** Values are never handed to a converter: the readers' typed getters are used instead. */
-  private static final PrimitiveConverter NO_CONVERTER = new PrimitiveConverter() {};
+  /**
+   * Read options are made per read (they carry its filter) from a plain configuration: the default,
+   * a new Hadoop configuration, parses Hadoop's XML resources each time.
+   */
+  private static final ParquetConfiguration OPTIONS_CONFIGURATION = new PlainParquetConfiguration();
+  private static final ParquetReadOptions FOOTER_OPTIONS = ParquetReadOptions.builder().build();
+  /**
+   * One codec factory per reading thread, kept with its decompressors: Parquet's factory is not
+   * thread-safe, a reader releases the factory's decompressors when it closes (and making one again
+   * looks up Hadoop's configuration: profiled), and a new factory would load that configuration.
+   */
+  private static final ThreadLocal<CompressionCodecFactory> CODECS =
+      ThreadLocal.withInitial(() -> new KeptCodecs(HadoopCodecs.newFactory(0)));
 
   private record SnapshotFiles(long snapshotId, List<DataFileSpan> byLow) {}
 
@@ -59,9 +74,9 @@ final class ObservationReader {
 
   /** Adds the rows of the builders' series at {@code snapshotId} to them. */
   void read(Table table, long snapshotId, Map<Long, SeriesHistoryBuilder> builders) {
-    long[] wanted = builders.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+    WantedSeries wanted = new WantedSeries(builders.keySet().stream().mapToLong(Long::longValue).sorted().toArray());
     for (DataFileSpan span : filesAt(table, snapshotId)) {
-      if (anyWithin(wanted, span.low(), span.high())) {
+      if (wanted.anyWithin(span.low(), span.high())) {
         readFile(table.io(), span.file(), wanted, builders);
       }
     }
@@ -93,105 +108,31 @@ final class ObservationReader {
     return byLow;
   }
 
-  private void readFile(FileIO io, DataFile file, long[] wanted, Map<Long, SeriesHistoryBuilder> builders) {
+  private void readFile(FileIO io, DataFile file, WantedSeries wanted, Map<Long, SeriesHistoryBuilder> builders) {
     IcebergInput input = new IcebergInput(io.newInputFile(file.location(), file.fileSizeInBytes()));
     ParquetMetadata footer = footer(file.location(), input);
     MessageType schema = footer.getFileMetaData().getSchema();
-    List<ColumnDescriptor> columns = Arrays.stream(COLUMNS).map(c -> schema.getColumnDescription(new String[] {c}))
-        .toList();
-    List<Integer> groups = new ArrayList<>();
-    List<BlockMetaData> blocks = footer.getBlocks();
-    for (int i = 0; i < blocks.size(); i++) {
-      if (mayHold(blocks.get(i), columns.get(0), wanted)) {
-        groups.add(i);
-      }
-    }
-    if (groups.isEmpty()) {
-      return;
-    }
-    VersionParser.ParsedVersion writer = writerVersion(footer);
-    try (ParquetFileReader reader = ParquetFileReader.open(input, footer, OPTIONS, input.newStream())) {
-      reader.setRequestedSchema(columns);
-      for (int group : groups) {
-        decode(reader.readRowGroup(group), columns, writer, builders);
+    MessageType requested = new MessageType(schema.getName(), Arrays.stream(COLUMNS).map(schema::getType).toList());
+    // Row groups are pruned by their series-id statistics. Not pages by the column index: our row
+    // groups are one page per column, and reading the page indexes cost time for nothing (measured).
+    ParquetReadOptions options = new ParquetReadOptions.Builder(OPTIONS_CONFIGURATION)
+        .withRecordFilter(FilterCompat.get(FilterApi.userDefined(SERIES_ID, wanted)))
+        .useStatsFilter(true)
+        .useColumnIndexFilter(false)
+        .useDictionaryFilter(false)
+        .useBloomFilter(false)
+        .useRecordFilter(false) // rows are matched while decoded
+        .withCodecFactory(CODECS.get())
+        .build();
+    try (ParquetFileReader reader = ParquetFileReader.open(input, footer, options, input.newStream())) {
+      reader.setRequestedSchema(requested);
+      for (PageReadStore pages = reader.readNextFilteredRowGroup(); pages != null;
+          pages = reader.readNextFilteredRowGroup()) {
+        RowGroupDecoder.decode(pages, requested.getColumns(), builders);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Reading " + file.location() + " failed", e);
     }
-  }
-
-  private static void decode(PageReadStore pages, List<ColumnDescriptor> columns, VersionParser.ParsedVersion writer,
-      Map<Long, SeriesHistoryBuilder> builders) {
-    ColumnReaderImpl ids = column(pages, columns.get(0), writer);
-    ColumnReaderImpl dates = column(pages, columns.get(1), writer);
-    ColumnReaderImpl revisions = column(pages, columns.get(2), writer);
-    ColumnReaderImpl values = column(pages, columns.get(3), writer);
-    ColumnReaderImpl ingested = column(pages, columns.get(4), writer);
-    int valuePresent = columns.get(3).getMaxDefinitionLevel();
-    PrimitiveTypeName valueType = columns.get(3).getPrimitiveType().getPrimitiveTypeName();
-    long currentId = Long.MIN_VALUE;
-    SeriesHistoryBuilder current = null;
-    for (long row = 0, rows = pages.getRowCount(); row < rows; row++) {
-      long id = ids.getLong();
-      ids.consume();
-      if (id != currentId) {
-        currentId = id;
-        current = builders.get(id);
-      }
-      boolean hasValue = values.getCurrentDefinitionLevel() == valuePresent;
-      if (current == null) {
-        // Every column must move past this row, value read or not.
-        skip(dates, true);
-        skip(revisions, true);
-        skip(values, hasValue);
-        skip(ingested, true);
-        continue;
-      }
-      int date = dates.getInteger();
-      dates.consume();
-      int revision = revisions.getInteger();
-      revisions.consume();
-      BigDecimal value = hasValue ? decimal(values, valueType) : null;
-      values.consume();
-      long ingestMicros = ingested.getLong();
-      ingested.consume();
-      current.add(date, revision, value, ingestMicros);
-    }
-  }
-
-  private static ColumnReaderImpl column(PageReadStore pages, ColumnDescriptor column,
-      VersionParser.ParsedVersion writer) {
-    return new ColumnReaderImpl(column, pages.getPageReader(column), NO_CONVERTER, writer);
-  }
-
-  private static void skip(ColumnReaderImpl column, boolean hasValue) {
-    if (hasValue) {
-      column.skip();
-    }
-    column.consume();
-  }
-
-  private static BigDecimal decimal(ColumnReaderImpl values, PrimitiveTypeName type) {
-    return switch (type) {
-      case INT32 -> BigDecimal.valueOf(values.getInteger(), TimeseriesTables.VALUE_SCALE);
-      case INT64 -> BigDecimal.valueOf(values.getLong(), TimeseriesTables.VALUE_SCALE);
-      default -> new BigDecimal(new BigInteger(values.getBinary().getBytes()), TimeseriesTables.VALUE_SCALE);
-    };
-  }
-
-  /** A row group may hold a wanted series unless its series-id statistics say otherwise. */
-  private static boolean mayHold(BlockMetaData block, ColumnDescriptor seriesId, long[] wanted) {
-    for (ColumnChunkMetaData chunk : block.getColumns()) {
-      if (Arrays.equals(chunk.getPath().toArray(), seriesId.getPath())) {
-        Statistics<?> stats = chunk.getStatistics();
-        if (stats == null || !stats.hasNonNullValue()) {
-          return true;
-        }
-        return anyWithin(wanted, ((Number) stats.genericGetMin()).longValue(),
-            ((Number) stats.genericGetMax()).longValue());
-      }
-    }
-    return true;
   }
 
   private ParquetMetadata footer(String location, IcebergInput input) {
@@ -203,7 +144,7 @@ final class ObservationReader {
     }
     ParquetMetadata footer;
     try (SeekableInputStream stream = input.newStream()) {
-      footer = ParquetFileReader.readFooter(input, OPTIONS, stream);
+      footer = ParquetFileReader.readFooter(input, FOOTER_OPTIONS, stream);
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the footer of " + location + " failed", e);
     }
@@ -220,19 +161,58 @@ final class ObservationReader {
     return footer;
   }
 
-  private static VersionParser.ParsedVersion writerVersion(ParquetMetadata footer) {
-    try {
-      return VersionParser.parse(footer.getFileMetaData().getCreatedBy());
-    } catch (VersionParser.VersionParseException | RuntimeException e) {
-      return null; // only consulted for bugs of old writers
+  /**
+   * The series a read wants, as Parquet's row-group filter: a group whose series-id bounds hold none
+   * of them is not read (a binary search per group, where Parquet's {@code in} tries every id).
+   */
+  static final class WantedSeries extends UserDefinedPredicate<Long> implements Serializable {
+
+    private final long[] sortedIds;
+
+    WantedSeries(long[] sortedIds) {
+      this.sortedIds = sortedIds;
+    }
+
+    /** True when some wanted id lies in {@code [low, high]}. */
+    boolean anyWithin(long low, long high) {
+      int at = Arrays.binarySearch(sortedIds, low);
+      int index = at >= 0 ? at : -at - 1;
+      return index < sortedIds.length && sortedIds[index] <= high;
+    }
+
+    @Override
+    public boolean keep(Long value) {
+      return value != null && Arrays.binarySearch(sortedIds, value) >= 0;
+    }
+
+    @Override
+    public boolean canDrop(Statistics<Long> statistics) {
+      return !anyWithin(statistics.getMin(), statistics.getMax());
+    }
+
+    @Override
+    public boolean inverseCanDrop(Statistics<Long> statistics) {
+      return false;
     }
   }
 
-  /** True when some of the sorted {@code ids} lies in {@code [low, high]}. */
-  private static boolean anyWithin(long[] ids, long low, long high) {
-    int at = Arrays.binarySearch(ids, low);
-    int index = at >= 0 ? at : -at - 1;
-    return index < ids.length && ids[index] <= high;
+  /** A codec factory whose decompressors outlive the readers that use them. */
+  private record KeptCodecs(CompressionCodecFactory codecs) implements CompressionCodecFactory {
+
+    @Override
+    public BytesInputCompressor getCompressor(CompressionCodecName codecName) {
+      return codecs.getCompressor(codecName);
+    }
+
+    @Override
+    public BytesInputDecompressor getDecompressor(CompressionCodecName codecName) {
+      return codecs.getDecompressor(codecName);
+    }
+
+    @Override
+    public void release() {
+      // kept for the thread's next read
+    }
   }
 
   /** An Iceberg input file as Parquet's. */

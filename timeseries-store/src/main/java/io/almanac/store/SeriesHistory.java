@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -24,18 +25,67 @@ public final class SeriesHistory {
   private final long[] unscaled;
   private final int scale;
   private final BigDecimal[] wide;
-  private final java.util.BitSet missing;
+  private final BitSet missing;
   /** The values as doubles (NaN where missing), for the columnar read path. */
   private final double[] doubles;
   private final long lastIngestMicros;
 
-  SeriesHistory(long seriesId, int[] dates, int[] revisions, BigDecimal[] values, long lastIngestMicros) {
+  private static final long[] LONG_TEN_POWERS = {
+      1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
+      10_000_000_000L};
+  private static final double[] DOUBLE_TEN_POWERS = {
+      1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+      1e20, 1e21, 1e22};
+
+  private SeriesHistory(long seriesId, int[] dates, int[] revisions, long[] unscaled, int scale, BigDecimal[] wide,
+      BitSet missing, double[] doubles, long lastIngestMicros) {
     this.seriesId = seriesId;
     this.dates = dates;
     this.revisions = revisions;
+    this.unscaled = unscaled;
+    this.scale = scale;
+    this.wide = wide;
+    this.missing = missing;
+    this.doubles = doubles;
     this.lastIngestMicros = lastIngestMicros;
-    this.doubles = new double[values.length];
-    this.missing = new java.util.BitSet(values.length);
+  }
+
+  /**
+   * A history of values given as unscaled longs at {@link TimeseriesTables#VALUE_SCALE} (what a read
+   * of the table yields for all but huge values): held at the smallest scale that keeps them exact.
+   */
+  static SeriesHistory ofUnscaled(long seriesId, int[] dates, int[] revisions, long[] atValueScale, BitSet missing,
+      long lastIngestMicros) {
+    // The smallest scale at which every value is a whole number (one remainder per value, mostly).
+    int scale = 0;
+    for (int i = 0; i < atValueScale.length && scale < TimeseriesTables.VALUE_SCALE; i++) {
+      while (scale < TimeseriesTables.VALUE_SCALE
+          && atValueScale[i] % LONG_TEN_POWERS[TimeseriesTables.VALUE_SCALE - scale] != 0) {
+        scale++;
+      }
+    }
+    long divisor = LONG_TEN_POWERS[TimeseriesTables.VALUE_SCALE - scale];
+    long[] unscaled = new long[atValueScale.length];
+    double[] doubles = new double[atValueScale.length];
+    for (int i = 0; i < unscaled.length; i++) {
+      if (missing.get(i)) {
+        doubles[i] = Double.NaN;
+      } else {
+        unscaled[i] = atValueScale[i] / divisor;
+        doubles[i] = toDouble(unscaled[i], scale);
+      }
+    }
+    return new SeriesHistory(seriesId, dates, revisions, unscaled, scale, null, missing, doubles, lastIngestMicros);
+  }
+
+  /**
+   * A history of values given as decimals (null where missing, trailing zeros removed), held as
+   * unscaled longs when they all fit one at a common scale.
+   */
+  static SeriesHistory ofValues(long seriesId, int[] dates, int[] revisions, BigDecimal[] values,
+      long lastIngestMicros) {
+    double[] doubles = new double[values.length];
+    BitSet missing = new BitSet(values.length);
     int maxScale = 0;
     for (int i = 0; i < values.length; i++) {
       if (values[i] == null) {
@@ -57,13 +107,21 @@ public final class SeriesHistory {
         }
       }
     }
-    this.scale = maxScale;
-    this.unscaled = fits ? longs : null;
-    this.wide = fits ? null : values;
+    return new SeriesHistory(seriesId, dates, revisions, fits ? longs : null, maxScale, fits ? null : values, missing,
+        doubles, lastIngestMicros);
+  }
+
+  /** The double nearest to {@code unscaled / 10^scale}, as {@link BigDecimal#doubleValue()} gives it. */
+  private static double toDouble(long unscaled, int scale) {
+    // Both operands exact doubles, so the one IEEE division is correctly rounded (BigDecimal's own fast path).
+    if (Math.abs(unscaled) < 1L << 52 && scale < DOUBLE_TEN_POWERS.length) {
+      return scale == 0 ? (double) unscaled : unscaled / DOUBLE_TEN_POWERS[scale];
+    }
+    return BigDecimal.valueOf(unscaled, scale).doubleValue();
   }
 
   public static SeriesHistory empty(long seriesId) {
-    return new SeriesHistory(seriesId, new int[0], new int[0], new BigDecimal[0], 0L);
+    return ofUnscaled(seriesId, new int[0], new int[0], new long[0], new BitSet(), 0L);
   }
 
   public long seriesId() {

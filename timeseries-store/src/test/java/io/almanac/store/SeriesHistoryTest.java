@@ -117,4 +117,46 @@ class SeriesHistoryTest {
     assertThat(h.value(0)).isNull();
     assertThat(h.value(1).toPlainString()).isEqualTo("101.25");
   }
+
+  /**
+   * Values as unscaled longs at the table's scale (the read path) give exactly the decimals and
+   * doubles that the same values as BigDecimals give: trailing zeros, zero, negatives, and longs
+   * beyond a double's 53 bits, where the double must still be the nearest one.
+   */
+  @Test
+  void unscaledValuesGiveTheSameDecimalsAndDoublesAsBigDecimals() {
+    java.util.Random random = new java.util.Random(42);
+    for (int series = 0; series < 200; series++) {
+      int n = 1 + random.nextInt(20);
+      long[] unscaled = new long[n];
+      BigDecimal[] decimals = new BigDecimal[n];
+      java.util.BitSet missing = new java.util.BitSet();
+      int[] days = new int[n];
+      for (int i = 0; i < n; i++) {
+        days[i] = i;
+        long value = switch (random.nextInt(5)) {
+          case 0 -> random.nextLong(); // up to 19 digits
+          case 1 -> random.nextInt(1000) * 10_000_000_000L; // whole numbers
+          case 2 -> (random.nextInt(2_000_001) - 1_000_000) * (long) Math.pow(10, random.nextInt(8));
+          case 3 -> 0;
+          default -> random.nextLong() >> random.nextInt(40);
+        };
+        if (random.nextInt(10) == 0) {
+          missing.set(i);
+          value = 0;
+        }
+        unscaled[i] = value;
+        decimals[i] = missing.get(i) ? null : BigDecimal.valueOf(value, TimeseriesTables.VALUE_SCALE).stripTrailingZeros();
+      }
+      SeriesHistory fast = SeriesHistory.ofUnscaled(1, days, days, unscaled, missing, 0);
+      SeriesHistory general = SeriesHistory.ofValues(1, days, days, decimals, 0);
+      for (int i = 0; i < n; i++) {
+        assertThat(fast.value(i)).isEqualTo(general.value(i));
+        assertThat(Double.valueOf(fast.doubleValue(i))).isEqualTo(Double.valueOf(general.doubleValue(i))); // NaN equals NaN
+        if (!missing.get(i)) {
+          assertThat(fast.doubleValue(i)).isEqualTo(decimals[i].doubleValue());
+        }
+      }
+    }
+  }
 }
