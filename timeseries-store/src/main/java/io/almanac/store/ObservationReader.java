@@ -48,7 +48,6 @@ import org.apache.parquet.schema.MessageType;
  */
 final class ObservationReader {
 
-  private static final String[] COLUMNS = {"series_id", "date", "revision_date", "value", "ingested_at"};
   private static final Operators.LongColumn SERIES_ID = FilterApi.longColumn("series_id");
   /** Footers cached, counted in row groups (each a few KB of metadata). */
   private static final int MAX_CACHED_ROW_GROUPS = 16_384;
@@ -111,8 +110,7 @@ final class ObservationReader {
   private void readFile(FileIO io, DataFile file, WantedSeries wanted, Map<Long, SeriesHistoryBuilder> builders) {
     IcebergInput input = new IcebergInput(io.newInputFile(file.location(), file.fileSizeInBytes()));
     ParquetMetadata footer = footer(file.location(), input);
-    MessageType schema = footer.getFileMetaData().getSchema();
-    MessageType requested = new MessageType(schema.getName(), Arrays.stream(COLUMNS).map(schema::getType).toList());
+    MessageType requested = RowGroupDecoder.projection(footer.getFileMetaData().getSchema());
     // Row groups are pruned by their series-id statistics. Not pages by the column index: our row
     // groups are one page per column, and reading the page indexes cost time for nothing (measured).
     ParquetReadOptions options = new ParquetReadOptions.Builder(OPTIONS_CONFIGURATION)

@@ -24,6 +24,7 @@ import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridDecoder;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
@@ -37,10 +38,18 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  */
 final class RowGroupDecoder {
 
+  /** The columns decoded, in the order {@link #decode} takes them. */
+  private static final String[] COLUMNS = {"series_id", "date", "revision_date", "value", "ingested_at"};
+
   private RowGroupDecoder() {}
 
+  /** The columns of a data file's schema this decoder reads: request them from the file reader. */
+  static MessageType projection(MessageType fileSchema) {
+    return new MessageType(fileSchema.getName(), Arrays.stream(COLUMNS).map(fileSchema::getType).toList());
+  }
+
   /**
-   * @param columns series_id, date, revision_date, value, ingested_at, as requested from the file
+   * @param columns the columns of {@link #projection}
    */
   static void decode(PageReadStore pages, List<ColumnDescriptor> columns, Map<Long, SeriesHistoryBuilder> builders) {
     for (ColumnDescriptor column : columns) {

@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +43,6 @@ class RowGroupDecoderTest {
 
   private static final OffsetDateTime BASE = OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final long BASE_MICROS = BASE.toEpochSecond() * 1_000_000;
-  private static final String[] COLUMNS = {"series_id", "date", "revision_date", "value", "ingested_at"};
 
   @TempDir
   Path dir;
@@ -136,8 +134,7 @@ class RowGroupDecoderTest {
     int pagesFilteredGroups = 0;
     try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file), options)) {
       assertThat(reader.getFooter().getBlocks()).hasSizeGreaterThan(2);
-      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      MessageType requested = new MessageType(schema.getName(), Arrays.stream(COLUMNS).map(schema::getType).toList());
+      MessageType requested = RowGroupDecoder.projection(reader.getFooter().getFileMetaData().getSchema());
       reader.setRequestedSchema(requested);
       for (PageReadStore pages = reader.readNextFilteredRowGroup(); pages != null;
           pages = reader.readNextFilteredRowGroup()) {
