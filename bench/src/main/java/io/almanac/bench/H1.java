@@ -1,7 +1,6 @@
 package io.almanac.bench;
 
 import io.almanac.local.LocalStack;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,19 +9,13 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -30,7 +23,7 @@ import org.apache.iceberg.io.CloseableIterable;
  * H1: many small batches (100 points each, 4 concurrent clients, each a new vintage of 100 dates of
  * one of 100 "hot" series), then whatever maintenance Almanac runs by itself, then: how many data and
  * delete files a one-series read plans, how many snapshots the table keeps, how big its metadata is.
- * The Iceberg table is opened read-only through the same JDBC catalog (schema {@code iceberg}).
+ * The Iceberg table is opened read-only ({@link AlmanacTables}).
  */
 final class H1 {
 
@@ -94,16 +87,8 @@ final class H1 {
 
     int target = hot.get(0);
     long seriesId = Long.parseLong(ids[target]);
-    Map<String, String> props = new TreeMap<>();
-    String jdbc = stack.jdbcUrl();
-    props.put("type", "jdbc");
-    props.put("uri", jdbc + (jdbc.contains("?") ? "&" : "?") + "currentSchema=iceberg");
-    props.put("jdbc.user", "postgres");
-    props.put("jdbc.password", "postgres");
-    props.put("warehouse", runDir.resolve("warehouse").toAbsolutePath().toUri().toString());
-    Catalog catalog = CatalogUtil.buildIcebergCatalog("almanac", props, new Configuration());
-    try {
-      Table table = catalog.loadTable(TableIdentifier.of("almanac", "observations"));
+    try (AlmanacTables tables = new AlmanacTables(stack, runDir)) {
+      Table table = tables.observations();
       long waitUntil = System.nanoTime() + options.h1MaintenanceWait().toNanos();
       Inspection inspection;
       while (true) {
@@ -131,14 +116,6 @@ final class H1 {
           "files", inspection.dataFiles, inspection.deleteFiles, Double.NaN, Double.NaN, Double.NaN,
           "<= 2 data files, 0 delete files, <= " + MAX_SNAPSHOTS + " snapshots, metadata <= 64 MiB", pass, note,
           new double[0], new double[0]);
-    } finally {
-      if (catalog instanceof Closeable closeable) {
-        try {
-          closeable.close();
-        } catch (IOException ignored) {
-          // read-only; nothing to lose
-        }
-      }
     }
   }
 

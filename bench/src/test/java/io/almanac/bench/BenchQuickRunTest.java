@@ -20,7 +20,7 @@ class BenchQuickRunTest {
     Path home = Path.of(System.getProperty("almanac.home", "..")).toAbsolutePath().normalize();
     Path target = home.resolve("bench/target");
     Bench.Options options = new Bench.Options(home, target.resolve("test-run"), Dataset.QUICK, 0.05, 40,
-        Duration.ofSeconds(10), Duration.ZERO);
+        Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     Bench.Outcome outcome = new Bench(options).run();
     Report.write(outcome, options.spec(), target.resolve("test-results"));
@@ -30,6 +30,8 @@ class BenchQuickRunTest {
     assertThat(outcome.identical().comparisons()).isGreaterThan(300);
     assertThat(outcome.rows()).extracting(Row::id)
         .containsExactly("W1", "R3", "R1", "R2", "R4", "R6", "R5", "W2", "H1", "M1");
+    assertThat(outcome.notes()).anyMatch(note -> note.startsWith("Before the reads: the baseline's table VACUUM"))
+        .anyMatch(note -> note.startsWith("Read warm-up (both sides"));
     assertThat(target.resolve("test-results/latency.png")).satisfies(p -> assertThat(Files.size(p)).isPositive());
   }
 }

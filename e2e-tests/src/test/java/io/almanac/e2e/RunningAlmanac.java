@@ -36,7 +36,8 @@ public final class RunningAlmanac implements BeforeAllCallback {
     Almanac started = context.getRoot().getStore(Namespace.GLOBAL).getOrComputeIfAbsent("almanac", key -> {
       try {
         Path home = Path.of("..").toAbsolutePath().normalize();
-        Path runDir = Files.createTempDirectory("almanac-e2e");
+        // Under target/: a failed run's logs stay to read, and mvn clean removes them.
+        Path runDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "almanac-e2e");
         LocalStack stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0));
         GraphQLClient gateway = new GraphQLClient(stack.gateway(), stack.adminAuthorization());
         return new Almanac(stack, DemoDataset.load(gateway), gateway);

@@ -15,7 +15,7 @@ final class EmbeddedCatalog implements AutoCloseable {
 
   EmbeddedCatalog() throws IOException {
     postgres = EmbeddedPostgres.builder().start();
-    warehouse = Files.createTempDirectory("almanac-warehouse");
+    warehouse = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "test-warehouse");
   }
 
   StoreSettings settings(Duration linger) {

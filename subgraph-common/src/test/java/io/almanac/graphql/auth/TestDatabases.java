@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,7 +29,7 @@ public final class TestDatabases {
     try (Connection connection = server.getPostgresDatabase().getConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + database);
-      String warehouse = Files.createTempDirectory("almanac-test-warehouse").toString();
+      String warehouse = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "test-warehouse").toString();
       registry.add("spring.datasource.url", () -> server.getJdbcUrl("postgres", database));
       registry.add("spring.datasource.username", () -> "postgres");
       registry.add("spring.datasource.password", () -> "postgres");
