@@ -97,7 +97,7 @@ final class H1 {
         if ((inspection.dataFiles <= 2 && inspection.deleteFiles == 0) || System.nanoTime() > waitUntil) {
           break;
         }
-        sleep(5_000);
+        Bench.sleep(5_000);
       }
       boolean complete = done.get() == wanted;
       boolean pass = complete && inspection.dataFiles <= 2 && inspection.deleteFiles == 0
@@ -174,14 +174,5 @@ final class H1 {
       values.add(s.values()[i] == null ? "1" : s.values()[i]);
     }
     return BatchIterator.body("h1-" + j, points, values, LocalDate.of(2025, 3, 1).plusDays(round), ids);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
