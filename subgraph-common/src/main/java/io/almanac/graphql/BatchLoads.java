@@ -13,6 +13,12 @@ import java.util.function.Function;
 /** The body every by-id batch loader shares: one query for all keys, off the request thread. */
 public final class BatchLoads {
 
+  /**
+   * The executor every batch loader runs its query on: Spring Boot's application task executor (virtual or
+   * pooled threads as configured), never the common fork-join pool, which stalls under blocking I/O.
+   */
+  public static final String EXECUTOR = "applicationTaskExecutor";
+
   private BatchLoads() {}
 
   /**
