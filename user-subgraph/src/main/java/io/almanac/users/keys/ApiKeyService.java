@@ -68,7 +68,7 @@ public class ApiKeyService {
     return keys.ofUser(id).stream().map(ApiKeyService::view).toList();
   }
 
-  /** {@code FORBIDDEN} unless the caller is an admin or {@code role} is at most the caller's own. */
+  /** {@code FORBIDDEN} unless the (signed-in) caller is an admin or {@code role} is at most the caller's own. */
   static void requireGrantable(Caller caller, Role role) {
     if (!caller.has(Role.ADMIN) && !caller.role().includes(role)) {
       throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN,

@@ -24,9 +24,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class UserService {
 
-  static final String CURSOR_KIND = "user";
-  static final int DEFAULT_PAGE = 20;
-  static final int MAX_PAGE = 1000;
+  private static final String CURSOR_KIND = "user";
+  private static final int DEFAULT_PAGE = 20;
+  private static final int MAX_PAGE = 1000;
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
   private static final String EMAIL_ARGUMENT = MUTATION.CREATEUSER_INPUT_ARGUMENT.Input + "." + CREATEUSERINPUT.Email;

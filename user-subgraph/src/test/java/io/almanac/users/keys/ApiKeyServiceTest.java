@@ -26,7 +26,7 @@ class ApiKeyServiceTest {
 
   @Test
   void aCallerGrantsRolesUpToTheirOwnAndAnAdminAny() {
-    // Written out, not derived from Role.includes: the table README's "keys up to" column states.
+    // Written out, not derived from Role.includes: what the README's role table says ("keys up to VIEWER"...).
     Map<Role, Set<Role>> grantable = Map.of(
         Role.VIEWER, EnumSet.of(Role.VIEWER),
         Role.CRAWLER, EnumSet.of(Role.VIEWER, Role.CRAWLER),
