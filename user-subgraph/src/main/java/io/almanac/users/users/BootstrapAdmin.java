@@ -1,8 +1,10 @@
-package io.almanac.users;
+package io.almanac.users.users;
 
 import io.almanac.graphql.auth.ApiKeySecret;
 import io.almanac.graphql.auth.ApiKeyStore;
-import io.almanac.graphql.auth.Role;
+import io.almanac.users.auth.Roles;
+import io.almanac.users.generated.types.Role;
+import io.almanac.users.generated.types.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -46,8 +48,9 @@ class BootstrapAdmin implements ApplicationRunner {
       if (keys.byPrefix(secret.prefix()).isPresent()) {
         return;
       }
-      User admin = users.findByEmail(ADMIN_EMAIL).orElseGet(() -> users.create(ADMIN_EMAIL, "Administrator", "ADMIN"));
-      keys.insert(Long.parseLong(admin.id()), Role.ADMIN, "bootstrap", secret);
+      User admin = users.findByEmail(ADMIN_EMAIL).orElseGet(
+          () -> users.create(ADMIN_EMAIL, "Administrator", Role.ADMIN));
+      keys.insert(UserService.id(admin), Roles.toAuth(Role.ADMIN), "bootstrap", secret);
       log.info("Bootstrap admin key alm_{}_... stored for {}", secret.prefix(), ADMIN_EMAIL);
     });
   }

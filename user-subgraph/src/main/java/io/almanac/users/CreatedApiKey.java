@@ -1,3 +1,0 @@
-package io.almanac.users;
-
-public record CreatedApiKey(ApiKey apiKey, String secret) {}
