@@ -49,7 +49,7 @@ final class SortedFileWriter implements Closeable {
     this.splitsBetween = splitsBetween;
     this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
     // Observations, by far the most rows written, have a writer of their own; other tables Iceberg's.
-    this.rowWriter = table.schema().sameSchema(TimeseriesTables.OBSERVATIONS)
+    this.rowWriter = table.schema().sameSchema(ObservationLayout.SCHEMA)
         ? ObservationParquetWriter::new
         : type -> GenericParquetWriter.create(table.schema(), type);
   }
