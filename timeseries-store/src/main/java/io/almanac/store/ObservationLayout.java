@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.data.GenericRecord;
@@ -59,6 +60,9 @@ final class ObservationLayout {
   /** Commit order of writes (microseconds in Parquet): of equal keys the greater wins. */
   static final Column<OffsetDateTime> INGESTED_AT = Column.of(SCHEMA, INGESTED_AT_FIELD, OffsetDateTime.class);
   static final Column<String> BATCH_ID = Column.of(SCHEMA, BATCH_ID_FIELD, String.class);
+
+  /** Every column of the table, in schema order. */
+  static final List<Column<?>> COLUMNS = List.of(SERIES_ID, DATE, REVISION_DATE, VALUE, INGESTED_AT, BATCH_ID);
 
   /** Key (series, date, revision date), then ingestion time: of rows with equal keys the last is the winner. */
   static final Comparator<Record> ORDER = ObservationLayout::compare;

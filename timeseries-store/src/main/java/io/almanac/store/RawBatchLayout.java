@@ -5,6 +5,7 @@ import static org.apache.iceberg.types.Types.NestedField.required;
 
 import java.time.OffsetDateTime;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.data.GenericRecord;
@@ -52,6 +53,9 @@ final class RawBatchLayout {
   static final Column<Integer> POINT_COUNT = Column.of(SCHEMA, POINT_COUNT_FIELD, Integer.class);
   /** The points as {@link RawPointCodec} text. */
   static final Column<String> POINTS = Column.of(SCHEMA, POINTS_FIELD, String.class);
+
+  /** Every column of the table, in schema order. */
+  static final List<Column<?>> COLUMNS = List.of(RECEIVED_AT, BATCH_ID, RUN_ID, ATOMIC, BATCH_STATUS, POINT_COUNT, POINTS);
 
   /** Arrival time, then batch id. */
   static final Comparator<Record> ORDER =

@@ -5,6 +5,7 @@ import static org.apache.iceberg.types.Types.NestedField.required;
 
 import java.time.OffsetDateTime;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.data.GenericRecord;
@@ -57,6 +58,10 @@ final class SeriesLayout {
   static final Column<OffsetDateTime> UPDATED_AT = Column.of(SCHEMA, UPDATED_AT_FIELD, OffsetDateTime.class);
   /** Optional: a null reads as not deleted. */
   static final Column<Boolean> DELETED = Column.of(SCHEMA, DELETED_FIELD, Boolean.class);
+
+  /** Every column of the table, in schema order. */
+  static final List<Column<?>> COLUMNS = List.of(ID, PROVIDER_ID, EXTERNAL_ID, TITLE, DESCRIPTION, UNITS, FREQUENCY,
+      SEASONAL_ADJUSTMENT, ACTIVE, UPDATED_AT, DELETED);
 
   /** Id, then {@code updated_at}: of one id's versions the last is the current one. */
   static final Comparator<Record> ORDER = Comparator.<Record>comparingLong(ID::get).thenComparing(UPDATED_AT::get);

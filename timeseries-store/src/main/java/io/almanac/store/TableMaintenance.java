@@ -54,6 +54,26 @@ public final class TableMaintenance {
   public record Settings(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, Duration quietPeriod,
       Duration snapshotRetention, int maxSnapshots) {
 
+    /**
+     * @throws IllegalArgumentException naming the first argument out of range: {@code minFilesToMerge}
+     *     from 2 to the fan-in ({@value TableMaintenance#MAX_FAN_IN}), {@code rowsPerFile} at least 1,
+     *     {@code restToBaseRatio} a positive finite number, durations zero or positive (not null),
+     *     {@code maxSnapshots} at least 1
+     */
+    public Settings {
+      // The planner's policy checks the arguments the two share (fields are not assigned yet here).
+      new CompactionPlanner.Policy(minFilesToMerge, rowsPerFile, restToBaseRatio, MAX_FAN_IN);
+      if (quietPeriod == null || quietPeriod.isNegative()) {
+        throw new IllegalArgumentException("quietPeriod must be zero or positive, was " + quietPeriod);
+      }
+      if (snapshotRetention == null || snapshotRetention.isNegative()) {
+        throw new IllegalArgumentException("snapshotRetention must be zero or positive, was " + snapshotRetention);
+      }
+      if (maxSnapshots < 1) {
+        throw new IllegalArgumentException("maxSnapshots must be >= 1 (the current snapshot), was " + maxSnapshots);
+      }
+    }
+
     CompactionPlanner.Policy policy() {
       return new CompactionPlanner.Policy(minFilesToMerge, rowsPerFile, restToBaseRatio, MAX_FAN_IN);
     }
