@@ -22,10 +22,10 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes rows of the observations table (records of {@link ObservationLayout#SCHEMA}) to Parquet,
- * column by column, with the same physical types as Iceberg's generic writer. It exists for speed: the generic writer converts dates
- * and timestamps with {@code ChronoUnit.between}, encodes the batch id to UTF-8 on every row and
- * allocates a byte array per decimal; profiled during the benchmark's load, writing was about a quarter
- * of the crawler's CPU, appends and compaction together.
+ * column by column, with the same physical types as Iceberg's generic writer. It exists for speed: the
+ * generic writer converts dates and timestamps with {@code ChronoUnit.between}, encodes the batch id to
+ * UTF-8 on every row and allocates a byte array per decimal; profiled during the benchmark's load,
+ * writing was about a quarter of the crawler's CPU, appends and compaction together.
  */
 final class ObservationParquetWriter implements ParquetValueWriter<Record> {
 

@@ -55,7 +55,8 @@ final class RawBatchLayout {
   static final Column<String> POINTS = Column.of(SCHEMA, POINTS_FIELD, String.class);
 
   /** Every column of the table, in schema order. */
-  static final List<Column<?>> COLUMNS = List.of(RECEIVED_AT, BATCH_ID, RUN_ID, ATOMIC, BATCH_STATUS, POINT_COUNT, POINTS);
+  static final List<Column<?>> COLUMNS =
+      List.of(RECEIVED_AT, BATCH_ID, RUN_ID, ATOMIC, BATCH_STATUS, POINT_COUNT, POINTS);
 
   /** Arrival time, then batch id. */
   static final Comparator<Record> ORDER =

@@ -24,8 +24,7 @@ import org.apache.parquet.schema.MessageType;
  * {@code rowsPerFile} rows or {@code bytesPerFile} bytes, but only where {@code splitsBetween} allows
  * (observations: between two series), so the files of one run cover disjoint key ranges. A series cut
  * in two would make neighbouring files overlap on its id, and compaction would merge them again and
- * again. The caller commits the
- * files ({@link #files()}) or deletes them.
+ * again. The caller commits the files ({@link #files()}) or deletes them ({@link #abort()}).
  */
 final class SortedFileWriter implements Closeable {
 

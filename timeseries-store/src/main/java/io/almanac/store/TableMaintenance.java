@@ -336,7 +336,10 @@ public final class TableMaintenance {
         .build();
   }
 
-  /** For tests and benchmarks: files a read of one series would open, and whether any has deletes. */
+  /**
+   * For tests and benchmarks: the number of data files of the current snapshot whose series-id
+   * statistics hold {@code seriesId}, i.e. of files a read of that one series opens.
+   */
   public static int filesHolding(Table table, long seriesId) {
     int n = 0;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
