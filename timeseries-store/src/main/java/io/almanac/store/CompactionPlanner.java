@@ -51,6 +51,31 @@ final class CompactionPlanner {
    */
   record Policy(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, int maxFanIn) {
 
+    /**
+     * @throws IllegalArgumentException naming the first argument out of range: a fan-in or tier below
+     *     two files, a tier larger than the fan-in, no rows per file, or a ratio that is not a positive
+     *     finite number
+     */
+    Policy {
+      if (maxFanIn < 2) {
+        throw new IllegalArgumentException("maxFanIn must be >= 2, was " + maxFanIn);
+      }
+      if (minFilesToMerge < 2) {
+        throw new IllegalArgumentException("minFilesToMerge must be >= 2, was " + minFilesToMerge);
+      }
+      if (minFilesToMerge > maxFanIn) {
+        throw new IllegalArgumentException(
+            "minFilesToMerge must be <= maxFanIn (" + maxFanIn + "), was " + minFilesToMerge);
+      }
+      if (rowsPerFile < 1) {
+        throw new IllegalArgumentException("rowsPerFile must be >= 1, was " + rowsPerFile);
+      }
+      if (!(restToBaseRatio > 0) || Double.isInfinite(restToBaseRatio)) {
+        throw new IllegalArgumentException(
+            "restToBaseRatio must be a positive finite number, was " + restToBaseRatio);
+      }
+    }
+
     long smallRows() {
       return rowsPerFile / 4;
     }

@@ -12,7 +12,7 @@ import org.apache.iceberg.types.Types;
  */
 record DataFileSpan(DataFile file, long low, long high) {
 
-  private static final int SERIES_ID_FIELD = TimeseriesTables.OBSERVATIONS.findField("series_id").fieldId();
+  private static final int SERIES_ID_FIELD = ObservationLayout.SERIES_ID.fieldId();
 
   static DataFileSpan of(DataFile file) {
     ByteBuffer low = file.lowerBounds() == null ? null : file.lowerBounds().get(SERIES_ID_FIELD);

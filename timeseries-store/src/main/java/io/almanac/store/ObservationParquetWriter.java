@@ -1,8 +1,14 @@
 package io.almanac.store;
 
+import static io.almanac.store.ObservationLayout.BATCH_ID;
+import static io.almanac.store.ObservationLayout.DATE;
+import static io.almanac.store.ObservationLayout.INGESTED_AT;
+import static io.almanac.store.ObservationLayout.REVISION_DATE;
+import static io.almanac.store.ObservationLayout.SERIES_ID;
+import static io.almanac.store.ObservationLayout.VALUE;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.apache.iceberg.data.Record;
@@ -10,59 +16,59 @@ import org.apache.iceberg.parquet.ColumnWriter;
 import org.apache.iceberg.parquet.ParquetValueWriter;
 import org.apache.iceberg.parquet.ParquetValueWriters;
 import org.apache.iceberg.parquet.TripleWriter;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes rows of {@link TimeseriesTables#OBSERVATIONS} to Parquet, column by column, with the same
- * physical types as Iceberg's generic writer. It exists for speed: the generic writer converts dates
- * and timestamps with {@code ChronoUnit.between}, encodes the batch id to UTF-8 on every row and
- * allocates a byte array per decimal; profiled during the benchmark's load, writing was about a quarter
- * of the crawler's CPU, appends and compaction together.
+ * Writes rows of the observations table (records of {@link ObservationLayout#SCHEMA}) to Parquet,
+ * column by column, with the same physical types as Iceberg's generic writer. It exists for speed: the
+ * generic writer converts dates and timestamps with {@code ChronoUnit.between}, encodes the batch id to
+ * UTF-8 on every row and allocates a byte array per decimal; profiled during the benchmark's load,
+ * writing was about a quarter of the crawler's CPU, appends and compaction together.
  */
 final class ObservationParquetWriter implements ParquetValueWriter<Record> {
 
   private static final int VALUE_BYTES = 16; // decimal(38, 10) as FIXED_LEN_BYTE_ARRAY
 
-  private final Column seriesId;
-  private final Column date;
-  private final Column revisionDate;
-  private final Column value;
-  private final Column ingestedAt;
-  private final Column batchId;
-  private final List<Column> all;
+  private final ParquetColumn seriesId;
+  private final ParquetColumn date;
+  private final ParquetColumn revisionDate;
+  private final ParquetColumn value;
+  private final ParquetColumn ingestedAt;
+  private final ParquetColumn batchId;
+  private final List<ParquetColumn> all;
   private final List<TripleWriter<?>> columns;
   private final byte[] valueBytes = new byte[VALUE_BYTES];
   private String lastBatchId;
   private Binary lastBatchIdBinary;
 
+  /** Finds the table's columns in the file's Parquet schema by field id, once per file. */
   ObservationParquetWriter(MessageType type) {
-    this.seriesId = new Column(type, "series_id");
-    this.date = new Column(type, "date");
-    this.revisionDate = new Column(type, "revision_date");
-    this.value = new Column(type, "value");
-    this.ingestedAt = new Column(type, "ingested_at");
-    this.batchId = new Column(type, "batch_id");
+    this.seriesId = new ParquetColumn(type, SERIES_ID);
+    this.date = new ParquetColumn(type, DATE);
+    this.revisionDate = new ParquetColumn(type, REVISION_DATE);
+    this.value = new ParquetColumn(type, VALUE);
+    this.ingestedAt = new ParquetColumn(type, INGESTED_AT);
+    this.batchId = new ParquetColumn(type, BATCH_ID);
     this.all = List.of(seriesId, date, revisionDate, value, ingestedAt, batchId);
     this.columns = all.stream().flatMap(c -> c.columns().stream()).toList();
   }
 
   @Override
   public void write(int repetitionLevel, Record row) {
-    seriesId.column().writeLong(repetitionLevel, (Long) row.get(0));
-    date.column().writeInteger(repetitionLevel, (int) ((LocalDate) row.get(1)).toEpochDay());
-    revisionDate.column().writeInteger(repetitionLevel, (int) ((LocalDate) row.get(2)).toEpochDay());
-    BigDecimal number = (BigDecimal) row.get(3);
+    seriesId.column().writeLong(repetitionLevel, SERIES_ID.get(row));
+    date.column().writeInteger(repetitionLevel, (int) DATE.get(row).toEpochDay());
+    revisionDate.column().writeInteger(repetitionLevel, (int) REVISION_DATE.get(row).toEpochDay());
+    BigDecimal number = VALUE.get(row);
     if (number == null) {
       value.column().writeNull(repetitionLevel, 0);
     } else {
       value.column().writeBinary(repetitionLevel, Binary.fromReusedByteArray(fixedBytes(number)));
     }
-    OffsetDateTime ingested = (OffsetDateTime) row.get(4);
+    OffsetDateTime ingested = INGESTED_AT.get(row);
     ingestedAt.column().writeLong(repetitionLevel, ingested.toEpochSecond() * 1_000_000L + ingested.getNano() / 1_000);
-    String batch = (String) row.get(5);
+    String batch = BATCH_ID.get(row);
     if (batch == null) {
       batchId.column().writeNull(repetitionLevel, 0);
     } else {
@@ -75,11 +81,13 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
     }
   }
 
-  /** The unscaled value as 16 big-endian two's-complement bytes, in a buffer reused for every row. */
+  /**
+   * The unscaled value as 16 big-endian two's-complement bytes, in a buffer reused for every row. The
+   * value is at the stored scale and fits decimal(38, 10): {@link ObservationRow} checked it on the way
+   * in, and compaction rewrites values read from the table.
+   */
   private byte[] fixedBytes(BigDecimal number) {
-    if (number.scale() != TimeseriesTables.VALUE_SCALE) {
-      throw new IllegalArgumentException("Value " + number + " is not at scale " + TimeseriesTables.VALUE_SCALE);
-    }
+    assert number.scale() == TimeseriesTables.VALUE_SCALE : "value " + number + " is not at the stored scale";
     BigInteger unscaled = number.unscaledValue();
     if (unscaled.bitLength() < Long.SIZE) {
       long bits = unscaled.longValue();
@@ -89,10 +97,7 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
       }
       return valueBytes;
     }
-    byte[] bytes = unscaled.toByteArray();
-    if (bytes.length > VALUE_BYTES) {
-      throw new IllegalArgumentException("Value " + number + " does not fit decimal(38, 10)");
-    }
+    byte[] bytes = unscaled.toByteArray(); // at most 16 bytes: 38 digits need 127 bits and a sign
     byte fill = unscaled.signum() < 0 ? (byte) -1 : 0;
     int pad = VALUE_BYTES - bytes.length;
     for (int i = 0; i < pad; i++) {
@@ -113,18 +118,14 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
   }
 
   /** One top-level column; gives access to Iceberg's column writer, which is what Iceberg's own writers use. */
-  private static final class Column extends ParquetValueWriters.PrimitiveWriter<Object> {
+  private static final class ParquetColumn extends ParquetValueWriters.PrimitiveWriter<Object> {
 
-    Column(MessageType type, String name) {
-      super(descriptor(type, name));
+    ParquetColumn(MessageType type, Column<?> column) {
+      super(column.parquetColumn(type));
     }
 
     ColumnWriter<Object> column() {
       return column;
-    }
-
-    private static ColumnDescriptor descriptor(MessageType type, String name) {
-      return type.getColumnDescription(new String[] {name});
     }
   }
 }

@@ -33,7 +33,6 @@ import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
-import org.apache.parquet.schema.MessageType;
 
 /**
  * Reads the observations of a few series: only the row groups whose series-id statistics cover them
@@ -48,7 +47,7 @@ import org.apache.parquet.schema.MessageType;
  */
 final class ObservationReader {
 
-  private static final Operators.LongColumn SERIES_ID = FilterApi.longColumn("series_id");
+  private static final Operators.LongColumn SERIES_ID = FilterApi.longColumn(ObservationLayout.SERIES_ID.name());
   /** Footers cached, counted in row groups (each a few KB of metadata). */
   private static final int MAX_CACHED_ROW_GROUPS = 16_384;
   /**
@@ -67,8 +66,11 @@ final class ObservationReader {
 
   private record SnapshotFiles(long snapshotId, List<DataFileSpan> byLow) {}
 
+  /** A data file's footer and the columns decoded from it, resolved once per file. */
+  private record Footer(ParquetMetadata metadata, RowGroupDecoder.Projection projection) {}
+
   private volatile SnapshotFiles files;
-  private final Map<String, ParquetMetadata> footers = new LinkedHashMap<>(64, 0.75f, true);
+  private final Map<String, Footer> footers = new LinkedHashMap<>(64, 0.75f, true);
   private int cachedRowGroups;
 
   /** Adds the rows of the builders' series at {@code snapshotId} to them. */
@@ -109,8 +111,7 @@ final class ObservationReader {
 
   private void readFile(FileIO io, DataFile file, WantedSeries wanted, Map<Long, SeriesHistoryBuilder> builders) {
     IcebergInput input = new IcebergInput(io.newInputFile(file.location(), file.fileSizeInBytes()));
-    ParquetMetadata footer = footer(file.location(), input);
-    MessageType requested = RowGroupDecoder.projection(footer.getFileMetaData().getSchema());
+    Footer footer = footer(file.location(), input);
     // Row groups are pruned by their series-id statistics. Not pages by the column index: our row
     // groups are one page per column, and reading the page indexes cost time for nothing (measured).
     ParquetReadOptions options = new ParquetReadOptions.Builder(OPTIONS_CONFIGURATION)
@@ -122,37 +123,38 @@ final class ObservationReader {
         .useRecordFilter(false) // rows are matched while decoded
         .withCodecFactory(CODECS.get())
         .build();
-    try (ParquetFileReader reader = ParquetFileReader.open(input, footer, options, input.newStream())) {
-      reader.setRequestedSchema(requested);
+    try (ParquetFileReader reader = ParquetFileReader.open(input, footer.metadata(), options, input.newStream())) {
+      reader.setRequestedSchema(footer.projection().schema());
       for (PageReadStore pages = reader.readNextFilteredRowGroup(); pages != null;
           pages = reader.readNextFilteredRowGroup()) {
-        RowGroupDecoder.decode(pages, requested.getColumns(), builders);
+        RowGroupDecoder.decode(pages, footer.projection(), builders);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Reading " + file.location() + " failed", e);
     }
   }
 
-  private ParquetMetadata footer(String location, IcebergInput input) {
+  private Footer footer(String location, IcebergInput input) {
     synchronized (footers) {
-      ParquetMetadata cached = footers.get(location);
+      Footer cached = footers.get(location);
       if (cached != null) {
         return cached;
       }
     }
-    ParquetMetadata footer;
+    Footer footer;
     try (SeekableInputStream stream = input.newStream()) {
-      footer = ParquetFileReader.readFooter(input, FOOTER_OPTIONS, stream);
+      ParquetMetadata metadata = ParquetFileReader.readFooter(input, FOOTER_OPTIONS, stream);
+      footer = new Footer(metadata, RowGroupDecoder.Projection.of(metadata.getFileMetaData().getSchema()));
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the footer of " + location + " failed", e);
     }
     synchronized (footers) {
       if (footers.put(location, footer) == null) {
-        cachedRowGroups += footer.getBlocks().size();
+        cachedRowGroups += footer.metadata().getBlocks().size();
       }
       var eldest = footers.entrySet().iterator();
       while (cachedRowGroups > MAX_CACHED_ROW_GROUPS && eldest.hasNext()) {
-        cachedRowGroups -= eldest.next().getValue().getBlocks().size();
+        cachedRowGroups -= eldest.next().getValue().metadata().getBlocks().size();
         eldest.remove();
       }
     }

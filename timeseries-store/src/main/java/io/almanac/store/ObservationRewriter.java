@@ -10,10 +10,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetReaders;
-import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.parquet.Parquet;
 
 /** Copy-on-write removal of series from the observations table. */
 final class ObservationRewriter {
@@ -29,17 +26,14 @@ final class ObservationRewriter {
     OverwriteFiles overwrite = table.newOverwrite().scanManifestsWith(IcebergExecutors.CALLER_THREAD);
     boolean changed = false;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
-        .filter(Expressions.in("series_id", new ArrayList<>(seriesIds))).planFiles()) {
+        .filter(ObservationLayout.seriesIdIn(seriesIds)).planFiles()) {
       for (FileScanTask task : tasks) {
         DataFile file = task.file();
         List<Record> kept = new ArrayList<>();
         long dropped = 0;
-        try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(file.location()))
-            .project(table.schema())
-            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
-            .build()) {
+        try (CloseableIterable<Record> rows = TableMaintenance.read(table, file, ObservationLayout.SCHEMA)) {
           for (Record row : rows) {
-            if (seriesIds.contains((Long) row.getField("series_id"))) {
+            if (seriesIds.contains(ObservationLayout.SERIES_ID.get(row))) {
               dropped++;
             } else {
               kept.add(row);

@@ -1,5 +1,11 @@
 package io.almanac.store;
 
+import static io.almanac.store.ObservationLayout.DATE;
+import static io.almanac.store.ObservationLayout.INGESTED_AT;
+import static io.almanac.store.ObservationLayout.REVISION_DATE;
+import static io.almanac.store.ObservationLayout.SERIES_ID;
+import static io.almanac.store.ObservationLayout.VALUE;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -38,26 +44,33 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  */
 final class RowGroupDecoder {
 
-  /** The columns decoded, in the order {@link #decode} takes them. */
-  private static final String[] COLUMNS = {"series_id", "date", "revision_date", "value", "ingested_at"};
-
   private RowGroupDecoder() {}
 
-  /** The columns of a data file's schema this decoder reads: request them from the file reader. */
-  static MessageType projection(MessageType fileSchema) {
-    return new MessageType(fileSchema.getName(), Arrays.stream(COLUMNS).map(fileSchema::getType).toList());
+  /**
+   * The columns of a data file this decoder reads, found in the file's Parquet schema by their Iceberg
+   * field ids; resolve once per file and request {@link #schema} from the file reader.
+   */
+  record Projection(MessageType schema, ColumnDescriptor seriesId, ColumnDescriptor date,
+      ColumnDescriptor revisionDate, ColumnDescriptor value, ColumnDescriptor ingestedAt) {
+
+    static Projection of(MessageType fileSchema) {
+      MessageType requested = new MessageType(fileSchema.getName(), List.of(
+          SERIES_ID.parquetType(fileSchema), DATE.parquetType(fileSchema), REVISION_DATE.parquetType(fileSchema),
+          VALUE.parquetType(fileSchema), INGESTED_AT.parquetType(fileSchema)));
+      for (ColumnDescriptor column : requested.getColumns()) {
+        if (column.getMaxRepetitionLevel() != 0) {
+          throw new ParquetDecodingException("Column " + column + " is repeated; observations are flat");
+        }
+      }
+      return new Projection(requested, SERIES_ID.parquetColumn(requested), DATE.parquetColumn(requested),
+          REVISION_DATE.parquetColumn(requested), VALUE.parquetColumn(requested),
+          INGESTED_AT.parquetColumn(requested));
+    }
   }
 
-  /**
-   * @param columns the columns of {@link #projection}
-   */
-  static void decode(PageReadStore pages, List<ColumnDescriptor> columns, Map<Long, SeriesHistoryBuilder> builders) {
-    for (ColumnDescriptor column : columns) {
-      if (column.getMaxRepetitionLevel() != 0) {
-        throw new ParquetDecodingException("Column " + column + " is repeated; observations are flat");
-      }
-    }
-    Matches matches = matchingRows(new ColumnCursor(pages, columns.get(0)), builders);
+  /** Adds the rows of the builders' series in {@code pages}, a row group read with {@code columns.schema()}. */
+  static void decode(PageReadStore pages, Projection columns, Map<Long, SeriesHistoryBuilder> builders) {
+    Matches matches = matchingRows(new ColumnCursor(pages, columns.seriesId()), builders);
     int n = matches.count;
     if (n == 0) {
       return;
@@ -69,17 +82,17 @@ final class RowGroupDecoder {
     boolean[] missing = new boolean[n];
     BigDecimal[] wide = null;
 
-    ColumnCursor date = new ColumnCursor(pages, columns.get(1));
-    ColumnCursor revision = new ColumnCursor(pages, columns.get(2));
-    ColumnCursor ingest = new ColumnCursor(pages, columns.get(4));
+    ColumnCursor date = new ColumnCursor(pages, columns.date());
+    ColumnCursor revision = new ColumnCursor(pages, columns.revisionDate());
+    ColumnCursor ingest = new ColumnCursor(pages, columns.ingestedAt());
     for (int m = 0; m < n; m++) {
       long row = matches.rows[m];
       dates[m] = date.present(row) ? date.values.readInteger() : 0;
       revisions[m] = revision.present(row) ? revision.values.readInteger() : 0;
       ingested[m] = ingest.present(row) ? ingest.values.readLong() : 0;
     }
-    ColumnCursor value = new ColumnCursor(pages, columns.get(3));
-    PrimitiveTypeName valueType = columns.get(3).getPrimitiveType().getPrimitiveTypeName();
+    ColumnCursor value = new ColumnCursor(pages, columns.value());
+    PrimitiveTypeName valueType = columns.value().getPrimitiveType().getPrimitiveTypeName();
     for (int m = 0; m < n; m++) {
       if (!value.present(matches.rows[m])) {
         missing[m] = true;

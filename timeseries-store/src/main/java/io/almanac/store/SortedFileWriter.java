@@ -24,8 +24,7 @@ import org.apache.parquet.schema.MessageType;
  * {@code rowsPerFile} rows or {@code bytesPerFile} bytes, but only where {@code splitsBetween} allows
  * (observations: between two series), so the files of one run cover disjoint key ranges. A series cut
  * in two would make neighbouring files overlap on its id, and compaction would merge them again and
- * again. The caller commits the
- * files ({@link #files()}) or deletes them.
+ * again. The caller commits the files ({@link #files()}) or deletes them ({@link #abort()}).
  */
 final class SortedFileWriter implements Closeable {
 
@@ -49,7 +48,7 @@ final class SortedFileWriter implements Closeable {
     this.splitsBetween = splitsBetween;
     this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
     // Observations, by far the most rows written, have a writer of their own; other tables Iceberg's.
-    this.rowWriter = table.schema().sameSchema(TimeseriesTables.OBSERVATIONS)
+    this.rowWriter = table.schema().sameSchema(ObservationLayout.SCHEMA)
         ? ObservationParquetWriter::new
         : type -> GenericParquetWriter.create(table.schema(), type);
   }

@@ -2,7 +2,6 @@ package io.almanac.store;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Where the tables live and how writes are grouped.
@@ -22,18 +21,33 @@ public record StoreSettings(
     String archiveNamespace,
     Duration commitLinger) {
 
+  /**
+   * @throws IllegalArgumentException naming the first argument that is wrong: a name or namespace null
+   *     or blank, catalog properties null or without {@code type} or {@code catalog-impl}, a linger
+   *     null or negative
+   */
   public StoreSettings {
-    Objects.requireNonNull(catalogName, "catalogName");
-    catalogProperties = Map.copyOf(Objects.requireNonNull(catalogProperties, "catalogProperties"));
+    requireName("catalogName", catalogName);
+    if (catalogProperties == null) {
+      throw new IllegalArgumentException("catalogProperties must be a map of Iceberg catalog properties, was null");
+    }
+    catalogProperties = Map.copyOf(catalogProperties);
     if (!catalogProperties.containsKey("type") && !catalogProperties.containsKey("catalog-impl")) {
       throw new IllegalArgumentException(
           "Catalog properties need 'type' (jdbc, rest, hadoop, ...) or 'catalog-impl', got keys "
               + catalogProperties.keySet());
     }
-    Objects.requireNonNull(namespace, "namespace");
-    Objects.requireNonNull(archiveNamespace, "archiveNamespace");
+    requireName("namespace", namespace);
+    requireName("archiveNamespace", archiveNamespace);
     if (commitLinger == null || commitLinger.isNegative()) {
-      throw new IllegalArgumentException("commitLinger must be zero or positive, got " + commitLinger);
+      throw new IllegalArgumentException("commitLinger must be zero or positive, was " + commitLinger);
+    }
+  }
+
+  private static void requireName(String argument, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          argument + " must be a non-blank name, was " + (value == null ? "null" : "'" + value + "'"));
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -52,6 +53,26 @@ public final class TableMaintenance {
    */
   public record Settings(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, Duration quietPeriod,
       Duration snapshotRetention, int maxSnapshots) {
+
+    /**
+     * @throws IllegalArgumentException naming the first argument out of range: {@code minFilesToMerge}
+     *     from 2 to the fan-in ({@value TableMaintenance#MAX_FAN_IN}), {@code rowsPerFile} at least 1,
+     *     {@code restToBaseRatio} a positive finite number, durations zero or positive (not null),
+     *     {@code maxSnapshots} at least 1
+     */
+    public Settings {
+      // The planner's policy checks the arguments the two share (fields are not assigned yet here).
+      new CompactionPlanner.Policy(minFilesToMerge, rowsPerFile, restToBaseRatio, MAX_FAN_IN);
+      if (quietPeriod == null || quietPeriod.isNegative()) {
+        throw new IllegalArgumentException("quietPeriod must be zero or positive, was " + quietPeriod);
+      }
+      if (snapshotRetention == null || snapshotRetention.isNegative()) {
+        throw new IllegalArgumentException("snapshotRetention must be zero or positive, was " + snapshotRetention);
+      }
+      if (maxSnapshots < 1) {
+        throw new IllegalArgumentException("maxSnapshots must be >= 1 (the current snapshot), was " + maxSnapshots);
+      }
+    }
 
     CompactionPlanner.Policy policy() {
       return new CompactionPlanner.Policy(minFilesToMerge, rowsPerFile, restToBaseRatio, MAX_FAN_IN);
@@ -138,15 +159,15 @@ public final class TableMaintenance {
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
     SortedFileWriter out = switch (kind) {
       case OBSERVATIONS -> new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE,
-          (previous, next) -> !previous.get(0).equals(next.get(0)));
+          (previous, next) -> !ObservationLayout.sameSeries(previous, next));
       case SERIES -> new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE, (previous, next) -> true);
       case RAW_BATCHES -> new SortedFileWriter(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES,
           (previous, next) -> true);
     };
     try {
       switch (kind) {
-        case OBSERVATIONS -> merge(table, inputs, RowOrders.OBSERVATIONS, true, out, counts);
-        case RAW_BATCHES -> merge(table, inputs, RowOrders.RAW_BATCHES, false, out, counts);
+        case OBSERVATIONS -> merge(table, inputs, ObservationLayout.SCHEMA, ObservationLayout.ORDER, true, out, counts);
+        case RAW_BATCHES -> merge(table, inputs, RawBatchLayout.SCHEMA, RawBatchLayout.ORDER, false, out, counts);
         case SERIES -> mergeSeriesVersions(table, inputs, out, counts);
       }
       out.close();
@@ -158,17 +179,17 @@ public final class TableMaintenance {
   }
 
   /**
-   * k-way merge of sorted files into one sorted stream; with {@code dedupe}, of rows with equal
-   * observation keys only the last (latest ingestion) is kept.
+   * k-way merge of sorted files, read as records of {@code schema}, into one sorted stream; with
+   * {@code dedupe}, of rows with equal observation keys only the last (latest ingestion) is kept.
    */
-  private static void merge(Table table, List<DataFile> inputs, Comparator<Record> order, boolean dedupe,
-      SortedFileWriter out, long[] counts) {
+  private static void merge(Table table, List<DataFile> inputs, Schema schema, Comparator<Record> order,
+      boolean dedupe, SortedFileWriter out, long[] counts) {
     record Head(Record row, CloseableIterator<Record> rest) {}
     List<CloseableIterable<Record>> opened = new ArrayList<>();
     PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> order.compare(a.row(), b.row()));
     try {
       for (DataFile file : inputs) {
-        CloseableIterable<Record> rows = read(table, file);
+        CloseableIterable<Record> rows = read(table, file, schema);
         opened.add(rows);
         CloseableIterator<Record> it = rows.iterator();
         if (it.hasNext()) {
@@ -187,7 +208,7 @@ public final class TableMaintenance {
           out.write(row);
           counts[1]++;
         } else {
-          if (pending != null && !RowOrders.sameObservationKey(pending, row)) {
+          if (pending != null && !ObservationLayout.sameKey(pending, row)) {
             out.write(pending);
             counts[1]++;
           }
@@ -213,18 +234,18 @@ public final class TableMaintenance {
   private static void mergeSeriesVersions(Table table, List<DataFile> inputs, SortedFileWriter out, long[] counts) {
     Map<Long, Record> latest = new HashMap<>();
     for (DataFile file : inputs) {
-      try (CloseableIterable<Record> rows = read(table, file)) {
+      try (CloseableIterable<Record> rows = read(table, file, SeriesLayout.SCHEMA)) {
         for (Record row : rows) {
           counts[0]++;
-          latest.merge((Long) row.get(0), row, (a, b) -> RowOrders.SERIES.compare(a, b) >= 0 ? a : b);
+          latest.merge(SeriesLayout.ID.get(row), row, (a, b) -> SeriesLayout.ORDER.compare(a, b) >= 0 ? a : b);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
     latest.values().stream()
-        .filter(r -> !Boolean.TRUE.equals(r.get(10)))
-        .sorted(RowOrders.SERIES)
+        .filter(r -> !SeriesLayout.deleted(r))
+        .sorted(SeriesLayout.ORDER)
         .forEach(r -> {
           out.write(r);
           counts[1]++;
@@ -304,19 +325,25 @@ public final class TableMaintenance {
     return files;
   }
 
-  /** Each row is a new record (containers are not reused), so rows can be held without copying. */
-  private static CloseableIterable<Record> read(Table table, DataFile file) {
+  /**
+   * The rows of a data file as records of {@code schema} (a layout's, so its column handles apply).
+   * Each row is a new record (containers are not reused), so rows can be held without copying.
+   */
+  static CloseableIterable<Record> read(Table table, DataFile file, Schema schema) {
     return Parquet.read(table.io().newInputFile(file.location()))
-        .project(table.schema())
-        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
+        .project(schema)
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(schema, fileSchema))
         .build();
   }
 
-  /** For tests and benchmarks: files a read of one series would open, and whether any has deletes. */
+  /**
+   * For tests and benchmarks: the number of data files of the current snapshot whose series-id
+   * statistics hold {@code seriesId}, i.e. of files a read of that one series opens.
+   */
   public static int filesHolding(Table table, long seriesId) {
     int n = 0;
     try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
-        .filter(org.apache.iceberg.expressions.Expressions.equal("series_id", seriesId)).planFiles()) {
+        .filter(ObservationLayout.seriesIdEquals(seriesId)).planFiles()) {
       for (FileScanTask task : tasks) {
         n++;
       }

@@ -16,9 +16,7 @@ import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.util.DateTimeUtil;
 
 /**
  * The read side of the store. Observations of a few series are read row group by row group
@@ -26,7 +24,6 @@ import org.apache.iceberg.util.DateTimeUtil;
  * reader.
  */
 public final class TimeseriesReader {
-
 
   private final TimeseriesStore store;
   private final ObservationReader observations = new ObservationReader();
@@ -97,20 +94,10 @@ public final class TimeseriesReader {
     if (snapshotId < 0) {
       return latest;
     }
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshotId).build()) {
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshotId)
+        .project(SeriesLayout.SCHEMA).build()) {
       for (Record r : rows) {
-        SeriesRecord version = new SeriesRecord(
-            (Long) r.getField("id"),
-            (String) r.getField("provider_id"),
-            (String) r.getField("external_id"),
-            (String) r.getField("title"),
-            (String) r.getField("description"),
-            (String) r.getField("units"),
-            (String) r.getField("frequency"),
-            (String) r.getField("seasonal_adjustment"),
-            (Boolean) r.getField("active"),
-            (OffsetDateTime) r.getField("updated_at"),
-            Boolean.TRUE.equals(r.getField("deleted")));
+        SeriesRecord version = SeriesLayout.toSeriesRecord(r);
         latest.merge(version.id(), version,
             (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
       }
@@ -136,16 +123,13 @@ public final class TimeseriesReader {
       return Optional.empty();
     }
     try (CloseableIterable<Record> found = IcebergGenerics.read(table)
-        .where(Expressions.and(
-            Expressions.equal("batch_id", batchId),
-            Expressions.equal("received_at", DateTimeUtil.microsFromTimestamptz(receivedAt))))
+        .where(RawBatchLayout.batch(batchId, receivedAt))
+        .project(RawBatchLayout.SCHEMA)
         .build()) {
       for (Record r : found) {
         // The reader returns whole row groups; a batch archived twice (a retried request) is one batch.
-        if (batchId.equals(r.getField("batch_id"))) {
-          return Optional.of(new RawBatch(batchId, (OffsetDateTime) r.getField("received_at"),
-              (String) r.getField("run_id"), (Boolean) r.getField("atomic"), (String) r.getField("batch_status"),
-              RawPointCodec.decode((String) r.getField("points"))));
+        if (batchId.equals(RawBatchLayout.BATCH_ID.get(r))) {
+          return Optional.of(RawBatchLayout.toRawBatch(r));
         }
       }
     } catch (IOException e) {

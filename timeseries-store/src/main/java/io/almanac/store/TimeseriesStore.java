@@ -39,9 +39,9 @@ public final class TimeseriesStore implements Closeable {
   private TimeseriesStore(StoreSettings settings, Catalog catalog) {
     this.settings = settings;
     this.catalog = catalog;
-    this.observationsId = TableIdentifier.of(settings.namespace(), "observations");
-    this.seriesId = TableIdentifier.of(settings.namespace(), "series");
-    this.rawBatchesId = TableIdentifier.of(settings.archiveNamespace(), "raw_batches");
+    this.observationsId = TableIdentifier.of(settings.namespace(), ObservationLayout.TABLE_NAME);
+    this.seriesId = TableIdentifier.of(settings.namespace(), SeriesLayout.TABLE_NAME);
+    this.rawBatchesId = TableIdentifier.of(settings.archiveNamespace(), RawBatchLayout.TABLE_NAME);
   }
 
   /** Opens the catalog and creates any missing namespace or table. */

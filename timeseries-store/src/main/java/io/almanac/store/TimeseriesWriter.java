@@ -2,7 +2,6 @@ package io.almanac.store;
 
 import java.io.Closeable;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 
 /**
@@ -28,28 +26,19 @@ public final class TimeseriesWriter implements Closeable {
 
   public TimeseriesWriter(TimeseriesStore store) {
     long linger = store.settings().commitLinger().toNanos();
-    this.observations = new CoalescingAppender("observations", store::loadObservations, RowOrders.OBSERVATIONS, linger);
-    this.series = new CoalescingAppender("series", store::loadSeries, RowOrders.SERIES, linger);
-    this.rawBatches = new CoalescingAppender("raw_batches", store::loadRawBatches, RowOrders.RAW_BATCHES, linger);
+    this.observations = new CoalescingAppender(ObservationLayout.TABLE_NAME, store::loadObservations,
+        ObservationLayout.ORDER, linger);
+    this.series = new CoalescingAppender(SeriesLayout.TABLE_NAME, store::loadSeries, SeriesLayout.ORDER, linger);
+    this.rawBatches = new CoalescingAppender(RawBatchLayout.TABLE_NAME, store::loadRawBatches, RawBatchLayout.ORDER,
+        linger);
   }
 
-  /**
-   * Appends observations of one batch. Rows of this call win over any earlier write of the same key.
-   *
-   * @throws IllegalArgumentException if a value has more fractional digits than the table keeps
-   */
+  /** Appends observations of one batch. Rows of this call win over any earlier write of the same key. */
   public CompletableFuture<Long> appendObservations(String batchId, List<ObservationRow> rows) {
     OffsetDateTime ingestedAt = nextIngestTime();
     List<Record> records = new ArrayList<>(rows.size());
     for (ObservationRow row : rows) {
-      GenericRecord record = GenericRecord.create(TimeseriesTables.OBSERVATIONS);
-      record.set(0, row.seriesId());
-      record.set(1, row.date());
-      record.set(2, row.revisionDate());
-      record.set(3, toStoredScale(row.value()));
-      record.set(4, ingestedAt);
-      record.set(5, batchId);
-      records.add(record);
+      records.add(ObservationLayout.newRecord(row, ingestedAt, batchId));
     }
     return observations.append(records);
   }
@@ -57,35 +46,15 @@ public final class TimeseriesWriter implements Closeable {
   /** Appends new versions of series metadata; the latest {@code updatedAt} of an id wins on read. */
   public CompletableFuture<Long> upsertSeries(List<SeriesRecord> versions) {
     List<Record> records = new ArrayList<>(versions.size());
-    for (SeriesRecord s : versions) {
-      GenericRecord record = GenericRecord.create(TimeseriesTables.SERIES);
-      record.set(0, s.id());
-      record.set(1, s.providerId());
-      record.set(2, s.externalId());
-      record.set(3, s.title());
-      record.set(4, s.description());
-      record.set(5, s.units());
-      record.set(6, s.frequency());
-      record.set(7, s.seasonalAdjustment());
-      record.set(8, s.active());
-      record.set(9, s.updatedAt());
-      record.set(10, s.deleted());
-      records.add(record);
+    for (SeriesRecord version : versions) {
+      records.add(SeriesLayout.newRecord(version));
     }
     return series.append(records);
   }
 
   /** Keeps a batch as received, as one row (a batch without points too, so it is never lost). */
   public CompletableFuture<Long> archive(RawBatch batch) {
-    GenericRecord record = GenericRecord.create(TimeseriesTables.RAW_BATCHES);
-    record.set(0, batch.receivedAt());
-    record.set(1, batch.batchId());
-    record.set(2, batch.runId());
-    record.set(3, batch.atomic());
-    record.set(4, batch.status());
-    record.set(5, batch.points().size());
-    record.set(6, RawPointCodec.encode(batch.points()));
-    return rawBatches.append(List.of(record));
+    return rawBatches.append(List.of(RawBatchLayout.newRecord(batch)));
   }
 
   /**
@@ -108,22 +77,12 @@ public final class TimeseriesWriter implements Closeable {
     };
   }
 
-  /** True when {@code value} fits the stored decimal type exactly. */
+  /**
+   * True when {@code value} fits the stored decimal type exactly; the same check as
+   * {@link ObservationRow#fitsStoredScale}, which is the one to call.
+   */
   public static boolean fitsStoredScale(BigDecimal value) {
-    BigDecimal stripped = value.stripTrailingZeros();
-    return Math.max(stripped.scale(), 0) <= TimeseriesTables.VALUE_SCALE
-        && stripped.precision() - stripped.scale() <= TimeseriesTables.VALUE_PRECISION - TimeseriesTables.VALUE_SCALE;
-  }
-
-  private static BigDecimal toStoredScale(BigDecimal value) {
-    if (value == null) {
-      return null;
-    }
-    if (!fitsStoredScale(value)) {
-      throw new IllegalArgumentException("Value " + value.toPlainString() + " does not fit decimal("
-          + TimeseriesTables.VALUE_PRECISION + "," + TimeseriesTables.VALUE_SCALE + ")");
-    }
-    return value.setScale(TimeseriesTables.VALUE_SCALE, RoundingMode.UNNECESSARY);
+    return ObservationRow.fitsStoredScale(value);
   }
 
   private OffsetDateTime nextIngestTime() {

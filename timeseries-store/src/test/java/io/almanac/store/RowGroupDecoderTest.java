@@ -28,7 +28,6 @@ import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -134,14 +133,15 @@ class RowGroupDecoderTest {
     int pagesFilteredGroups = 0;
     try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file), options)) {
       assertThat(reader.getFooter().getBlocks()).hasSizeGreaterThan(2);
-      MessageType requested = RowGroupDecoder.projection(reader.getFooter().getFileMetaData().getSchema());
-      reader.setRequestedSchema(requested);
+      RowGroupDecoder.Projection requested =
+          RowGroupDecoder.Projection.of(reader.getFooter().getFileMetaData().getSchema());
+      reader.setRequestedSchema(requested.schema());
       for (PageReadStore pages = reader.readNextFilteredRowGroup(); pages != null;
           pages = reader.readNextFilteredRowGroup()) {
         if (pages.getRowIndexes().isPresent()) {
           pagesFilteredGroups++;
         }
-        RowGroupDecoder.decode(pages, requested.getColumns(), builders);
+        RowGroupDecoder.decode(pages, requested, builders);
       }
     }
     // The filtered reads must really have skipped pages, or they test nothing more than the others.

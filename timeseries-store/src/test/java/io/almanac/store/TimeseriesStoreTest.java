@@ -59,6 +59,15 @@ class TimeseriesStoreTest {
   }
 
   @Test
+  void theLayoutsPositionsAgreeWithTheTablesTheCatalogHolds() {
+    // The catalog assigns field ids itself when it creates a table; the handles must still point at
+    // the same ids, names and positions in the schemas it returns.
+    TableLayoutsTest.assertHandlesCover(store.observations().schema(), ObservationLayout.COLUMNS);
+    TableLayoutsTest.assertHandlesCover(store.series().schema(), SeriesLayout.COLUMNS);
+    TableLayoutsTest.assertHandlesCover(store.rawBatches().schema(), RawBatchLayout.COLUMNS);
+  }
+
+  @Test
   void resentKeyReplacesTheValueAndNewRevisionAddsAVintage() throws Exception {
     long id = 101;
     writer.appendObservations("b1", List.of(
