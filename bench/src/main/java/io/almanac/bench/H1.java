@@ -1,6 +1,7 @@
 package io.almanac.bench;
 
 import io.almanac.local.LocalStack;
+import io.almanac.store.ObservationLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
@@ -125,7 +125,7 @@ final class H1 {
   private static Inspection inspect(Table table, long seriesId) {
     int files = 0;
     int deletes = 0;
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().filter(Expressions.equal("series_id", seriesId))
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().filter(ObservationLayout.seriesIdEquals(seriesId))
         .planFiles()) {
       for (FileScanTask task : tasks) {
         files++;

@@ -28,7 +28,7 @@ import org.apache.iceberg.types.Types.NestedField;
  * <p>Records handled with these handles are records of {@link #SCHEMA}: made by {@link #newRecord},
  * or read from data files projected to {@link #SCHEMA}.
  */
-final class ObservationLayout {
+public final class ObservationLayout {
 
   static final String TABLE_NAME = "observations";
 
@@ -102,7 +102,7 @@ final class ObservationLayout {
   }
 
   /** Filter of the rows of one series, for scan planning. */
-  static Expression seriesIdEquals(long seriesId) {
+  public static Expression seriesIdEquals(long seriesId) {
     return Expressions.equal(SERIES_ID.name(), seriesId);
   }
 
