@@ -52,14 +52,14 @@ public class AuthInstrumentation extends SimplePerformantInstrumentation {
       caller = authenticator.authenticate(authorization(env));
       env.getGraphQlContext().put(Callers.CONTEXT_KEY, caller);
     }
-    boolean mutation = env.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION;
-    if (caller.isAnonymous() && (mutation || !settings.anonymousReads())) {
-      throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
-          "Send 'Authorization: Bearer <api key>'" + (mutation ? " to change anything" : " to read"));
+    if (env.getOperationDefinition().getOperation() != OperationDefinition.Operation.MUTATION) {
+      Callers.checkRead(caller, settings.anonymousReads());
+      return;
     }
-    if (mutation) {
-      Callers.require(env, policy.mutationRole());
+    if (caller.isAnonymous()) {
+      throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED, "Send 'Authorization: Bearer <api key>' to change anything");
     }
+    Callers.check(caller, policy.mutationRole());
   }
 
   private static String authorization(DataFetchingEnvironment env) {
