@@ -57,7 +57,8 @@ public class AuthInstrumentation extends SimplePerformantInstrumentation {
       return;
     }
     if (caller.isAnonymous()) {
-      throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED, "Send 'Authorization: Bearer <api key>' to change anything");
+      throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
+          "Send 'Authorization: Bearer <api key>' to change anything");
     }
     Callers.check(caller, policy.mutationRole());
   }

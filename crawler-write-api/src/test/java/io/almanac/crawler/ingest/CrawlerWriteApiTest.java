@@ -1,4 +1,4 @@
-package io.almanac.crawler;
+package io.almanac.crawler.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

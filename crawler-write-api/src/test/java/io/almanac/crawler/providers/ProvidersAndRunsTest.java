@@ -1,4 +1,4 @@
-package io.almanac.crawler;
+package io.almanac.crawler.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

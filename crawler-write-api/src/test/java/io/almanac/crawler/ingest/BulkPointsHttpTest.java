@@ -1,7 +1,8 @@
-package io.almanac.crawler;
+package io.almanac.crawler.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.almanac.crawler.Json;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestDatabases;
