@@ -131,6 +131,21 @@ class BulkPointsHttpTest {
     assertThat(xml.body()).contains("BAD_USER_INPUT", "application/x-ndjson");
   }
 
+  @Test
+  void badParametersAreBadUserInputInTheSameShape() throws Exception {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> mistyped = post("?atomic=maybe", "application/x-ndjson", body, crawler);
+    assertThat(mistyped.statusCode()).isEqualTo(400);
+    JsonNode extensions = Json.MAPPER.readTree(mistyped.body()).path("errors").get(0).path("extensions");
+    assertThat(extensions.path("code").asString()).isEqualTo("BAD_USER_INPUT");
+    assertThat(extensions.path("argument").asString()).isEqualTo("atomic");
+
+    HttpResponse<String> longId = post("?batchId=" + "x".repeat(201), "application/x-ndjson", body, crawler);
+    assertThat(longId.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(longId.body()).path("errors").get(0).path("extensions").path("argument").asString())
+        .isEqualTo("input.batchId");
+  }
+
   private static byte[] arrow() throws IOException {
     try (RootAllocator allocator = new RootAllocator();
         BigIntVector series = new BigIntVector("series_id", allocator);

@@ -221,6 +221,21 @@ class ProvidersAndRunsTest {
         + System.nanoTime() + "\", type: API}) { id } }", Map.of()).getErrors()).isEmpty();
   }
 
+  @Test
+  void runsResolveAsEntitiesWithTheirProvider() {
+    String providerId = provider("Entities " + System.nanoTime());
+    String runId = (String) ((Map<String, Object>) ok("mutation($p: ID!) { startRun(providerId: $p) { id } }",
+        Map.of("p", providerId)).get("startRun")).get("id");
+    List<Map<String, Object>> entities = (List<Map<String, Object>>) ok("""
+        query($reps: [_Any!]!) { _entities(representations: $reps) {
+          ... on IngestionRun { id status provider { id totalRuns } } } }""",
+        Map.of("reps", List.of(Map.of("__typename", "IngestionRun", "id", runId),
+            Map.of("__typename", "IngestionRun", "id", "987654")))).get("_entities");
+    assertThat(entities.get(0)).isEqualTo(Map.of("id", runId, "status", "RUNNING",
+        "provider", Map.of("id", providerId, "totalRuns", 1)));
+    assertThat(entities.get(1)).isNull();
+  }
+
   private static Map<String, Object> vars(Object... pairs) {
     Map<String, Object> map = new HashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
