@@ -84,7 +84,7 @@ public class ProviderService {
       if (!force) {
         throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "Provider " + id + " still has " + series
             + " series; delete them first or pass force: true to delete them and their observations",
-            Map.of("argument", "force", "series", series));
+            Map.of("argument", MUTATION.DELETEPROVIDER_INPUT_ARGUMENT.Force, "series", series));
       }
       seriesDeletion.deleteAllOf(id);
     }

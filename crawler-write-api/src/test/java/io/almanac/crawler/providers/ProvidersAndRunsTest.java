@@ -224,8 +224,12 @@ class ProvidersAndRunsTest {
   @Test
   void runsResolveAsEntitiesWithTheirProvider() {
     String providerId = provider("Entities " + System.nanoTime());
-    String runId = (String) ((Map<String, Object>) ok("mutation($p: ID!) { startRun(providerId: $p) { id } }",
-        Map.of("p", providerId)).get("startRun")).get("id");
+    Map<String, Object> started = (Map<String, Object>) ok("""
+        mutation($p: ID!) {
+          startRun(providerId: $p, parameters: {since: "2024-01-01", pages: [1, 2]}) { id parameters } }""",
+        Map.of("p", providerId)).get("startRun");
+    assertThat(started.get("parameters")).isEqualTo(Map.of("since", "2024-01-01", "pages", List.of(1, 2)));
+    String runId = (String) started.get("id");
     List<Map<String, Object>> entities = (List<Map<String, Object>>) ok("""
         query($reps: [_Any!]!) { _entities(representations: $reps) {
           ... on IngestionRun { id status provider { id totalRuns } } } }""",
@@ -234,6 +238,17 @@ class ProvidersAndRunsTest {
     assertThat(entities.get(0)).isEqualTo(Map.of("id", runId, "status", "RUNNING",
         "provider", Map.of("id", providerId, "totalRuns", 1)));
     assertThat(entities.get(1)).isNull();
+  }
+
+  @Test
+  void providersFilterByStatus() {
+    String name = "Filtered " + System.nanoTime();
+    String id = provider(name);
+    String query = "query($s: ProviderStatus, $q: String) { providers(status: $s, search: $q) { nodes { id } } }";
+    assertThat(((Map<String, Object>) ok(query, vars("s", "ACTIVE", "q", name)).get("providers")).get("nodes"))
+        .isEqualTo(List.of(Map.of("id", id)));
+    assertThat(((Map<String, Object>) ok(query, vars("s", "PAUSED", "q", name)).get("providers")).get("nodes"))
+        .isEqualTo(List.of());
   }
 
   private static Map<String, Object> vars(Object... pairs) {
