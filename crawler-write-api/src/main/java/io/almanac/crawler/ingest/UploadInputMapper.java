@@ -57,13 +57,13 @@ class UploadInputMapper implements InputObjectMapper {
   }
 
   static DataPointInput point(Map<?, ?> input) {
-    return DataPointInput.newBuilder()
-        .seriesId((String) input.get(DATAPOINTINPUT.SeriesId))
-        .providerId((String) input.get(DATAPOINTINPUT.ProviderId))
-        .externalId((String) input.get(DATAPOINTINPUT.ExternalId))
-        .date((String) input.get(DATAPOINTINPUT.Date))
-        .value((String) input.get(DATAPOINTINPUT.Value))
-        .revisionDate((String) input.get(DATAPOINTINPUT.RevisionDate))
-        .build();
+    DataPointInput point = new DataPointInput();
+    point.setSeriesId((String) input.get(DATAPOINTINPUT.SeriesId));
+    point.setProviderId((String) input.get(DATAPOINTINPUT.ProviderId));
+    point.setExternalId((String) input.get(DATAPOINTINPUT.ExternalId));
+    point.setDate((String) input.get(DATAPOINTINPUT.Date));
+    point.setValue((String) input.get(DATAPOINTINPUT.Value));
+    point.setRevisionDate((String) input.get(DATAPOINTINPUT.RevisionDate));
+    return point;
   }
 }

@@ -5,8 +5,8 @@ import static io.almanac.crawler.db.Tables.RUNS;
 import static io.almanac.crawler.db.Tables.SERIES_KEYS;
 
 import io.almanac.crawler.Json;
-import io.almanac.crawler.generated.DgsConstants.UPDATEPROVIDERINPUT;
 import io.almanac.crawler.db.tables.records.ProvidersRecord;
+import io.almanac.crawler.generated.DgsConstants.UPDATEPROVIDERINPUT;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
