@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * DGS's input mapper with a direct path for upload payloads. DGS's own sets every field of every point
- * through a Spring BeanWrapper: 9 ms per 10,000-point batch once warm (measured), on the hottest write
- * path; here a point costs six map reads. Every other input type goes to DGS's mapper, which comes back
- * here for nested inputs.
+ * through a Spring BeanWrapper: about 9 ms per 10,000-point batch once warm against 0.8 ms here (measured
+ * side by side), on the hottest write path. Every other input type goes to DGS's mapper, which comes
+ * back here for nested inputs.
  */
 @Component
 class UploadInputMapper implements InputObjectMapper {
