@@ -5,7 +5,6 @@ import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerParameters;
 import graphql.execution.DataFetcherExceptionHandlerResult;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,9 +14,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The one mapper from exceptions to GraphQL errors. Refusals ({@link AlmanacGraphQLException}) keep
- * their message and code; anything else becomes {@code INTERNAL} with a reference to the log line, so
- * no stack trace, SQL or file path reaches a client.
+ * The one mapper from exceptions to GraphQL errors ({@link HttpErrorHandler} is its twin for HTTP
+ * endpoints). Refusals ({@link AlmanacGraphQLException}) keep their message and code; anything else
+ * becomes {@code INTERNAL} with a reference to the log line, so no stack trace, SQL or file path reaches
+ * a client.
  */
 @Component
 public class AlmanacExceptionHandler implements DataFetcherExceptionHandler {
@@ -31,20 +31,20 @@ public class AlmanacExceptionHandler implements DataFetcherExceptionHandler {
     GraphqlErrorBuilder<?> error = GraphqlErrorBuilder.newError()
         .path(parameters.getPath())
         .location(parameters.getSourceLocation());
-    GraphQLError built;
-    if (exception instanceof AlmanacGraphQLException refusal) {
-      built = error.message(refusal.getMessage()).extensions(refusal.extensions()).build();
+    AlmanacGraphQLException refusal;
+    if (exception instanceof AlmanacGraphQLException e) {
+      refusal = e;
     } else {
       String reference = UUID.randomUUID().toString();
       log.error("Internal error {} at {}", reference, parameters.getPath(), exception);
-      built = error.message("Internal error; reference " + reference)
-          .extensions(Map.of("code", ErrorCode.INTERNAL.name(), "reference", reference))
-          .build();
+      refusal = AlmanacGraphQLException.internal(reference);
     }
+    GraphQLError built = error.message(refusal.getMessage()).extensions(refusal.extensions()).build();
     return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(built).build());
   }
 
-  private static Throwable unwrap(Throwable e) {
+  /** The failure inside the wrappers of asynchronous work. */
+  static Throwable unwrap(Throwable e) {
     Throwable current = e;
     while ((current instanceof CompletionException || current instanceof ExecutionException)
         && current.getCause() != null) {

@@ -1,12 +1,38 @@
 package io.almanac.graphql;
 
-/** The values of {@code extensions.code} on every GraphQL error Almanac returns. */
+/**
+ * The values of {@code extensions.code} on every error Almanac returns, over GraphQL and HTTP alike, with
+ * the HTTP status an HTTP endpoint answers for each.
+ */
 public enum ErrorCode {
-  BAD_USER_INPUT,
-  NOT_FOUND,
-  UNAUTHENTICATED,
-  FORBIDDEN,
-  LIMIT_EXCEEDED,
-  CONFLICT,
-  INTERNAL
+  BAD_USER_INPUT(400),
+  NOT_FOUND(404),
+  UNAUTHENTICATED(401),
+  FORBIDDEN(403),
+  LIMIT_EXCEEDED(429),
+  CONFLICT(409),
+  INTERNAL(500);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /**
+   * The code of an HTTP status Spring chose for a request it refused before any handler ran (a missing
+   * parameter, an unsupported method): 5xx is INTERNAL, a 4xx without a code of its own BAD_USER_INPUT.
+   */
+  public static ErrorCode forHttpStatus(int status) {
+    for (ErrorCode code : values()) {
+      if (code.httpStatus == status) {
+        return code;
+      }
+    }
+    return status >= 500 ? INTERNAL : BAD_USER_INPUT;
+  }
 }

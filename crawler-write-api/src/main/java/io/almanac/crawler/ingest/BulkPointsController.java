@@ -1,18 +1,15 @@
 package io.almanac.crawler.ingest;
 
+import io.almanac.crawler.generated.DgsConstants.BULKDATAPOINTSINPUT;
 import io.almanac.graphql.AlmanacGraphQLException;
-import io.almanac.graphql.ErrorCode;
-import io.almanac.graphql.auth.Caller;
-import io.almanac.graphql.auth.CallerAuthenticator;
+import io.almanac.graphql.auth.HttpCallers;
 import io.almanac.graphql.auth.Role;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -21,55 +18,37 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /bulk/points?batchId=&runId=&atomic=}: the bulk upload for large batches, as NDJSON,
  * CSV or an Arrow IPC stream, with the semantics and result of {@code bulkUpsertDataPoints} (the
- * result's JSON is the mutation's). Refusals answer with the GraphQL error shape and code.
+ * result's JSON is the mutation's). Callers need a CRAWLER or ADMIN key ({@link HttpCallers}); refusals
+ * are answered by {@link io.almanac.graphql.HttpErrorHandler} with the GraphQL error shape and code.
  */
 @RestController
 class BulkPointsController {
 
   private final BulkUpsertService service;
-  private final CallerAuthenticator authenticator;
+  private final HttpCallers callers;
 
-  BulkPointsController(BulkUpsertService service, CallerAuthenticator authenticator) {
+  BulkPointsController(BulkUpsertService service, HttpCallers callers) {
     this.service = service;
-    this.authenticator = authenticator;
+    this.callers = callers;
   }
 
   @PostMapping(path = "/bulk/points", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Object> upload(
-      @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+  BulkUpsertResult upload(HttpServletRequest request,
       @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
-      @RequestParam(required = false) String batchId,
-      @RequestParam(required = false) String runId,
-      @RequestParam(defaultValue = "false") boolean atomic,
-      InputStream body) throws IOException {
+      @RequestParam(name = BULKDATAPOINTSINPUT.BatchId, required = false) String batchId,
+      @RequestParam(name = BULKDATAPOINTSINPUT.RunId, required = false) String runId,
+      @RequestParam(name = BULKDATAPOINTSINPUT.Atomic, defaultValue = "false") boolean atomic,
+      InputStream body) {
+    callers.require(request, Role.CRAWLER);
+    List<ReceivedPoint> points;
     try {
-      Caller caller = authenticator.authenticate(authorization);
-      if (caller.isAnonymous()) {
-        throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED, "Send 'Authorization: Bearer <api key>' to upload");
-      }
-      if (!caller.has(Role.CRAWLER)) {
-        throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "Uploads need a CRAWLER or ADMIN key; this key has " + caller.role());
-      }
-      List<Map<String, Object>> points;
-      try {
-        points = BulkPointsParser.parse(contentType, body);
-      } catch (IllegalArgumentException e) {
-        throw new AlmanacGraphQLException(ErrorCode.BAD_USER_INPUT, e.getMessage(), Map.of("argument", "Content-Type"));
-      } catch (IOException | RuntimeException e) {
-        throw new AlmanacGraphQLException(ErrorCode.BAD_USER_INPUT,
-            "The body is not a readable " + contentType + " stream: " + e.getMessage(), Map.of("argument", "body"));
-      }
-      return ResponseEntity.ok(service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, points)));
-    } catch (AlmanacGraphQLException e) {
-      HttpStatus status = switch (e.code()) {
-        case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
-        case FORBIDDEN -> HttpStatus.FORBIDDEN;
-        case CONFLICT -> HttpStatus.CONFLICT;
-        case LIMIT_EXCEEDED -> HttpStatus.PAYLOAD_TOO_LARGE;
-        default -> HttpStatus.BAD_REQUEST;
-      };
-      return ResponseEntity.status(status)
-          .body(Map.of("errors", List.of(Map.of("message", e.getMessage(), "extensions", e.extensions()))));
+      points = BulkPointsParser.parse(contentType, body);
+    } catch (IllegalArgumentException e) {
+      throw AlmanacGraphQLException.badInput(HttpHeaders.CONTENT_TYPE, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      throw AlmanacGraphQLException.badInput("body",
+          "The body is not a readable " + contentType + " stream: " + e.getMessage());
     }
+    return service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, points));
   }
 }

@@ -1,18 +1,18 @@
 package io.almanac.crawler.ingest;
 
 import io.almanac.crawler.Json;
+import io.almanac.crawler.generated.DgsConstants.DATAPOINTINPUT;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseIntVector;
@@ -27,24 +27,29 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns an HTTP upload body into the same point maps the GraphQL mutation receives (field names of
- * {@code DataPointInput}, values as text), so both paths share validation, archive and result. A
- * record that cannot be read at all becomes a point carrying {@link #MALFORMED} and its raw text.
+ * Turns an HTTP upload body into the {@link ReceivedPoint}s the GraphQL mutation produces too (fields
+ * named like {@code DataPointInput}'s, or in snake_case; values as text), so both paths share
+ * validation, archive and result. A record that cannot be read at all becomes a malformed point quoting it.
  */
 final class BulkPointsParser {
 
   static final String NDJSON = "application/x-ndjson";
   static final String CSV = "text/csv";
   static final String ARROW = "application/vnd.apache.arrow.stream";
-  /** Key of a point map holding why its record could not be read. */
-  static final String MALFORMED = "__malformed";
 
-  private static final List<String> FIELDS =
-      List.of("seriesId", "providerId", "externalId", "date", "value", "revisionDate");
+  /** The fields a record may carry, in the order of {@link #point}'s cells. */
+  private static final List<String> FIELDS = List.of(DATAPOINTINPUT.SeriesId, DATAPOINTINPUT.ProviderId,
+      DATAPOINTINPUT.ExternalId, DATAPOINTINPUT.Date, DATAPOINTINPUT.Value, DATAPOINTINPUT.RevisionDate);
 
   private BulkPointsParser() {}
 
-  static List<Map<String, Object>> parse(String contentType, InputStream body) throws IOException {
+  /**
+   * @param contentType one of {@link #NDJSON}, {@link #CSV}, {@link #ARROW}, parameters (charset) ignored
+   * @return the records in body order, {@code index} counting from 0 (blank lines are skipped)
+   * @throws IllegalArgumentException for any other content type
+   * @throws IOException when the body cannot be read (for Arrow, also when it is no Arrow stream)
+   */
+  static List<ReceivedPoint> parse(String contentType, InputStream body) throws IOException {
     String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
     return switch (type) {
       case NDJSON -> ndjson(body);
@@ -55,77 +60,82 @@ final class BulkPointsParser {
     };
   }
 
-  /** Accepts camelCase field names and their snake_case spelling. */
-  private static String field(String name) {
+  /** Position in {@link #FIELDS} of a field named in camelCase or snake_case (any letter case), or -1. */
+  private static int field(String name) {
     String trimmed = name.trim();
-    for (String f : FIELDS) {
-      if (f.equalsIgnoreCase(trimmed) || f.equalsIgnoreCase(trimmed.replace("_", ""))) {
+    for (int f = 0; f < FIELDS.size(); f++) {
+      if (FIELDS.get(f).equalsIgnoreCase(trimmed) || FIELDS.get(f).equalsIgnoreCase(trimmed.replace("_", ""))) {
         return f;
       }
     }
-    return null;
+    return -1;
   }
 
-  private static List<Map<String, Object>> ndjson(InputStream body) throws IOException {
-    List<Map<String, Object>> points = new ArrayList<>();
+  /** The point of {@code cells} (indexed like {@link #FIELDS}), which are cleared for the next record. */
+  private static ReceivedPoint point(int index, String[] cells) {
+    ReceivedPoint point = ReceivedPoint.of(index, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]);
+    Arrays.fill(cells, null);
+    return point;
+  }
+
+  private static List<ReceivedPoint> ndjson(InputStream body) throws IOException {
+    List<ReceivedPoint> points = new ArrayList<>();
+    String[] cells = new String[FIELDS.size()];
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.isBlank()) {
           continue;
         }
-        Map<String, Object> point = new HashMap<>();
         try {
           JsonNode node = Json.MAPPER.readTree(line);
           if (!node.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
           }
           for (var entry : node.properties()) {
-            String f = field(entry.getKey());
-            if (f != null && !entry.getValue().isNull()) {
-              point.put(f, entry.getValue().isValueNode() ? entry.getValue().asString() : entry.getValue().toString());
+            int f = field(entry.getKey());
+            JsonNode value = entry.getValue();
+            if (f >= 0 && !value.isNull()) {
+              cells[f] = value.isValueNode() ? value.asString() : value.toString();
             }
           }
+          points.add(point(points.size(), cells));
         } catch (RuntimeException e) {
-          point.clear();
-          point.put(MALFORMED, "line is not a JSON object: " + abbreviate(line));
+          Arrays.fill(cells, null);
+          points.add(ReceivedPoint.malformed(points.size(), "line is not a JSON object: " + abbreviate(line)));
         }
-        points.add(point);
       }
     }
     return points;
   }
 
   /** RFC 4180 CSV with a header row naming the columns; an empty field is null. */
-  private static List<Map<String, Object>> csv(InputStream body) throws IOException {
-    List<Map<String, Object>> points = new ArrayList<>();
+  private static List<ReceivedPoint> csv(InputStream body) throws IOException {
+    List<ReceivedPoint> points = new ArrayList<>();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       String header = lines.readLine();
       if (header == null) {
         return points;
       }
-      List<String> columns = new ArrayList<>();
-      for (String name : splitCsv(header)) {
-        columns.add(field(name));
-      }
+      int[] columns = splitCsv(header).stream().mapToInt(BulkPointsParser::field).toArray();
+      String[] cells = new String[FIELDS.size()];
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.isEmpty()) {
           continue;
         }
-        Map<String, Object> point = new HashMap<>();
-        List<String> cells = splitCsv(line);
-        if (cells == null || cells.size() != columns.size()) {
-          point.put(MALFORMED, "row has " + (cells == null ? "an unclosed quote" : cells.size() + " fields, the header "
-              + columns.size()) + ": " + abbreviate(line));
-        } else {
-          for (int c = 0; c < cells.size(); c++) {
-            if (columns.get(c) != null && !cells.get(c).isEmpty()) {
-              point.put(columns.get(c), cells.get(c));
-            }
+        List<String> row = splitCsv(line);
+        if (row == null || row.size() != columns.length) {
+          points.add(ReceivedPoint.malformed(points.size(), "row has " + (row == null ? "an unclosed quote"
+              : row.size() + " fields, the header " + columns.length) + ": " + abbreviate(line)));
+          continue;
+        }
+        for (int c = 0; c < columns.length; c++) {
+          if (columns[c] >= 0 && !row.get(c).isEmpty()) {
+            cells[columns[c]] = row.get(c);
           }
         }
-        points.add(point);
+        points.add(point(points.size(), cells));
       }
     }
     return points;
@@ -164,53 +174,49 @@ final class BulkPointsParser {
   }
 
   /** Columns named like the fields; dates as date32 or text, values as decimal, float or text. */
-  private static List<Map<String, Object>> arrow(InputStream body) throws IOException {
-    List<Map<String, Object>> points = new ArrayList<>();
+  private static List<ReceivedPoint> arrow(InputStream body) throws IOException {
+    List<ReceivedPoint> points = new ArrayList<>();
+    String[] cells = new String[FIELDS.size()];
     try (BufferAllocator allocator = new RootAllocator();
         ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
       while (reader.loadNextBatch()) {
         List<FieldVector> vectors = root.getFieldVectors();
-        List<String> names = vectors.stream().map(v -> field(v.getName())).toList();
+        int[] columns = vectors.stream().mapToInt(v -> field(v.getName())).toArray();
+        List<IntFunction<String>> texts = vectors.stream().map(BulkPointsParser::text).toList();
         for (int row = 0; row < root.getRowCount(); row++) {
-          Map<String, Object> point = new HashMap<>();
-          for (int c = 0; c < vectors.size(); c++) {
-            String text = names.get(c) == null ? null : text(vectors.get(c), row);
+          for (int c = 0; c < columns.length; c++) {
+            String text = columns[c] < 0 ? null : texts.get(c).apply(row);
             if (text != null) {
-              point.put(names.get(c), text);
+              cells[columns[c]] = text;
             }
           }
-          points.add(point);
+          points.add(point(points.size(), cells));
         }
       }
     }
     return points;
   }
 
-  private static String text(FieldVector vector, int row) {
-    if (vector.isNull(row)) {
-      return null;
-    }
+  /** Reads a column's cells as text (null for null), the way chosen once per column by its vector type. */
+  private static IntFunction<String> text(FieldVector vector) {
+    IntFunction<String> read;
     if (vector instanceof VarCharVector v) {
-      return new String(v.get(row), StandardCharsets.UTF_8);
+      read = row -> new String(v.get(row), StandardCharsets.UTF_8);
+    } else if (vector instanceof DateDayVector v) {
+      read = row -> LocalDate.ofEpochDay(v.get(row)).toString();
+    } else if (vector instanceof DecimalVector v) {
+      read = row -> v.getObject(row).toPlainString();
+    } else if (vector instanceof Float8Vector v) {
+      read = row -> String.valueOf(v.get(row));
+    } else if (vector instanceof Float4Vector v) {
+      read = row -> String.valueOf(v.get(row));
+    } else if (vector instanceof BaseIntVector v) {
+      read = row -> String.valueOf(v.getValueAsLong(row));
+    } else {
+      read = row -> String.valueOf(vector.getObject(row));
     }
-    if (vector instanceof DateDayVector v) {
-      return LocalDate.ofEpochDay(v.get(row)).toString();
-    }
-    if (vector instanceof DecimalVector v) {
-      BigDecimal value = v.getObject(row);
-      return value.toPlainString();
-    }
-    if (vector instanceof Float8Vector v) {
-      return String.valueOf(v.get(row));
-    }
-    if (vector instanceof Float4Vector v) {
-      return String.valueOf(v.get(row));
-    }
-    if (vector instanceof BaseIntVector v) {
-      return String.valueOf(v.getValueAsLong(row));
-    }
-    return String.valueOf(vector.getObject(row));
+    return row -> vector.isNull(row) ? null : read.apply(row);
   }
 
   private static String abbreviate(String text) {

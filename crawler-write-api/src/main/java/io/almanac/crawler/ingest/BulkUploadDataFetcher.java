@@ -1,21 +1,27 @@
 package io.almanac.crawler.ingest;
 
 import com.netflix.graphql.dgs.DgsComponent;
-import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.DgsQuery;
 import com.netflix.graphql.dgs.InputArgument;
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.DgsConstants.QUERY;
+import io.almanac.crawler.generated.types.BulkDataPointsInput;
+import io.almanac.crawler.generated.types.DataPointInput;
 import io.almanac.store.RawBatch;
 import io.almanac.store.RawPoint;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** {@code bulkUpsertDataPoints} and {@code archivedBatch}. */
 @DgsComponent
 public class BulkUploadDataFetcher {
 
-  /** The archive's view of a batch: points as sent, and batch-level errors apart. */
+  /**
+   * The archive's view of a batch: points as sent, and batch-level errors apart. Hand-written: it serves
+   * the store's {@link RawPoint}s as they are, where the generated type would need a copy of each.
+   */
   public record ArchivedBatch(String batchId, OffsetDateTime receivedAt, String runId, boolean atomic, String status,
       List<RawPoint> points, List<PointError> batchErrors) {}
 
@@ -25,24 +31,27 @@ public class BulkUploadDataFetcher {
     this.service = service;
   }
 
-  @DgsMutation
-  public BulkUpsertResult bulkUpsertDataPoints(DgsDataFetchingEnvironment env) {
-    Map<String, Object> input = env.getArgument("input");
-    Object atomic = input.get("atomic");
-    List<Map<String, Object>> points = (List<Map<String, Object>>) input.get("points");
-    return service.upload(new BulkUpsertService.Upload((String) input.get("batchId"), (String) input.get("runId"),
-        Boolean.TRUE.equals(atomic), points));
+  @DgsMutation(field = MUTATION.BulkUpsertDataPoints)
+  public BulkUpsertResult bulkUpsertDataPoints(
+      @InputArgument(name = MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input) BulkDataPointsInput input) {
+    List<DataPointInput> sent = input.getPoints();
+    List<ReceivedPoint> points = new ArrayList<>(sent.size());
+    for (int i = 0; i < sent.size(); i++) {
+      points.add(ReceivedPoint.of(i, sent.get(i)));
+    }
+    return service.upload(new BulkUpsertService.Upload(input.getBatchId(), input.getRunId(),
+        Boolean.TRUE.equals(input.getAtomic()), points));
   }
 
-  @DgsQuery
-  public ArchivedBatch archivedBatch(@InputArgument String batchId) {
+  @DgsQuery(field = QUERY.ArchivedBatch)
+  public ArchivedBatch archivedBatch(@InputArgument(name = QUERY.ARCHIVEDBATCH_INPUT_ARGUMENT.BatchId) String batchId) {
     return service.archived(batchId).map(BulkUploadDataFetcher::view).orElse(null);
   }
 
   private static ArchivedBatch view(RawBatch batch) {
     List<RawPoint> points = batch.points().stream().filter(p -> p.index() != null).toList();
     List<PointError> batchErrors = batch.points().stream().filter(p -> p.index() == null)
-        .map(p -> PointError.batch(p.errorCode(), p.errorMessage())).toList();
+        .map(p -> PointError.batch(PointErrorCode.valueOf(p.errorCode()), p.errorMessage())).toList();
     return new ArchivedBatch(batch.batchId(), batch.receivedAt(), batch.runId(), batch.atomic(), batch.status(),
         points, batchErrors);
   }

@@ -1,12 +1,14 @@
 package io.almanac.crawler.ingest;
 
-import io.almanac.graphql.Ids;
-import io.almanac.crawler.ingest.BulkUpsertResult.BatchStatus;
-import io.almanac.crawler.ingest.BulkUpsertResult.Summary;
+import io.almanac.crawler.generated.DgsConstants.BULKDATAPOINTSINPUT;
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.types.BatchStatus;
+import io.almanac.crawler.generated.types.RunStatus;
 import io.almanac.crawler.runs.IngestionRun;
 import io.almanac.crawler.runs.RunRepository;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
+import io.almanac.graphql.Ids;
 import io.almanac.store.RawBatch;
 import io.almanac.store.RawPoint;
 import io.almanac.store.TimeseriesReader;
@@ -32,8 +34,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class BulkUpsertService {
 
-  /** An upload: {@code points} as GraphQL input maps whose dates and values are raw text. */
-  public record Upload(String batchId, String runId, boolean atomic, List<Map<String, Object>> points) {}
+  /** An upload, from the GraphQL mutation or the HTTP endpoint; {@code points.get(i).index() == i}. */
+  public record Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points) {}
+
+  /** The argument a refusal of the batch id names: the mutation's {@code input.batchId}. */
+  private static final String BATCH_ID_ARGUMENT =
+      MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input + "." + BULKDATAPOINTSINPUT.BatchId;
 
   private final PointValidator validator;
   private final BatchLedger ledger;
@@ -55,7 +61,7 @@ public class BulkUpsertService {
   public BulkUpsertResult upload(Upload upload) {
     String batchId = upload.batchId() == null ? UUID.randomUUID().toString() : upload.batchId();
     if (batchId.isBlank() || batchId.length() > 200) {
-      throw AlmanacGraphQLException.badInput("input.batchId", "batchId must be 1 to 200 characters");
+      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT, "batchId must be 1 to 200 characters");
     }
     OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     if (!ledger.claim(batchId, receivedAt, upload.runId())) {
@@ -65,7 +71,8 @@ public class BulkUpsertService {
       BulkUpsertResult result = process(batchId, receivedAt, upload);
       ledger.complete(batchId, result);
       if (upload.runId() != null && !isRunRefusal(result)) {
-        runs.addRecords(Long.parseLong(upload.runId()), result.summary().successful(), result.summary().failed());
+        runs.addRecords(Long.parseLong(upload.runId()), result.summary().getSuccessful(),
+            result.summary().getFailed());
       }
       return result;
     } catch (RuntimeException e) {
@@ -76,29 +83,29 @@ public class BulkUpsertService {
 
   private BulkUpsertResult replay(String batchId) {
     BatchLedger.Entry entry = ledger.find(batchId).orElseThrow(() -> new AlmanacGraphQLException(ErrorCode.CONFLICT,
-        "Batch '" + batchId + "' was being written and failed; send it again", Map.of("argument", "input.batchId")));
+        "Batch '" + batchId + "' was being written and failed; send it again",
+        Map.of("argument", BATCH_ID_ARGUMENT)));
     if (!entry.done()) {
       throw new AlmanacGraphQLException(ErrorCode.CONFLICT,
-          "Batch '" + batchId + "' is being written by another request", Map.of("argument", "input.batchId"));
+          "Batch '" + batchId + "' is being written by another request", Map.of("argument", BATCH_ID_ARGUMENT));
     }
     return entry.result().asReplay();
   }
 
   private BulkUpsertResult process(String batchId, OffsetDateTime receivedAt, Upload upload) {
-    List<Map<String, Object>> points = upload.points();
+    List<ReceivedPoint> points = upload.points();
     int total = points.size();
     Optional<PointError> runRefusal = checkRun(upload.runId());
     if (runRefusal.isPresent()) {
-      return reject(batchId, receivedAt, upload, asReceived(points), runRefusal.get());
+      return reject(batchId, receivedAt, upload, runRefusal.get());
     }
     if (total == 0) {
-      return reject(batchId, receivedAt, upload, List.of(),
-          PointError.batch("EMPTY_BATCH", "The batch has no points"));
+      return reject(batchId, receivedAt, upload,
+          PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"));
     }
     if (total > settings.maxPoints()) {
-      return reject(batchId, receivedAt, upload, asReceived(points),
-          PointError.batch("BATCH_TOO_LARGE", "The batch has " + total + " points; at most "
-              + settings.maxPoints() + " are accepted per upload"));
+      return reject(batchId, receivedAt, upload, PointError.batch(PointErrorCode.BATCH_TOO_LARGE, "The batch has "
+          + total + " points; at most " + settings.maxPoints() + " are accepted per upload"));
     }
     LocalDate today = LocalDate.now(settings.zone());
     ValidatedBatch validated = validator.validate(points, today);
@@ -112,7 +119,7 @@ public class BulkUpsertService {
       status = BatchStatus.REJECTED;
       write = false;
       if (upload.atomic() && !validated.validRows().isEmpty()) {
-        errors.add(PointError.batch("ATOMIC_BATCH_FAILED", validated.validRows().size()
+        errors.add(PointError.batch(PointErrorCode.ATOMIC_BATCH_FAILED, validated.validRows().size()
             + " valid points were not written because the atomic batch has " + validated.errors().size()
             + " invalid points"));
       }
@@ -120,24 +127,26 @@ public class BulkUpsertService {
       status = BatchStatus.PARTIAL;
       write = true;
     }
-    CompletableFuture<Long> archived = writer.archive(
-        new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(), status.name(), validated.received()));
+    CompletableFuture<Long> archived = writer.archive(new RawBatch(batchId, receivedAt, upload.runId(),
+        upload.atomic(), status.name(), rawPoints(validated.points())));
     CompletableFuture<Long> appended = write
         ? writer.appendObservations(batchId, validated.validRows())
         : CompletableFuture.completedFuture(null);
     await(CompletableFuture.allOf(archived, appended), batchId);
     int successful = write ? validated.validRows().size() : 0;
-    return new BulkUpsertResult(batchId, status, false, new Summary(total, successful, total - successful), errors);
+    return new BulkUpsertResult(batchId, status, false, BulkUpsertResult.summary(total, successful), errors);
   }
 
-  private BulkUpsertResult reject(String batchId, OffsetDateTime receivedAt, Upload upload, List<RawPoint> received,
-      PointError error) {
-    List<RawPoint> archived = new ArrayList<>(received);
-    archived.add(new RawPoint(null, null, null, null, null, null, null, error.code(), error.message()));
+  /** Refuses the whole batch: archived as received (unchecked), followed by the batch error. */
+  private BulkUpsertResult reject(String batchId, OffsetDateTime receivedAt, Upload upload, PointError error) {
+    List<RawPoint> archived = new ArrayList<>(upload.points().size() + 1);
+    archived.addAll(rawPoints(upload.points()));
+    archived.add(error.toRawPoint());
     await(writer.archive(new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(),
         BatchStatus.REJECTED.name(), archived)), batchId);
     int total = upload.points().size();
-    return new BulkUpsertResult(batchId, BatchStatus.REJECTED, false, new Summary(total, 0, total), List.of(error));
+    return new BulkUpsertResult(batchId, BatchStatus.REJECTED, false, BulkUpsertResult.summary(total, 0),
+        List.of(error));
   }
 
   /** Uploads may name a run only while it is RUNNING: its counts would otherwise change after it ended. */
@@ -148,28 +157,25 @@ public class BulkUpsertService {
     Long id = Ids.parse(runId);
     Optional<IngestionRun> run = id == null ? Optional.empty() : runs.find(id);
     if (run.isEmpty()) {
-      return Optional.of(PointError.batch("UNKNOWN_RUN", "No run with id '" + runId + "'"));
+      return Optional.of(PointError.batch(PointErrorCode.UNKNOWN_RUN, "No run with id '" + runId + "'"));
     }
-    if (!"RUNNING".equals(run.get().status())) {
-      return Optional.of(PointError.batch("RUN_NOT_RUNNING",
+    if (!RunStatus.RUNNING.name().equals(run.get().status())) {
+      return Optional.of(PointError.batch(PointErrorCode.RUN_NOT_RUNNING,
           "Run " + runId + " already finished as " + run.get().status() + "; start a new run"));
     }
     return Optional.empty();
   }
 
   private static boolean isRunRefusal(BulkUpsertResult result) {
-    return result.errors().stream().anyMatch(e -> e.index() == null
-        && ("UNKNOWN_RUN".equals(e.code()) || "RUN_NOT_RUNNING".equals(e.code())));
+    return result.errors().stream().anyMatch(e -> e.index() == null && e.code().refusesRun());
   }
 
-  private static List<RawPoint> asReceived(List<Map<String, Object>> points) {
-    List<RawPoint> received = new ArrayList<>(points.size());
-    for (int i = 0; i < points.size(); i++) {
-      Map<String, Object> p = points.get(i);
-      received.add(new RawPoint(i, text(p.get("seriesId")), text(p.get("providerId")), text(p.get("externalId")),
-          text(p.get("date")), text(p.get("value")), text(p.get("revisionDate")), null, null));
+  private static List<RawPoint> rawPoints(List<ReceivedPoint> points) {
+    List<RawPoint> archived = new ArrayList<>(points.size());
+    for (ReceivedPoint p : points) {
+      archived.add(p.toRawPoint());
     }
-    return received;
+    return archived;
   }
 
   /** The batch as archived, or empty when no batch with this id was received. */
@@ -186,9 +192,5 @@ public class BulkUpsertService {
     } catch (ExecutionException e) {
       throw new IllegalStateException("Committing batch " + batchId + " failed", e.getCause());
     }
-  }
-
-  private static String text(Object value) {
-    return value == null ? null : value.toString();
   }
 }

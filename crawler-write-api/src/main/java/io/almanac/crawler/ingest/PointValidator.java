@@ -1,11 +1,21 @@
 package io.almanac.crawler.ingest;
 
-import io.almanac.graphql.Ids;
+import static io.almanac.crawler.ingest.PointErrorCode.DUPLICATE_KEY;
+import static io.almanac.crawler.ingest.PointErrorCode.INVALID_DATE;
+import static io.almanac.crawler.ingest.PointErrorCode.INVALID_REVISION_DATE;
+import static io.almanac.crawler.ingest.PointErrorCode.INVALID_VALUE;
+import static io.almanac.crawler.ingest.PointErrorCode.MALFORMED_RECORD;
+import static io.almanac.crawler.ingest.PointErrorCode.MISSING_SERIES;
+import static io.almanac.crawler.ingest.PointErrorCode.NON_FINITE_VALUE;
+import static io.almanac.crawler.ingest.PointErrorCode.SERIES_MISMATCH;
+import static io.almanac.crawler.ingest.PointErrorCode.UNKNOWN_SERIES;
+
+import io.almanac.crawler.generated.DgsConstants.DATAPOINTINPUT;
 import io.almanac.crawler.series.SeriesKey;
-import io.almanac.crawler.series.SeriesRegistry;
+import io.almanac.crawler.series.SeriesLookup;
+import io.almanac.graphql.Ids;
 import io.almanac.graphql.Scalars;
 import io.almanac.store.ObservationRow;
-import io.almanac.store.RawPoint;
 import io.almanac.store.TimeseriesWriter;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -14,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
@@ -27,91 +38,78 @@ class PointValidator {
 
   private record Key(long seriesId, int date, int revision) {}
 
-  private final SeriesRegistry registry;
+  private final SeriesLookup series;
 
-  PointValidator(SeriesRegistry registry) {
-    this.registry = registry;
+  PointValidator(SeriesLookup series) {
+    this.series = series;
   }
 
   /**
-   * @param points raw points as received (GraphQL input maps with text dates and values)
+   * @param points the batch as received, {@code points.get(i).index() == i}
    * @param today default revision date
+   * @return the valid rows, and every point with its error if it has one
    */
-  ValidatedBatch validate(List<Map<String, Object>> points, LocalDate today) {
-    Map<Long, SeriesKey> knownIds = registry.existing(requestedIds(points));
-    Map<SeriesKey, Long> knownKeys = registry.find(requestedKeys(points));
+  ValidatedBatch validate(List<ReceivedPoint> points, LocalDate today) {
+    Map<Long, SeriesKey> knownIds = series.existing(requestedIds(points));
+    Map<SeriesKey, Long> knownKeys = series.find(requestedKeys(points));
     List<ObservationRow> valid = new ArrayList<>(points.size());
-    List<RawPoint> received = new ArrayList<>(points.size());
+    List<ReceivedPoint> checked = new ArrayList<>(points.size());
     List<PointError> errors = new ArrayList<>();
     Map<Key, Integer> seen = new HashMap<>(points.size() * 2);
-    for (int i = 0; i < points.size(); i++) {
-      Map<String, Object> p = points.get(i);
-      String seriesId = text(p.get("seriesId"));
-      String providerId = text(p.get("providerId"));
-      String externalId = text(p.get("externalId"));
-      String date = text(p.get("date"));
-      String value = text(p.get("value"));
-      String revision = text(p.get("revisionDate"));
-      PointError error = null;
-      ObservationRow row = null;
+    for (ReceivedPoint p : points) {
       try {
-        Object malformed = p.get(BulkPointsParser.MALFORMED);
-        if (malformed != null) {
-          throw new Refusal("MALFORMED_RECORD", malformed.toString());
+        if (p.malformed() != null) {
+          throw new Refusal(MALFORMED_RECORD, p.malformed());
         }
-        long id = resolveSeries(seriesId, providerId, externalId, knownIds, knownKeys);
-        LocalDate day = parseDate(date, "INVALID_DATE", "date");
-        LocalDate revisionDay = revision == null ? today : parseDate(revision, "INVALID_REVISION_DATE", "revisionDate");
-        BigDecimal number = parseValue(value);
-        Integer earlier = seen.putIfAbsent(new Key(id, (int) day.toEpochDay(), (int) revisionDay.toEpochDay()), i);
+        long id = resolveSeries(p, knownIds, knownKeys);
+        LocalDate day = parseDate(p.date(), INVALID_DATE, DATAPOINTINPUT.Date);
+        LocalDate revisionDay = p.revisionDate() == null
+            ? today : parseDate(p.revisionDate(), INVALID_REVISION_DATE, DATAPOINTINPUT.RevisionDate);
+        BigDecimal number = parseValue(p.value());
+        Integer earlier = seen.putIfAbsent(new Key(id, (int) day.toEpochDay(), (int) revisionDay.toEpochDay()),
+            p.index());
         if (earlier != null) {
-          throw new Refusal("DUPLICATE_KEY", "Same series, date " + day + " and revision date " + revisionDay
+          throw new Refusal(DUPLICATE_KEY, "Same series, date " + day + " and revision date " + revisionDay
               + " as point " + earlier);
         }
-        row = new ObservationRow(id, day, revisionDay, number);
+        valid.add(new ObservationRow(id, day, revisionDay, number));
+        checked.add(p);
       } catch (Refusal refusal) {
-        error = new PointError(i, refusal.code, refusal.getMessage());
+        errors.add(new PointError(p.index(), refusal.code, refusal.getMessage()));
+        checked.add(p.withError(refusal.code, refusal.getMessage()));
       }
-      if (error == null) {
-        valid.add(row);
-      } else {
-        errors.add(error);
-      }
-      received.add(new RawPoint(i, seriesId, providerId, externalId, date, value, revision,
-          error == null ? null : error.code(), error == null ? null : error.message()));
     }
-    return new ValidatedBatch(valid, received, errors);
+    return new ValidatedBatch(valid, checked, errors);
   }
 
-  private static long resolveSeries(String seriesId, String providerId, String externalId,
-      Map<Long, SeriesKey> knownIds, Map<SeriesKey, Long> knownKeys) throws Refusal {
+  private static long resolveSeries(ReceivedPoint p, Map<Long, SeriesKey> knownIds, Map<SeriesKey, Long> knownKeys)
+      throws Refusal {
     Long byKey = null;
-    boolean hasKey = providerId != null && externalId != null;
-    if (hasKey) {
-      Long provider = Ids.parse(providerId);
-      byKey = provider == null ? null : knownKeys.get(new SeriesKey(provider, externalId));
+    if (p.providerId() != null && p.externalId() != null) {
+      Long provider = Ids.parse(p.providerId());
+      byKey = provider == null ? null : knownKeys.get(new SeriesKey(provider, p.externalId()));
       if (byKey == null) {
-        throw new Refusal("UNKNOWN_SERIES", "No series '" + externalId + "' of provider '" + providerId + "'");
+        throw new Refusal(UNKNOWN_SERIES, "No series '" + p.externalId() + "' of provider '" + p.providerId() + "'");
       }
     }
-    if (seriesId != null) {
-      Long id = Ids.parse(seriesId);
+    if (p.seriesId() != null) {
+      Long id = Ids.parse(p.seriesId());
       if (id == null || !knownIds.containsKey(id)) {
-        throw new Refusal("UNKNOWN_SERIES", "No series with id '" + seriesId + "'");
+        throw new Refusal(UNKNOWN_SERIES, "No series with id '" + p.seriesId() + "'");
       }
       if (byKey != null && !byKey.equals(id)) {
-        throw new Refusal("SERIES_MISMATCH", "seriesId '" + seriesId + "' and providerId '" + providerId
-            + "' + externalId '" + externalId + "' name different series");
+        throw new Refusal(SERIES_MISMATCH, "seriesId '" + p.seriesId() + "' and providerId '" + p.providerId()
+            + "' + externalId '" + p.externalId() + "' name different series");
       }
       return id;
     }
     if (byKey == null) {
-      throw new Refusal("MISSING_SERIES", "Name the series by seriesId, or by providerId and externalId");
+      throw new Refusal(MISSING_SERIES, "Name the series by seriesId, or by providerId and externalId");
     }
     return byKey;
   }
 
-  private static LocalDate parseDate(String text, String code, String field) throws Refusal {
+  private static LocalDate parseDate(String text, PointErrorCode code, String field) throws Refusal {
     if (text == null) {
       throw new Refusal(code, field + " is required");
     }
@@ -130,23 +128,23 @@ class PointValidator {
     try {
       value = Scalars.parseDecimal(text);
     } catch (NumberFormatException e) {
-      String lower = text.toLowerCase();
+      String lower = text.toLowerCase(Locale.ROOT);
       if (lower.contains("nan") || lower.contains("inf")) {
-        throw new Refusal("NON_FINITE_VALUE", "value '" + text + "' is not a finite number");
+        throw new Refusal(NON_FINITE_VALUE, "value '" + text + "' is not a finite number");
       }
-      throw new Refusal("INVALID_VALUE", "value '" + text + "' is not a decimal number");
+      throw new Refusal(INVALID_VALUE, "value '" + text + "' is not a decimal number");
     }
     if (!TimeseriesWriter.fitsStoredScale(value)) {
-      throw new Refusal("INVALID_VALUE",
+      throw new Refusal(INVALID_VALUE,
           "value '" + text + "' has more than 10 fractional digits or more than 28 integer digits");
     }
     return value;
   }
 
-  private static Set<Long> requestedIds(List<Map<String, Object>> points) {
+  private static Set<Long> requestedIds(List<ReceivedPoint> points) {
     Set<Long> ids = new HashSet<>();
-    for (Map<String, Object> p : points) {
-      Long id = Ids.parse(text(p.get("seriesId")));
+    for (ReceivedPoint p : points) {
+      Long id = Ids.parse(p.seriesId());
       if (id != null) {
         ids.add(id);
       }
@@ -154,27 +152,22 @@ class PointValidator {
     return ids;
   }
 
-  private static Set<SeriesKey> requestedKeys(List<Map<String, Object>> points) {
+  private static Set<SeriesKey> requestedKeys(List<ReceivedPoint> points) {
     Set<SeriesKey> keys = new HashSet<>();
-    for (Map<String, Object> p : points) {
-      Long provider = Ids.parse(text(p.get("providerId")));
-      String external = text(p.get("externalId"));
-      if (provider != null && external != null) {
-        keys.add(new SeriesKey(provider, external));
+    for (ReceivedPoint p : points) {
+      Long provider = Ids.parse(p.providerId());
+      if (provider != null && p.externalId() != null) {
+        keys.add(new SeriesKey(provider, p.externalId()));
       }
     }
     return keys;
   }
 
-  private static String text(Object value) {
-    return value == null ? null : value.toString();
-  }
-
   /** A point's refusal; checked so each validation step states what it refuses. */
   private static final class Refusal extends Exception {
-    final String code;
+    final PointErrorCode code;
 
-    Refusal(String code, String message) {
+    Refusal(PointErrorCode code, String message) {
       super(message, null, false, false);
       this.code = code;
     }

@@ -6,6 +6,7 @@ import static io.almanac.crawler.db.Tables.SERIES_KEYS;
 
 import io.almanac.crawler.Json;
 import io.almanac.crawler.db.tables.records.ProvidersRecord;
+import io.almanac.crawler.generated.DgsConstants.UPDATEPROVIDERINPUT;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,17 +51,17 @@ public class ProviderRepository {
         .fetchOne());
   }
 
-  /** Sets the given columns (by GraphQL field name) and {@code updated_at}. */
+  /** Sets the given columns (by {@code UpdateProviderInput} field name) and {@code updated_at}. */
   public Optional<Provider> update(long id, Map<String, Object> changes) {
     Map<Field<?>, Object> values = new HashMap<>();
     changes.forEach((field, value) -> {
       switch (field) {
-        case "name" -> values.put(PROVIDERS.NAME, value);
-        case "type" -> values.put(PROVIDERS.TYPE, value);
-        case "status" -> values.put(PROVIDERS.STATUS, value);
-        case "description" -> values.put(PROVIDERS.DESCRIPTION, value);
-        case "config" -> values.put(PROVIDERS.CONFIG, Json.jsonb(value));
-        case "schedule" -> values.put(PROVIDERS.SCHEDULE, value);
+        case UPDATEPROVIDERINPUT.Name -> values.put(PROVIDERS.NAME, value);
+        case UPDATEPROVIDERINPUT.Type -> values.put(PROVIDERS.TYPE, value);
+        case UPDATEPROVIDERINPUT.Status -> values.put(PROVIDERS.STATUS, value);
+        case UPDATEPROVIDERINPUT.Description -> values.put(PROVIDERS.DESCRIPTION, value);
+        case UPDATEPROVIDERINPUT.Config -> values.put(PROVIDERS.CONFIG, Json.jsonb(value));
+        case UPDATEPROVIDERINPUT.Schedule -> values.put(PROVIDERS.SCHEDULE, value);
         default -> throw new IllegalArgumentException("Unknown provider field " + field);
       }
     });

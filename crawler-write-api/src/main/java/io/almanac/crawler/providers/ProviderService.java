@@ -1,5 +1,9 @@
 package io.almanac.crawler.providers;
 
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.DgsConstants.UPDATEPROVIDERINPUT;
+import io.almanac.crawler.generated.types.CreateProviderInput;
+import io.almanac.crawler.generated.types.ProviderStatus;
 import io.almanac.crawler.series.SeriesDeletion;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
@@ -14,6 +18,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ProviderService {
 
+  /**
+   * Refusals name {@code input.<field>}: createProvider's and updateProvider's input fields share their
+   * names, so UpdateProviderInput's constants serve both.
+   */
+  private static final String INPUT = MUTATION.UPDATEPROVIDER_INPUT_ARGUMENT.Input + ".";
+
   private final ProviderRepository providers;
   private final SeriesDeletion seriesDeletion;
 
@@ -22,33 +32,40 @@ public class ProviderService {
     this.seriesDeletion = seriesDeletion;
   }
 
+  /**
+   * @param configSent whether {@code config} was given (an explicit null is refused; absent means {})
+   * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} for a blank or long name, a config that is no
+   *     JSON object, a schedule that is no cron expression; {@code CONFLICT} for a name already taken
+   */
   @Transactional
-  public Provider create(Map<String, Object> input) {
-    String name = name(input.get("name"), null);
-    Object status = input.get("status");
-    return providers.create(name, String.valueOf(input.get("type")), status == null ? "ACTIVE" : status.toString(),
-        (String) input.get("description"), config(input.containsKey("config") ? input.get("config") : Map.of()),
-        schedule(input.get("schedule")));
+  public Provider create(CreateProviderInput input, boolean configSent) {
+    String name = name(input.getName(), null);
+    ProviderStatus status = input.getStatus() == null ? ProviderStatus.ACTIVE : input.getStatus();
+    return providers.create(name, input.getType().name(), status.name(), input.getDescription(),
+        config(configSent ? input.getConfig() : Map.of()), schedule(input.getSchedule()));
   }
 
-  /** Applies the fields present in {@code input}; a present null clears description or schedule. */
+  /**
+   * Applies the fields present in {@code input} (the coerced {@code UpdateProviderInput}, by field name); a
+   * present null clears description or schedule.
+   */
   @Transactional
   public Provider update(long id, Map<String, Object> input) {
     Map<String, Object> changes = new HashMap<>();
     for (Map.Entry<String, Object> field : input.entrySet()) {
       Object value = field.getValue();
       switch (field.getKey()) {
-        case "name" -> changes.put("name", name(value, id));
-        case "type", "status" -> {
+        case UPDATEPROVIDERINPUT.Name -> changes.put(UPDATEPROVIDERINPUT.Name, name(value, id));
+        case UPDATEPROVIDERINPUT.Type, UPDATEPROVIDERINPUT.Status -> {
           if (value == null) {
-            throw AlmanacGraphQLException.badInput("input." + field.getKey(), field.getKey() + " cannot be null");
+            throw AlmanacGraphQLException.badInput(INPUT + field.getKey(), field.getKey() + " cannot be null");
           }
           changes.put(field.getKey(), value.toString());
         }
-        case "description" -> changes.put("description", value);
-        case "config" -> changes.put("config", config(value));
-        case "schedule" -> changes.put("schedule", schedule(value));
-        default -> throw AlmanacGraphQLException.badInput("input." + field.getKey(), "Unknown field " + field.getKey());
+        case UPDATEPROVIDERINPUT.Description -> changes.put(UPDATEPROVIDERINPUT.Description, value);
+        case UPDATEPROVIDERINPUT.Config -> changes.put(UPDATEPROVIDERINPUT.Config, config(value));
+        case UPDATEPROVIDERINPUT.Schedule -> changes.put(UPDATEPROVIDERINPUT.Schedule, schedule(value));
+        default -> throw AlmanacGraphQLException.badInput(INPUT + field.getKey(), "Unknown field " + field.getKey());
       }
     }
     return providers.update(id, changes).orElseThrow(() -> notFound(id));
@@ -67,7 +84,7 @@ public class ProviderService {
       if (!force) {
         throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "Provider " + id + " still has " + series
             + " series; delete them first or pass force: true to delete them and their observations",
-            Map.of("argument", "force", "series", series));
+            Map.of("argument", MUTATION.DELETEPROVIDER_INPUT_ARGUMENT.Force, "series", series));
       }
       seriesDeletion.deleteAllOf(id);
     }
@@ -76,7 +93,7 @@ public class ProviderService {
 
   /** The next time the schedule fires after {@code now}, for an active provider with a schedule. */
   public static ZonedDateTime nextRun(Provider provider, ZonedDateTime now) {
-    if (provider.schedule() == null || !"ACTIVE".equals(provider.status())) {
+    if (provider.schedule() == null || !ProviderStatus.ACTIVE.name().equals(provider.status())) {
       return null;
     }
     return cron(provider.schedule()).next(now);
@@ -85,25 +102,28 @@ public class ProviderService {
   private String name(Object value, Long id) {
     String name = value == null ? "" : value.toString().strip();
     if (name.isEmpty() || name.length() > 200) {
-      throw AlmanacGraphQLException.badInput("input.name", "Provider name must be 1 to 200 characters");
+      throw AlmanacGraphQLException.badInput(INPUT + UPDATEPROVIDERINPUT.Name,
+          "Provider name must be 1 to 200 characters");
     }
     if (providers.nameTaken(name, id)) {
       throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "A provider named '" + name + "' already exists",
-          Map.of("argument", "input.name"));
+          Map.of("argument", INPUT + UPDATEPROVIDERINPUT.Name));
     }
     return name;
   }
 
+  /** The configuration, which must be a JSON object (a map). */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> config(Object value) {
+  static Map<String, Object> config(Object value) {
     if (!(value instanceof Map<?, ?> map)) {
-      throw AlmanacGraphQLException.badInput("input.config", "config must be a JSON object, got "
+      throw AlmanacGraphQLException.badInput(INPUT + UPDATEPROVIDERINPUT.Config, "config must be a JSON object, got "
           + (value == null ? "null" : value.getClass().getSimpleName()));
     }
     return (Map<String, Object>) map;
   }
 
-  private static String schedule(Object value) {
+  /** The schedule stripped, which must be a cron expression; null stays null (no schedule). */
+  static String schedule(Object value) {
     if (value == null) {
       return null;
     }
@@ -111,7 +131,7 @@ public class ProviderService {
     try {
       cron(schedule);
     } catch (IllegalArgumentException e) {
-      throw AlmanacGraphQLException.badInput("input.schedule",
+      throw AlmanacGraphQLException.badInput(INPUT + UPDATEPROVIDERINPUT.Schedule,
           "schedule '" + schedule + "' is not a cron expression (5 fields, or 6 with seconds): " + e.getMessage());
     }
     return schedule;
@@ -124,6 +144,7 @@ public class ProviderService {
   }
 
   private static AlmanacGraphQLException notFound(long id) {
-    return new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + id + "'", Map.of("argument", "id"));
+    return new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + id + "'",
+        Map.of("argument", MUTATION.UPDATEPROVIDER_INPUT_ARGUMENT.Id));
   }
 }

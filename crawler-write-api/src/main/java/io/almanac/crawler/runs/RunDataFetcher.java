@@ -1,36 +1,34 @@
 package io.almanac.crawler.runs;
 
-import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
-import com.netflix.graphql.dgs.DgsDataLoader;
 import com.netflix.graphql.dgs.DgsEntityFetcher;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.DgsQuery;
 import com.netflix.graphql.dgs.InputArgument;
+import io.almanac.crawler.generated.DgsConstants.INGESTIONRUN;
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.DgsConstants.PROVIDER;
+import io.almanac.crawler.generated.DgsConstants.QUERY;
+import io.almanac.crawler.generated.types.RunOrder;
+import io.almanac.crawler.generated.types.RunStatus;
 import io.almanac.crawler.providers.Provider;
-import io.almanac.crawler.providers.ProviderLoaders;
+import io.almanac.crawler.providers.ProviderLoader;
 import io.almanac.graphql.AlmanacGraphQLException;
-import io.almanac.graphql.BatchLoads;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.ErrorCode;
+import io.almanac.graphql.Ids;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import org.dataloader.DataLoader;
-import org.dataloader.MappedBatchLoader;
-import org.springframework.beans.factory.annotation.Qualifier;
 
 /** Run queries and mutations, {@code Provider.runs}, and the {@code IngestionRun} entity. */
 @DgsComponent
 public class RunDataFetcher {
-
-  private static final String CURSOR_KIND = "run";
 
   private final RunRepository runs;
   private final RunService service;
@@ -40,58 +38,69 @@ public class RunDataFetcher {
     this.service = service;
   }
 
-  @DgsQuery
-  public IngestionRun run(@InputArgument String id) {
+  @DgsQuery(field = QUERY.Run)
+  public IngestionRun run(@InputArgument(name = QUERY.RUN_INPUT_ARGUMENT.Id) String id) {
     Long numeric = Ids.parse(id);
     return numeric == null ? null : runs.find(numeric).orElse(null);
   }
 
-  @DgsQuery
-  public Connection<IngestionRun> runs(DgsDataFetchingEnvironment env) {
-    String providerId = env.getArgument("providerId");
+  @DgsQuery(field = QUERY.Runs)
+  public Connection<IngestionRun> runs(@InputArgument(name = QUERY.RUNS_INPUT_ARGUMENT.ProviderId) String providerId,
+      @InputArgument(name = QUERY.RUNS_INPUT_ARGUMENT.Status) RunStatus status,
+      @InputArgument(name = QUERY.RUNS_INPUT_ARGUMENT.OrderBy) RunOrder orderBy,
+      @InputArgument(name = QUERY.RUNS_INPUT_ARGUMENT.First) Integer first,
+      @InputArgument(name = QUERY.RUNS_INPUT_ARGUMENT.After) String after) {
     Long provider = providerId == null ? null : Ids.parse(providerId);
     if (providerId != null && provider == null) {
       return Connection.of(List.of(), 1, false, r -> "", null);
     }
-    return page(env, provider);
+    return page(provider, status, orderBy, first, after);
   }
 
-  @DgsData(parentType = "Provider", field = "runs")
-  public Connection<IngestionRun> providerRuns(DgsDataFetchingEnvironment env) {
+  @DgsData(parentType = PROVIDER.TYPE_NAME, field = PROVIDER.Runs)
+  public Connection<IngestionRun> providerRuns(DgsDataFetchingEnvironment env,
+      @InputArgument(name = PROVIDER.RUNS_INPUT_ARGUMENT.Status) RunStatus status,
+      @InputArgument(name = PROVIDER.RUNS_INPUT_ARGUMENT.OrderBy) RunOrder orderBy,
+      @InputArgument(name = PROVIDER.RUNS_INPUT_ARGUMENT.First) Integer first,
+      @InputArgument(name = PROVIDER.RUNS_INPUT_ARGUMENT.After) String after) {
     Provider provider = env.getSource();
-    return page(env, provider.numericId());
+    return page(provider.numericId(), status, orderBy, first, after);
   }
 
-  @DgsData(parentType = "IngestionRun", field = "provider")
+  @DgsData(parentType = INGESTIONRUN.TYPE_NAME, field = INGESTIONRUN.Provider)
   public CompletableFuture<Provider> provider(DgsDataFetchingEnvironment env) {
     IngestionRun run = env.getSource();
-    DataLoader<Long, Provider> loader = env.getDataLoader(ProviderLoaders.ProviderLoader.class);
+    DataLoader<Long, Provider> loader = env.getDataLoader(ProviderLoader.class);
     return loader.load(run.providerId());
   }
 
-  @DgsMutation
-  public IngestionRun startRun(@InputArgument String providerId, DgsDataFetchingEnvironment env) {
+  @DgsMutation(field = MUTATION.StartRun)
+  public IngestionRun startRun(@InputArgument(name = MUTATION.STARTRUN_INPUT_ARGUMENT.ProviderId) String providerId,
+      @InputArgument(name = MUTATION.STARTRUN_INPUT_ARGUMENT.Parameters) Object parameters) {
     Long provider = Ids.parse(providerId);
     if (provider == null) {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + providerId + "'",
-          Map.of("argument", "providerId"));
+          Map.of("argument", MUTATION.STARTRUN_INPUT_ARGUMENT.ProviderId));
     }
-    return service.start(provider, env.getArgument("parameters"));
+    return service.start(provider, parameters);
   }
 
-  @DgsMutation
-  public IngestionRun finishRun(@InputArgument String runId, DgsDataFetchingEnvironment env) {
+  @DgsMutation(field = MUTATION.FinishRun)
+  public IngestionRun finishRun(@InputArgument(name = MUTATION.FINISHRUN_INPUT_ARGUMENT.RunId) String runId,
+      @InputArgument(name = MUTATION.FINISHRUN_INPUT_ARGUMENT.Status) RunStatus status,
+      @InputArgument(name = MUTATION.FINISHRUN_INPUT_ARGUMENT.ErrorMessage) String errorMessage,
+      @InputArgument(name = MUTATION.FINISHRUN_INPUT_ARGUMENT.Logs) List<String> logs) {
     Long run = Ids.parse(runId);
     if (run == null) {
-      throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No run with id '" + runId + "'", Map.of("argument", "runId"));
+      throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No run with id '" + runId + "'",
+          Map.of("argument", MUTATION.FINISHRUN_INPUT_ARGUMENT.RunId));
     }
-    return service.finish(run, env.getArgument("status").toString(), env.getArgument("errorMessage"),
-        env.getArgument("logs"));
+    return service.finish(run, status, errorMessage, logs);
   }
 
-  @DgsEntityFetcher(name = "IngestionRun")
+  @DgsEntityFetcher(name = INGESTIONRUN.TYPE_NAME)
   public CompletionStage<IngestionRun> runEntity(Map<String, Object> values, DgsDataFetchingEnvironment env) {
-    Long id = Ids.parse(String.valueOf(values.get("id")));
+    Long id = Ids.parse(String.valueOf(values.get(INGESTIONRUN.Id)));
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -99,42 +108,13 @@ public class RunDataFetcher {
     return loader.load(id);
   }
 
-  private Connection<IngestionRun> page(DgsDataFetchingEnvironment env, Long providerId) {
-    int size = Cursors.pageSize(env.getArgument("first"), 20, 1000);
-    Map<String, Object> orderBy = env.getArgument("orderBy");
-    boolean byDuration = orderBy != null && "DURATION".equals(String.valueOf(orderBy.get("field")));
-    boolean ascending = orderBy != null && "ASC".equals(String.valueOf(orderBy.get("direction")));
-    String kind = CURSOR_KIND + (byDuration ? "-duration" : "-started") + (ascending ? "-asc" : "-desc");
-    String after = env.getArgument("after");
-    RunRepository.Position position = null;
-    if (after != null) {
-      String[] parts = Cursors.decode(kind, after).split(":");
-      try {
-        position = new RunRepository.Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-      } catch (RuntimeException e) {
-        throw AlmanacGraphQLException.badInput("after", "Invalid cursor '" + after + "'");
-      }
-    }
-    Object status = env.getArgument("status");
-    List<IngestionRun> items = runs.page(providerId, status == null ? null : status.toString(), byDuration, ascending,
-        position, size + 1);
-    return Connection.of(items, size, after != null,
-        r -> Cursors.encode(kind, RunRepository.sortValueOf(r, byDuration) + ":" + r.id()), null);
-  }
-
-  @DgsDataLoader(name = "runs", maxBatchSize = 1000)
-  public static class RunLoader implements MappedBatchLoader<Long, IngestionRun> {
-    private final RunRepository runs;
-    private final Executor executor;
-
-    public RunLoader(RunRepository runs, @Qualifier("applicationTaskExecutor") Executor executor) {
-      this.runs = runs;
-      this.executor = executor;
-    }
-
-    @Override
-    public CompletionStage<Map<Long, IngestionRun>> load(Set<Long> ids) {
-      return BatchLoads.byId(ids, runs::findAll, r -> Long.valueOf(r.id()), executor);
-    }
+  private Connection<IngestionRun> page(Long providerId, RunStatus status, RunOrder orderBy, Integer first,
+      String after) {
+    int size = Cursors.pageSize(first, 20, 1000);
+    RunPageOrder order = RunPageOrder.of(orderBy);
+    RunRepository.Position position = order.after(after);
+    List<IngestionRun> items = runs.page(providerId, status == null ? null : status.name(), order.byDuration(),
+        order.ascending(), position, size + 1);
+    return Connection.of(items, size, after != null, order::cursor, null);
   }
 }

@@ -25,7 +25,10 @@ public class RunRepository {
   static final int MAX_LOG_LINES = 500;
   static final int MAX_LOG_LINE = 2000;
 
-  /** A keyset position: the sort value (epoch micros or duration; -1 for a running run's duration) and the id. */
+  /**
+   * A keyset position: the sort value (epoch micros or duration; -1 for a running run's duration, as
+   * {@link RunPageOrder#sortValue} computes it for a cursor) and the id.
+   */
   public record Position(long sortValue, long id) {}
 
   private final DSLContext db;
@@ -121,14 +124,6 @@ public class RunRepository {
         ? new SortField<?>[] {sort.asc(), RUNS.ID.asc()}
         : new SortField<?>[] {sort.desc(), RUNS.ID.desc()};
     return db.selectFrom(RUNS).where(condition).orderBy(order).limit(limit).fetch(RunRepository::map);
-  }
-
-  public static long sortValueOf(IngestionRun run, boolean byDuration) {
-    if (byDuration) {
-      return run.durationMs() == null ? -1 : run.durationMs();
-    }
-    OffsetDateTime t = run.startedAt();
-    return t.toEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   private static Field<Long> sortValue(boolean byDuration) {

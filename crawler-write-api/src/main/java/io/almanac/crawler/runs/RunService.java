@@ -1,5 +1,7 @@
 package io.almanac.crawler.runs;
 
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.types.RunStatus;
 import io.almanac.crawler.providers.ProviderRepository;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
@@ -7,7 +9,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class RunService {
 
-  private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+  private static final String RUN_ID = MUTATION.FINISHRUN_INPUT_ARGUMENT.RunId;
 
   private final RunRepository runs;
   private final ProviderRepository providers;
@@ -31,21 +32,28 @@ public class RunService {
   public IngestionRun start(long providerId, Object parameters) {
     if (providers.find(providerId).isEmpty()) {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No provider with id '" + providerId + "'",
-          Map.of("argument", "providerId"));
+          Map.of("argument", MUTATION.STARTRUN_INPUT_ARGUMENT.ProviderId));
     }
     return runs.start(providerId, parameters);
   }
 
-  public IngestionRun finish(long runId, String status, String errorMessage, List<String> logs) {
-    if (!FINAL.contains(status)) {
-      throw AlmanacGraphQLException.badInput("status", "A run finishes as SUCCEEDED, FAILED or CANCELLED, not " + status);
+  /**
+   * Ends a RUNNING run as {@code status}, appending {@code logs}.
+   *
+   * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} for {@code RUNNING}, {@code CONFLICT} when the run
+   *     already finished, {@code NOT_FOUND} when there is no such run
+   */
+  public IngestionRun finish(long runId, RunStatus status, String errorMessage, List<String> logs) {
+    if (status == RunStatus.RUNNING) {
+      throw AlmanacGraphQLException.badInput(MUTATION.FINISHRUN_INPUT_ARGUMENT.Status,
+          "A run finishes as SUCCEEDED, FAILED or CANCELLED, not " + status);
     }
-    return runs.finish(runId, status, errorMessage, logs == null ? List.of() : logs, OffsetDateTime.now())
+    return runs.finish(runId, status.name(), errorMessage, logs == null ? List.of() : logs, OffsetDateTime.now())
         .orElseThrow(() -> runs.find(runId)
             .<AlmanacGraphQLException>map(run -> new AlmanacGraphQLException(ErrorCode.CONFLICT,
-                "Run " + runId + " already finished as " + run.status(), Map.of("argument", "runId")))
+                "Run " + runId + " already finished as " + run.status(), Map.of("argument", RUN_ID)))
             .orElseGet(() -> new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No run with id '" + runId + "'",
-                Map.of("argument", "runId"))));
+                Map.of("argument", RUN_ID))));
   }
 
   /** Fails runs left RUNNING longer than the timeout, as seen at {@code now}; returns how many. */

@@ -1,13 +1,15 @@
 package io.almanac.crawler.series;
 
-import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
-import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.InputArgument;
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.types.SeriesInput;
+import io.almanac.crawler.generated.types.UpsertSeriesResult;
+import io.almanac.graphql.Ids;
 import java.util.List;
-import java.util.Map;
 
+/** {@code upsertSeries} and {@code deleteSeries}. */
 @DgsComponent
 public class SeriesMutation {
 
@@ -19,15 +21,15 @@ public class SeriesMutation {
     this.deletion = deletion;
   }
 
-  @DgsMutation
-  public boolean deleteSeries(@InputArgument String id) {
+  @DgsMutation(field = MUTATION.DeleteSeries)
+  public boolean deleteSeries(@InputArgument(name = MUTATION.DELETESERIES_INPUT_ARGUMENT.Id) String id) {
     Long numeric = Ids.parse(id);
     return numeric != null && deletion.delete(numeric);
   }
 
-  @DgsMutation
-  public UpsertSeriesResult upsertSeries(DgsDataFetchingEnvironment env) {
-    List<Map<String, Object>> input = env.getArgument("input");
+  @DgsMutation(field = MUTATION.UpsertSeries)
+  public UpsertSeriesResult upsertSeries(
+      @InputArgument(name = MUTATION.UPSERTSERIES_INPUT_ARGUMENT.Input) List<SeriesInput> input) {
     return service.upsert(input);
   }
 }

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
 
 /** Series ids, allocated in PostgreSQL so that concurrent writers agree on them. */
 @Repository
-public class SeriesRegistry {
+public class SeriesRegistry implements SeriesLookup {
 
   private final DSLContext db;
 
@@ -38,7 +38,7 @@ public class SeriesRegistry {
     return find(keys);
   }
 
-  /** Ids of the keys that exist. */
+  @Override
   public Map<SeriesKey, Long> find(Collection<SeriesKey> keys) {
     Map<SeriesKey, Long> ids = new HashMap<>();
     if (keys.isEmpty()) {
@@ -56,7 +56,7 @@ public class SeriesRegistry {
     return ids;
   }
 
-  /** The given ids that name a series, with their keys. */
+  @Override
   public Map<Long, SeriesKey> existing(Collection<Long> ids) {
     Map<Long, SeriesKey> found = new HashMap<>();
     if (ids.isEmpty()) {

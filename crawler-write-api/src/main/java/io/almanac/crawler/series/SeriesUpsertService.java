@@ -1,8 +1,14 @@
 package io.almanac.crawler.series;
 
-import io.almanac.graphql.Ids;
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
+import io.almanac.crawler.generated.DgsConstants.SERIESINPUT;
+import io.almanac.crawler.generated.types.InputError;
+import io.almanac.crawler.generated.types.Series;
+import io.almanac.crawler.generated.types.SeriesInput;
+import io.almanac.crawler.generated.types.UpsertSeriesResult;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
+import io.almanac.graphql.Ids;
 import io.almanac.store.SeriesRecord;
 import io.almanac.store.TimeseriesWriter;
 import java.time.OffsetDateTime;
@@ -33,38 +39,42 @@ public class SeriesUpsertService {
     this.writer = writer;
   }
 
-  public UpsertSeriesResult upsert(List<Map<String, Object>> inputs) {
+  /**
+   * @param inputs at most 10,000 ({@code LIMIT_EXCEEDED} beyond)
+   * @return the series written, in input order, and an error for each input refused
+   */
+  public UpsertSeriesResult upsert(List<SeriesInput> inputs) {
     if (inputs.size() > MAX_INPUTS) {
-      throw new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED,
-          "At most " + MAX_INPUTS + " series per request, got " + inputs.size(), Map.of("argument", "input"));
+      throw new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "At most " + MAX_INPUTS + " series per request, got "
+          + inputs.size(), Map.of("argument", MUTATION.UPSERTSERIES_INPUT_ARGUMENT.Input));
     }
     List<InputError> errors = new ArrayList<>();
     Map<Integer, SeriesKey> keys = new HashMap<>();
     Map<SeriesKey, Integer> firstIndex = new HashMap<>();
     List<Long> providerIds = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      Long providerId = Ids.parse((String) inputs.get(i).get("providerId"));
+    for (SeriesInput input : inputs) {
+      Long providerId = Ids.parse(input.getProviderId());
       if (providerId != null) {
         providerIds.add(providerId);
       }
     }
     Set<Long> knownProviders = registry.existingProviders(providerIds);
     for (int i = 0; i < inputs.size(); i++) {
-      Map<String, Object> input = inputs.get(i);
-      String rawProvider = (String) input.get("providerId");
-      Long providerId = Ids.parse(rawProvider);
-      String externalId = ((String) input.get("externalId")).strip();
+      SeriesInput input = inputs.get(i);
+      Long providerId = Ids.parse(input.getProviderId());
+      String externalId = input.getExternalId().strip();
       if (providerId == null || !knownProviders.contains(providerId)) {
-        errors.add(new InputError(i, "providerId", "UNKNOWN_PROVIDER", "No provider with id '" + rawProvider + "'"));
+        errors.add(error(i, SERIESINPUT.ProviderId, "UNKNOWN_PROVIDER",
+            "No provider with id '" + input.getProviderId() + "'"));
       } else if (externalId.isEmpty()) {
-        errors.add(new InputError(i, "externalId", "INVALID_INPUT", "externalId must not be blank"));
-      } else if (((String) input.get("title")).isBlank()) {
-        errors.add(new InputError(i, "title", "INVALID_INPUT", "title must not be blank"));
+        errors.add(error(i, SERIESINPUT.ExternalId, "INVALID_INPUT", "externalId must not be blank"));
+      } else if (input.getTitle().isBlank()) {
+        errors.add(error(i, SERIESINPUT.Title, "INVALID_INPUT", "title must not be blank"));
       } else {
         SeriesKey key = new SeriesKey(providerId, externalId);
         Integer earlier = firstIndex.putIfAbsent(key, i);
         if (earlier != null) {
-          errors.add(new InputError(i, "externalId", "DUPLICATE_KEY",
+          errors.add(error(i, SERIESINPUT.ExternalId, "DUPLICATE_KEY",
               "Same provider and externalId as input " + earlier));
         } else {
           keys.put(i, key);
@@ -80,14 +90,12 @@ public class SeriesUpsertService {
       if (key == null) {
         continue;
       }
-      Map<String, Object> input = inputs.get(i);
+      SeriesInput input = inputs.get(i);
       long id = ids.get(key);
-      Object active = input.get("active");
       versions.add(new SeriesRecord(id, String.valueOf(key.providerId()), key.externalId(),
-          ((String) input.get("title")).strip(), (String) input.get("description"), (String) input.get("units"),
-          String.valueOf(input.get("frequency")), (String) input.get("seasonalAdjustment"),
-          active == null || (Boolean) active, now));
-      written.add(new Series(String.valueOf(id)));
+          input.getTitle().strip(), input.getDescription(), input.getUnits(), input.getFrequency().name(),
+          input.getSeasonalAdjustment(), input.getActive() == null || input.getActive(), now));
+      written.add(Series.newBuilder().id(String.valueOf(id)).build());
     }
     try {
       writer.upsertSeries(versions).get();
@@ -97,6 +105,10 @@ public class SeriesUpsertService {
     } catch (ExecutionException e) {
       throw new IllegalStateException("Committing " + versions.size() + " series failed", e.getCause());
     }
-    return new UpsertSeriesResult(written, errors);
+    return UpsertSeriesResult.newBuilder().series(written).errors(errors).build();
+  }
+
+  private static InputError error(int index, String field, String code, String message) {
+    return InputError.newBuilder().index(index).field(field).code(code).message(message).build();
   }
 }

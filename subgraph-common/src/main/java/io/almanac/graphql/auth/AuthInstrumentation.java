@@ -52,14 +52,15 @@ public class AuthInstrumentation extends SimplePerformantInstrumentation {
       caller = authenticator.authenticate(authorization(env));
       env.getGraphQlContext().put(Callers.CONTEXT_KEY, caller);
     }
-    boolean mutation = env.getOperationDefinition().getOperation() == OperationDefinition.Operation.MUTATION;
-    if (caller.isAnonymous() && (mutation || !settings.anonymousReads())) {
+    if (env.getOperationDefinition().getOperation() != OperationDefinition.Operation.MUTATION) {
+      Callers.checkRead(caller, settings.anonymousReads());
+      return;
+    }
+    if (caller.isAnonymous()) {
       throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
-          "Send 'Authorization: Bearer <api key>'" + (mutation ? " to change anything" : " to read"));
+          "Send 'Authorization: Bearer <api key>' to change anything");
     }
-    if (mutation) {
-      Callers.require(env, policy.mutationRole());
-    }
+    Callers.check(caller, policy.mutationRole());
   }
 
   private static String authorization(DataFetchingEnvironment env) {

@@ -4,7 +4,10 @@ import graphql.schema.DataFetchingEnvironment;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 
-/** The caller of the running request, as {@link AuthInstrumentation} established it. */
+/**
+ * The caller of the running request, as {@link AuthInstrumentation} established it, and the checks
+ * GraphQL fields and HTTP endpoints ({@link HttpCallers}) share.
+ */
 public final class Callers {
 
   static final String CONTEXT_KEY = "almanac.caller";
@@ -18,7 +21,20 @@ public final class Callers {
 
   /** The caller, who must have {@code role}: {@code UNAUTHENTICATED} when anonymous, else {@code FORBIDDEN}. */
   public static Caller require(DataFetchingEnvironment env, Role role) {
-    Caller caller = current(env);
+    return check(current(env), role);
+  }
+
+  /** The caller, who must be {@code userId} or an admin. */
+  public static Caller requireSelfOrAdmin(DataFetchingEnvironment env, long userId) {
+    Caller caller = require(env, Role.VIEWER);
+    if (!caller.has(Role.ADMIN) && caller.userId() != userId) {
+      throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "Only the user themself or an admin may do this");
+    }
+    return caller;
+  }
+
+  /** {@code caller}, who must have {@code role}: {@code UNAUTHENTICATED} when anonymous, else {@code FORBIDDEN}. */
+  static Caller check(Caller caller, Role role) {
     if (caller.isAnonymous()) {
       throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
           "Send 'Authorization: Bearer <api key>' to call this");
@@ -30,11 +46,10 @@ public final class Callers {
     return caller;
   }
 
-  /** The caller, who must be {@code userId} or an admin. */
-  public static Caller requireSelfOrAdmin(DataFetchingEnvironment env, long userId) {
-    Caller caller = require(env, Role.VIEWER);
-    if (!caller.has(Role.ADMIN) && caller.userId() != userId) {
-      throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "Only the user themself or an admin may do this");
+  /** {@code caller} of a read: {@code UNAUTHENTICATED} when anonymous, unless {@code anonymousReads}. */
+  static Caller checkRead(Caller caller, boolean anonymousReads) {
+    if (caller.isAnonymous() && !anonymousReads) {
+      throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED, "Send 'Authorization: Bearer <api key>' to read");
     }
     return caller;
   }

@@ -1,7 +1,8 @@
-package io.almanac.crawler;
+package io.almanac.crawler.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.almanac.crawler.Json;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestDatabases;
@@ -128,6 +129,21 @@ class BulkPointsHttpTest {
     HttpResponse<String> xml = post("", "application/xml", body, crawler);
     assertThat(xml.statusCode()).isEqualTo(400);
     assertThat(xml.body()).contains("BAD_USER_INPUT", "application/x-ndjson");
+  }
+
+  @Test
+  void badParametersAreBadUserInputInTheSameShape() throws Exception {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> mistyped = post("?atomic=maybe", "application/x-ndjson", body, crawler);
+    assertThat(mistyped.statusCode()).isEqualTo(400);
+    JsonNode extensions = Json.MAPPER.readTree(mistyped.body()).path("errors").get(0).path("extensions");
+    assertThat(extensions.path("code").asString()).isEqualTo("BAD_USER_INPUT");
+    assertThat(extensions.path("argument").asString()).isEqualTo("atomic");
+
+    HttpResponse<String> longId = post("?batchId=" + "x".repeat(201), "application/x-ndjson", body, crawler);
+    assertThat(longId.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(longId.body()).path("errors").get(0).path("extensions").path("argument").asString())
+        .isEqualTo("input.batchId");
   }
 
   private static byte[] arrow() throws IOException {

@@ -1,4 +1,4 @@
-package io.almanac.crawler;
+package io.almanac.crawler.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -219,6 +219,36 @@ class ProvidersAndRunsTest {
     assertThat(callers.execute(viewer, "{ providers { nodes { id } } }", Map.of()).getErrors()).isEmpty();
     assertThat(callers.execute(callers.key(3, Role.ADMIN), "mutation { createProvider(input: {name: \"by admin "
         + System.nanoTime() + "\", type: API}) { id } }", Map.of()).getErrors()).isEmpty();
+  }
+
+  @Test
+  void runsResolveAsEntitiesWithTheirProvider() {
+    String providerId = provider("Entities " + System.nanoTime());
+    Map<String, Object> started = (Map<String, Object>) ok("""
+        mutation($p: ID!) {
+          startRun(providerId: $p, parameters: {since: "2024-01-01", pages: [1, 2]}) { id parameters } }""",
+        Map.of("p", providerId)).get("startRun");
+    assertThat(started.get("parameters")).isEqualTo(Map.of("since", "2024-01-01", "pages", List.of(1, 2)));
+    String runId = (String) started.get("id");
+    List<Map<String, Object>> entities = (List<Map<String, Object>>) ok("""
+        query($reps: [_Any!]!) { _entities(representations: $reps) {
+          ... on IngestionRun { id status provider { id totalRuns } } } }""",
+        Map.of("reps", List.of(Map.of("__typename", "IngestionRun", "id", runId),
+            Map.of("__typename", "IngestionRun", "id", "987654")))).get("_entities");
+    assertThat(entities.get(0)).isEqualTo(Map.of("id", runId, "status", "RUNNING",
+        "provider", Map.of("id", providerId, "totalRuns", 1)));
+    assertThat(entities.get(1)).isNull();
+  }
+
+  @Test
+  void providersFilterByStatus() {
+    String name = "Filtered " + System.nanoTime();
+    String id = provider(name);
+    String query = "query($s: ProviderStatus, $q: String) { providers(status: $s, search: $q) { nodes { id } } }";
+    assertThat(((Map<String, Object>) ok(query, vars("s", "ACTIVE", "q", name)).get("providers")).get("nodes"))
+        .isEqualTo(List.of(Map.of("id", id)));
+    assertThat(((Map<String, Object>) ok(query, vars("s", "PAUSED", "q", name)).get("providers")).get("nodes"))
+        .isEqualTo(List.of());
   }
 
   private static Map<String, Object> vars(Object... pairs) {

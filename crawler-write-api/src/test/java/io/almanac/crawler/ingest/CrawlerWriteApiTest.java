@@ -1,8 +1,9 @@
-package io.almanac.crawler;
+package io.almanac.crawler.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
+import com.netflix.graphql.dgs.internal.InputObjectMapper;
 import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
@@ -29,6 +30,7 @@ class CrawlerWriteApiTest {
   @Autowired DgsQueryExecutor graphql;
   @Autowired TimeseriesReader reader;
   @Autowired ApiKeyStore keys;
+  @Autowired InputObjectMapper inputMapper;
 
   private TestCallers callers;
   private String crawler;
@@ -232,5 +234,17 @@ class CrawlerWriteApiTest {
                    b: createProvider(input: {name: "same name", type: FILE}) { id } }""", Map.of());
     assertThat(result.getErrors()).singleElement()
         .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "CONFLICT"));
+  }
+
+  @Test
+  void uploadsAreMappedByTheDirectPathAndUnknownRunsRefused() {
+    assertThat(inputMapper).isInstanceOf(UploadInputMapper.class);
+    Map<String, Object> refused =
+        bulk(Map.of("runId", "987654", "points", List.of(point(gdpId, "2024-01-01", "1", null))));
+    assertThat(refused).containsEntry("status", "REJECTED");
+    assertThat((List<Map<String, Object>>) refused.get("errors")).singleElement()
+        .satisfies(e -> assertThat(e).containsEntry("code", "UNKNOWN_RUN").containsEntry("index", null));
+    assertThat(history(gdpId).vintages(null, null))
+        .doesNotContain(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
   }
 }

@@ -1,0 +1,69 @@
+package io.almanac.graphql;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * The one mapper from exceptions to HTTP answers of Almanac's {@code @RestController} endpoints (bulk
+ * uploads, exports), twin of {@link AlmanacExceptionHandler}: the body is GraphQL's error shape,
+ * {@code {"errors": [{"message": ..., "extensions": {"code": ..., ...}}]}}, and the status is the code's
+ * ({@link ErrorCode#httpStatus()}), with {@code Retry-After} when the refusal names one. Requests Spring
+ * refuses for the chosen endpoint (a parameter of the wrong type, a missing one, an unreadable body) keep
+ * Spring's 4xx status; anything unexpected is a 500 carrying only a reference to the log line. Requests no
+ * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
+ * endpoint is no {@code @RestController}: this advice never touches either.
+ */
+@RestControllerAdvice(annotations = RestController.class)
+public class HttpErrorHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpErrorHandler.class);
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Map<String, Object>> handle(Exception exception, HttpServletRequest request) {
+    Throwable failure = AlmanacExceptionHandler.unwrap(exception);
+    if (failure instanceof AlmanacGraphQLException refusal) {
+      return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);
+    }
+    if (failure instanceof TypeMismatchException mismatch) {
+      String name = mismatch.getPropertyName();
+      String expected = mismatch.getRequiredType() == null ? "value" : mismatch.getRequiredType().getSimpleName();
+      return answer(400, AlmanacGraphQLException.badInput(name,
+          name + " must be a " + expected + ", got '" + mismatch.getValue() + "'"), HttpHeaders.EMPTY);
+    }
+    if (failure instanceof HttpMessageNotReadableException) {
+      return answer(400, AlmanacGraphQLException.badInput("body", "The request body could not be read"),
+          HttpHeaders.EMPTY);
+    }
+    if (failure instanceof ErrorResponse refused && refused.getStatusCode().is4xxClientError()) {
+      int status = refused.getStatusCode().value();
+      String detail = refused.getBody().getDetail();
+      return answer(status, new AlmanacGraphQLException(ErrorCode.forHttpStatus(status),
+          detail == null ? "Refused with HTTP " + status : detail), refused.getHeaders());
+    }
+    String reference = UUID.randomUUID().toString();
+    log.error("Internal error {} at {} {}", reference, request.getMethod(), request.getRequestURI(), failure);
+    return answer(500, AlmanacGraphQLException.internal(reference), HttpHeaders.EMPTY);
+  }
+
+  private static ResponseEntity<Map<String, Object>> answer(int status, AlmanacGraphQLException refusal,
+      HttpHeaders headers) {
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(status).headers(headers)
+        .contentType(MediaType.APPLICATION_JSON);
+    refusal.retryAfterSeconds().ifPresent(seconds -> answer.header(HttpHeaders.RETRY_AFTER, seconds.toString()));
+    return answer.body(Map.of("errors", List.of(Map.of("message", refusal.getMessage(),
+        "extensions", refusal.extensions()))));
+  }
+}
