@@ -60,7 +60,7 @@ public class AuthInstrumentation extends SimplePerformantInstrumentation {
       throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
           "Send 'Authorization: Bearer <api key>' to change anything");
     }
-    Callers.check(caller, policy.mutationRole());
+    Callers.require(caller, policy.mutationRole());
   }
 
   private static String authorization(DataFetchingEnvironment env) {

@@ -21,20 +21,33 @@ public final class Callers {
 
   /** The caller, who must have {@code role}: {@code UNAUTHENTICATED} when anonymous, else {@code FORBIDDEN}. */
   public static Caller require(DataFetchingEnvironment env, Role role) {
-    return check(current(env), role);
+    return require(current(env), role);
   }
 
   /** The caller, who must be {@code userId} or an admin. */
   public static Caller requireSelfOrAdmin(DataFetchingEnvironment env, long userId) {
-    Caller caller = require(env, Role.VIEWER);
+    return requireSelfOrAdmin(current(env), userId);
+  }
+
+  /**
+   * {@code caller}, who must be user {@code userId} or an admin (for services that take the caller as a value).
+   *
+   * @throws AlmanacGraphQLException {@code UNAUTHENTICATED} when anonymous, {@code FORBIDDEN} for anyone else
+   */
+  public static Caller requireSelfOrAdmin(Caller caller, long userId) {
+    require(caller, Role.VIEWER);
     if (!caller.has(Role.ADMIN) && caller.userId() != userId) {
       throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "Only the user themself or an admin may do this");
     }
     return caller;
   }
 
-  /** {@code caller}, who must have {@code role}: {@code UNAUTHENTICATED} when anonymous, else {@code FORBIDDEN}. */
-  static Caller check(Caller caller, Role role) {
+  /**
+   * {@code caller}, who must have {@code role} (for services that take the caller as a value).
+   *
+   * @throws AlmanacGraphQLException {@code UNAUTHENTICATED} when anonymous, {@code FORBIDDEN} when the role is lower
+   */
+  public static Caller require(Caller caller, Role role) {
     if (caller.isAnonymous()) {
       throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
           "Send 'Authorization: Bearer <api key>' to call this");

@@ -29,7 +29,7 @@ public class HttpCallers {
    *     the key's role is below {@code role}
    */
   public Caller require(HttpServletRequest request, Role role) {
-    return Callers.check(caller(request), role);
+    return Callers.require(caller(request), role);
   }
 
   /**

@@ -5,9 +5,9 @@ import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Caller;
+import io.almanac.graphql.auth.Callers;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.db.tables.records.ApiKeysRecord;
-import io.almanac.users.auth.Access;
 import io.almanac.users.generated.DgsConstants.MUTATION;
 import io.almanac.users.generated.types.ApiKey;
 import io.almanac.users.generated.types.CreatedApiKey;
@@ -57,14 +57,14 @@ public class ApiKeyService {
     ApiKeysRecord key = (numeric == null ? Optional.<ApiKeysRecord>empty() : keys.byId(numeric))
         .orElseThrow(() -> new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No API key with id '" + id + "'",
             Map.of("argument", MUTATION.REVOKEAPIKEY_INPUT_ARGUMENT.Id)));
-    Access.requireSelfOrAdmin(caller, key.getUserId());
+    Callers.requireSelfOrAdmin(caller, key.getUserId());
     return view(keys.revoke(key.getId()));
   }
 
   /** The keys of {@code user} by id, revoked ones included, for themself or an admin. */
   public List<ApiKey> ofUser(Caller caller, User user) {
     long id = UserService.id(user);
-    Access.requireSelfOrAdmin(caller, id);
+    Callers.requireSelfOrAdmin(caller, id);
     return keys.ofUser(id).stream().map(ApiKeyService::view).toList();
   }
 

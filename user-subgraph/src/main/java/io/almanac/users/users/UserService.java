@@ -6,8 +6,8 @@ import io.almanac.graphql.Cursors;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
 import io.almanac.graphql.auth.Caller;
+import io.almanac.graphql.auth.Callers;
 import io.almanac.graphql.auth.Role;
-import io.almanac.users.auth.Access;
 import io.almanac.users.generated.DgsConstants.CREATEUSERINPUT;
 import io.almanac.users.generated.DgsConstants.MUTATION;
 import io.almanac.users.generated.types.CreateUserInput;
@@ -62,7 +62,7 @@ public class UserService {
     if (numeric == null) {
       return null;
     }
-    Access.requireSelfOrAdmin(caller, numeric);
+    Callers.requireSelfOrAdmin(caller, numeric);
     return users.find(numeric).orElse(null);
   }
 
@@ -73,7 +73,7 @@ public class UserService {
    * @param after a cursor from a previous page of this list, or null for the first page
    */
   public Connection<User> page(Caller caller, Integer first, String after) {
-    Access.require(caller, Role.ADMIN);
+    Callers.require(caller, Role.ADMIN);
     int size = Cursors.pageSize(first, DEFAULT_PAGE, MAX_PAGE);
     long afterId = after == null ? 0 : Cursors.decodeLong(CURSOR_KIND, after);
     return Connection.of(users.page(afterId, size + 1), size, after != null,
@@ -87,7 +87,7 @@ public class UserService {
    *     is taken in any letter case
    */
   public User create(Caller caller, CreateUserInput input) {
-    Access.require(caller, Role.ADMIN);
+    Callers.require(caller, Role.ADMIN);
     String email = requireEmail(input.getEmail());
     if (users.emailTaken(email)) {
       throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "A user with email '" + email + "' already exists",
@@ -111,7 +111,7 @@ public class UserService {
 
   /** {@link #target}'s checks: the id of the user acted on, which may not exist. */
   static long targetId(Caller caller, String userId) {
-    Access.require(caller, Role.VIEWER);
+    Callers.require(caller, Role.VIEWER);
     if (userId == null) {
       return caller.userId();
     }
@@ -120,7 +120,7 @@ public class UserService {
       throw new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No user with id '" + userId + "'",
           Map.of("argument", USER_ID_ARGUMENT));
     }
-    Access.requireSelfOrAdmin(caller, parsed);
+    Callers.requireSelfOrAdmin(caller, parsed);
     return parsed;
   }
 
