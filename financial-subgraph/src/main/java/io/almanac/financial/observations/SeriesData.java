@@ -13,7 +13,7 @@ public record SeriesData(List<String> dates, List<Double> values, int count) {
     int size = view.size();
     // ISO text straight away: the Date scalar passes server-made strings through, per-element
     // LocalDate coercion being most of the cost of a large range.
-    List<String> dates = LazyList.of(size, i -> view.date(i).toString());
+    List<String> dates = LazyList.of(size, i -> IsoDates.format(view.epochDay(i)));
     List<Double> values = LazyList.of(size, i -> {
       double value = view.doubleValue(i);
       return Double.isNaN(value) ? null : value;
