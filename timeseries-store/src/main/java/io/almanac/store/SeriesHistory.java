@@ -124,6 +124,32 @@ public final class SeriesHistory {
     return ofUnscaled(seriesId, new int[0], new int[0], new long[0], new BitSet(), 0L);
   }
 
+  /**
+   * A history built from rows already in key order, for code that has no table to read (tests of the
+   * layers above the store); never written to (its last write time is 0).
+   *
+   * @param dates epoch days of the observed dates, ascending
+   * @param revisions epoch days of the rows' revision dates, ascending within a date
+   * @param values exact values, null where missing
+   * @throws IllegalArgumentException if the three arrays differ in length or a row's
+   *     {@code (date, revision)} is not greater than the previous row's
+   */
+  public static SeriesHistory of(long seriesId, int[] dates, int[] revisions, BigDecimal[] values) {
+    if (dates.length != revisions.length || dates.length != values.length) {
+      throw new IllegalArgumentException("dates, revisions and values must be as long as each other, got "
+          + dates.length + ", " + revisions.length + " and " + values.length);
+    }
+    BigDecimal[] stripped = new BigDecimal[values.length];
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0 && (dates[i] < dates[i - 1] || dates[i] == dates[i - 1] && revisions[i] <= revisions[i - 1])) {
+        throw new IllegalArgumentException("rows must be in ascending (date, revision) order without repeats, row "
+            + i + " (" + dates[i] + ", " + revisions[i] + ") follows (" + dates[i - 1] + ", " + revisions[i - 1] + ")");
+      }
+      stripped[i] = values[i] == null ? null : values[i].stripTrailingZeros();
+    }
+    return ofValues(seriesId, dates.clone(), revisions.clone(), stripped, 0L);
+  }
+
   public long seriesId() {
     return seriesId;
   }

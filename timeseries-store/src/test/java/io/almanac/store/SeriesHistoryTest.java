@@ -1,6 +1,7 @@
 package io.almanac.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -158,5 +159,28 @@ class SeriesHistoryTest {
         }
       }
     }
+  }
+
+  @Test
+  void ofTakesRowsInKeyOrderAndRefusesOthers() {
+    SeriesHistory h = SeriesHistory.of(9, new int[] {day(Q1), day(Q1), day(Q2)},
+        new int[] {day(ADVANCE), day(SECOND), day(SECOND)},
+        new BigDecimal[] {new BigDecimal("1.60"), null, new BigDecimal("1E+20")});
+    assertThat(h.seriesId()).isEqualTo(9);
+    assertThat(h.value(0).toPlainString()).isEqualTo("1.6");
+    assertThat(h.value(1)).isNull();
+    assertThat(h.value(2).toPlainString()).isEqualTo("1" + "0".repeat(20));
+    assertThat(h.lastIngestMicros()).isZero();
+    assertThat(h.view(null, null, null)).containsExactly(1, 2);
+
+    assertThatThrownBy(() -> SeriesHistory.of(9, new int[] {day(Q1), day(Q1)},
+            new int[] {day(SECOND), day(SECOND)}, new BigDecimal[2]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 1");
+    assertThatThrownBy(() -> SeriesHistory.of(9, new int[] {day(Q2), day(Q1)},
+            new int[] {day(SECOND), day(SECOND)}, new BigDecimal[2]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascending");
+    assertThatThrownBy(() -> SeriesHistory.of(9, new int[1], new int[1],
+            new BigDecimal[2]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1, 1 and 2");
   }
 }

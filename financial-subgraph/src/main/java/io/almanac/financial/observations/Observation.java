@@ -1,40 +1,40 @@
 package io.almanac.financial.observations;
 
-import io.almanac.store.SeriesHistory;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
 /**
- * One stored vintage of one date: a row of a series history, its fields computed only when a query
- * selects them (a page holds up to 10,000 of these).
+ * One observation of a {@link SeriesView}, its fields read from the view only when a query selects
+ * them (a page holds up to 10,000 of these). Hand-written rather than the generated type, which
+ * would copy every field into each of them up front.
  */
 public final class Observation {
 
-  private final SeriesHistory history;
-  private final int row;
+  private final SeriesView view;
+  private final int position;
 
-  Observation(SeriesHistory history, int row) {
-    this.history = history;
-    this.row = row;
+  Observation(SeriesView view, int position) {
+    this.view = view;
+    this.position = position;
   }
 
   public LocalDate getDate() {
-    return history.date(row);
+    return view.date(position);
   }
 
   public BigDecimal getValue() {
-    return history.value(row);
+    return view.value(position);
   }
 
   public LocalDate getRevisionDate() {
-    return history.revisionDate(row);
+    return view.revisionDate(position);
   }
 
   public LocalDate getSupersededOn() {
-    return history.supersededOn(row);
+    return view.supersededOn(position);
   }
 
   public boolean isOriginalRelease() {
-    return history.originalRelease(row);
+    return view.originalRelease(position);
   }
 }

@@ -3,6 +3,7 @@ package io.almanac.financial.observations;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
+import io.almanac.financial.generated.DgsConstants.SERIES;
 import io.almanac.financial.series.Series;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Connection;
@@ -12,10 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.AbstractList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -23,7 +21,10 @@ import org.dataloader.DataLoader;
 
 /**
  * The observation fields of {@code Series}; each reads the series history, from the cache or through
- * the batching loader (see {@link #withHistory}).
+ * the batching loader (see {@link #withHistory}), and serves a {@link SeriesView} of it. Arguments
+ * are read from the environment under their generated names rather than bound by
+ * {@code @InputArgument}: these fetchers run once per series of a request (a thousand for a
+ * watchlist's {@code latest}), and a map read is all they need.
  */
 @DgsComponent
 public class ObservationDataFetcher {
@@ -39,84 +40,71 @@ public class ObservationDataFetcher {
     this.histories = histories;
   }
 
-  @DgsData(parentType = "Series", field = "observations")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Observations)
   public CompletableFuture<Connection<Observation>> observations(DgsDataFetchingEnvironment env) {
-    int size = Cursors.pageSize(env.getArgument("first"), DEFAULT_PAGE, MAX_PAGE);
-    String after = env.getArgument("after");
+    int size = Cursors.pageSize(env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.First), DEFAULT_PAGE, MAX_PAGE);
+    String after = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.After);
     Long afterDay = after == null ? null : Cursors.decodeLong(CURSOR_KIND, after);
-    return withHistory(env, history -> {
-      int[] rows = view(history, env);
-      int start = afterDay == null ? 0 : firstAfter(history, rows, afterDay);
-      int end = Math.min(rows.length, start + size);
-      // Nodes and edges are views over the rows: a client asking for nodes pays for no cursors.
-      List<Observation> nodes = lazyList(end - start, i -> new Observation(history, rows[start + i]));
-      IntFunction<String> cursor = i -> Cursors.encode(CURSOR_KIND, String.valueOf(history.epochDay(rows[start + i])));
-      List<Connection.Edge<Observation>> edges = lazyList(nodes.size(),
-          i -> new Connection.Edge<>(cursor.apply(i), nodes.get(i)));
-      boolean empty = nodes.isEmpty();
-      Connection.PageInfo pageInfo = new Connection.PageInfo(end < rows.length, start > 0,
-          empty ? null : cursor.apply(0), empty ? null : cursor.apply(nodes.size() - 1));
-      return new Connection<>(edges, nodes, pageInfo, rows.length);
-    });
+    LocalDate from = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.From);
+    LocalDate to = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.To);
+    LocalDate asOf = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.AsOf);
+    checkRange(SERIES.OBSERVATIONS_INPUT_ARGUMENT.From, from, to);
+    return withHistory(env, history -> page(SeriesView.of(history, asOf, from, to), afterDay, size));
   }
 
-  @DgsData(parentType = "Series", field = "data")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Data)
   public CompletableFuture<SeriesData> data(DgsDataFetchingEnvironment env) {
-    return withHistory(env, history -> {
-      int[] rows = view(history, env);
-      // Views over the rows, ISO text straight away: the Date scalar passes server-made strings
-      // through, per-element LocalDate coercion being most of the cost of a large range.
-      List<String> dates = lazyList(rows.length, i -> history.date(rows[i]).toString());
-      List<Double> values = lazyList(rows.length, i -> {
-        double value = history.doubleValue(rows[i]);
-        return Double.isNaN(value) ? null : value;
-      });
-      return new SeriesData(dates, values, rows.length);
-    });
+    LocalDate from = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.From);
+    LocalDate to = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.To);
+    LocalDate asOf = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.AsOf);
+    checkRange(SERIES.DATA_INPUT_ARGUMENT.From, from, to);
+    return withHistory(env, history -> SeriesData.of(SeriesView.of(history, asOf, from, to)));
   }
 
-  @DgsData(parentType = "Series", field = "latest")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Latest)
   public CompletableFuture<Observation> latest(DgsDataFetchingEnvironment env) {
-    LocalDate asOf = env.getArgument("asOf");
+    LocalDate asOf = env.getArgument(SERIES.LATEST_INPUT_ARGUMENT.AsOf);
     return withHistory(env, history -> {
-      int row = history.latest(asOf);
-      return row < 0 ? null : new Observation(history, row);
+      SeriesView latest = SeriesView.latest(history, asOf);
+      return latest.isEmpty() ? null : new Observation(latest, 0);
     });
   }
 
-  @DgsData(parentType = "Series", field = "vintages")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Vintages)
   public CompletableFuture<List<LocalDate>> vintages(DgsDataFetchingEnvironment env) {
-    LocalDate from = env.getArgument("from");
-    LocalDate to = env.getArgument("to");
-    checkRange(from, to);
+    LocalDate from = env.getArgument(SERIES.VINTAGES_INPUT_ARGUMENT.From);
+    LocalDate to = env.getArgument(SERIES.VINTAGES_INPUT_ARGUMENT.To);
+    checkRange(SERIES.VINTAGES_INPUT_ARGUMENT.From, from, to);
     return withHistory(env, history -> history.vintages(from, to));
   }
 
-  @DgsData(parentType = "Series", field = "revisions")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Revisions)
   public CompletableFuture<List<Observation>> revisions(DgsDataFetchingEnvironment env) {
-    LocalDate date = env.getArgument("date");
-    return withHistory(env, history ->
-        Arrays.stream(history.revisionsOf(date)).mapToObj(row -> new Observation(history, row)).toList());
-  }
-
-  @DgsData(parentType = "Series", field = "observationStart")
-  public CompletableFuture<LocalDate> observationStart(DgsDataFetchingEnvironment env) {
+    LocalDate date = env.getArgument(SERIES.REVISIONS_INPUT_ARGUMENT.Date);
     return withHistory(env, history -> {
-      int[] rows = history.view(null, null, null);
-      return rows.length == 0 ? null : history.date(rows[0]);
+      SeriesView revisions = SeriesView.revisionsOf(history, date);
+      return LazyList.of(revisions.size(), i -> new Observation(revisions, i));
     });
   }
 
-  @DgsData(parentType = "Series", field = "observationEnd")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.ObservationStart)
+  public CompletableFuture<LocalDate> observationStart(DgsDataFetchingEnvironment env) {
+    return withHistory(env, history -> {
+      SeriesView all = SeriesView.of(history, null, null, null);
+      return all.isEmpty() ? null : all.date(0);
+    });
+  }
+
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.ObservationEnd)
   public CompletableFuture<LocalDate> observationEnd(DgsDataFetchingEnvironment env) {
     return withHistory(env, history -> {
-      int[] rows = history.view(null, null, null);
-      return rows.length == 0 ? null : history.date(rows[rows.length - 1]);
+      SeriesView all = SeriesView.of(history, null, null, null);
+      return all.isEmpty() ? null : all.date(all.size() - 1);
     });
   }
 
   /** The later of the last metadata change and the last observation write. */
-  @DgsData(parentType = "Series", field = "lastUpdated")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.LastUpdated)
   public CompletableFuture<OffsetDateTime> lastUpdated(DgsDataFetchingEnvironment env) {
     Series series = env.getSource();
     return withHistory(env, history -> {
@@ -128,6 +116,25 @@ public class ObservationDataFetcher {
           .atOffset(ZoneOffset.UTC);
       return written.isAfter(series.updatedAt()) ? written : series.updatedAt();
     });
+  }
+
+  /**
+   * The page of {@code view} that starts after the date {@code afterDay} (from the start when null),
+   * at most {@code size} long. Nodes and edges are views over the page: a client asking for nodes
+   * pays for no cursors.
+   */
+  private static Connection<Observation> page(SeriesView view, Long afterDay, int size) {
+    int start = afterDay == null ? 0 : view.firstAfter(afterDay);
+    int end = Math.min(view.size(), start + size);
+    SeriesView page = view.slice(start, end);
+    List<Observation> nodes = LazyList.of(page.size(), i -> new Observation(page, i));
+    IntFunction<String> cursor = i -> Cursors.encode(CURSOR_KIND, String.valueOf(page.epochDay(i)));
+    List<Connection.Edge<Observation>> edges = LazyList.of(page.size(),
+        i -> new Connection.Edge<>(cursor.apply(i), nodes.get(i)));
+    boolean empty = page.isEmpty();
+    Connection.PageInfo pageInfo = new Connection.PageInfo(end < view.size(), start > 0,
+        empty ? null : cursor.apply(0), empty ? null : cursor.apply(page.size() - 1));
+    return new Connection<>(edges, nodes, pageInfo, view.size());
   }
 
   /**
@@ -150,46 +157,10 @@ public class ObservationDataFetcher {
     return loader.load(seriesId, snapshot).thenApply(use);
   }
 
-  /** A read-only list whose elements are made when read: pages and columns are views over rows. */
-  private static <T> List<T> lazyList(int size, IntFunction<T> element) {
-    return new AbstractList<>() {
-      @Override
-      public T get(int index) {
-        return element.apply(Objects.checkIndex(index, size));
-      }
-
-      @Override
-      public int size() {
-        return size;
-      }
-    };
-  }
-
-  private static int[] view(SeriesHistory history, DgsDataFetchingEnvironment env) {
-    LocalDate from = env.getArgument("from");
-    LocalDate to = env.getArgument("to");
-    checkRange(from, to);
-    return history.view(env.getArgument("asOf"), from, to);
-  }
-
-  private static void checkRange(LocalDate from, LocalDate to) {
+  /** Refuses a range whose start, given as argument {@code fromArgument}, is after its end. */
+  private static void checkRange(String fromArgument, LocalDate from, LocalDate to) {
     if (from != null && to != null && from.isAfter(to)) {
-      throw AlmanacGraphQLException.badInput("from", "from (" + from + ") is after to (" + to + ")");
+      throw AlmanacGraphQLException.badInput(fromArgument, "from (" + from + ") is after to (" + to + ")");
     }
-  }
-
-  /** Position in {@code rows} of the first row dated after {@code epochDay}. */
-  private static int firstAfter(SeriesHistory history, int[] rows, long epochDay) {
-    int lo = 0;
-    int hi = rows.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (history.epochDay(rows[mid]) <= epochDay) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 }

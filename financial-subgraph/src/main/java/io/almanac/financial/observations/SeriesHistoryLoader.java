@@ -16,8 +16,10 @@ import org.springframework.beans.factory.annotation.Qualifier;
  * One storage scan for all series whose observations a request touches, at the snapshot the request
  * reads at (each key's context; a loader serves one request, so they are all the same).
  */
-@DgsDataLoader(name = "seriesHistories", maxBatchSize = 500)
+@DgsDataLoader(name = SeriesHistoryLoader.NAME, maxBatchSize = 500)
 public class SeriesHistoryLoader implements MappedBatchLoaderWithContext<Long, SeriesHistory> {
+
+  public static final String NAME = "seriesHistories";
 
   private final ObservationHistories histories;
   private final ExecutorService executor;

@@ -4,9 +4,11 @@ import io.almanac.store.SeriesRecord;
 import java.time.OffsetDateTime;
 
 /**
- * The {@code Series} entity's stored fields. The class is named like the GraphQL type because the
- * federation entity resolver maps by simple class name. Observation-derived fields have their own
- * fetchers.
+ * The {@code Series} entity's stored fields. Hand-written rather than the generated type: it carries
+ * the provider's id and the metadata's update time, which the schema shows only through
+ * {@code provider} and {@code lastUpdated}, and observation-derived fields have their own fetchers.
+ * The class is named like the GraphQL type because the federation entity resolver maps by simple
+ * class name.
  */
 public record Series(
     String id,

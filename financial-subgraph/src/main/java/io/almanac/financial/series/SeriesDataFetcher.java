@@ -1,16 +1,20 @@
 package io.almanac.financial.series;
 
-import io.almanac.graphql.Ids;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsEntityFetcher;
 import com.netflix.graphql.dgs.DgsQuery;
 import com.netflix.graphql.dgs.InputArgument;
+import io.almanac.financial.generated.DgsConstants.PROVIDER;
+import io.almanac.financial.generated.DgsConstants.QUERY;
+import io.almanac.financial.generated.DgsConstants.SERIES;
+import io.almanac.financial.generated.types.Provider;
+import io.almanac.financial.generated.types.SeriesFilter;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
+import io.almanac.graphql.Ids;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
@@ -30,40 +34,46 @@ public class SeriesDataFetcher {
     this.catalog = catalog;
   }
 
-  @DgsQuery
-  public Series series(@InputArgument String id) {
+  @DgsQuery(field = QUERY.Series)
+  public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id) {
     Long numeric = Ids.parse(id);
     return numeric == null ? null : catalog.get(numeric).orElse(null);
   }
 
-  @DgsQuery
-  public Series seriesByExternalId(@InputArgument String providerId, @InputArgument String externalId) {
+  @DgsQuery(field = QUERY.SeriesByExternalId)
+  public Series seriesByExternalId(
+      @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ProviderId) String providerId,
+      @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ExternalId) String externalId) {
     return catalog.byExternalId(providerId, externalId).orElse(null);
   }
 
-  @DgsQuery
-  public Connection<Series> searchSeries(DgsDataFetchingEnvironment env) {
-    String query = env.getArgument("query");
-    Map<String, Object> filter = env.getArgument("filter");
+  @DgsQuery(field = QUERY.SearchSeries)
+  public Connection<Series> searchSeries(
+      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.Query) String query,
+      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.Filter) SeriesFilter filter,
+      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.First) Integer first,
+      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.After) String after) {
     Predicate<Series> matches = SeriesCatalog.textMatch(query).and(filterMatch(filter));
-    return page(matches, env.getArgument("first"), env.getArgument("after"));
+    return page(matches, first, after);
   }
 
-  @DgsData(parentType = "Provider", field = "series")
-  public Connection<Series> providerSeries(DgsDataFetchingEnvironment env) {
+  @DgsData(parentType = PROVIDER.TYPE_NAME, field = PROVIDER.Series)
+  public Connection<Series> providerSeries(DgsDataFetchingEnvironment env,
+      @InputArgument(name = PROVIDER.SERIES_INPUT_ARGUMENT.First) Integer first,
+      @InputArgument(name = PROVIDER.SERIES_INPUT_ARGUMENT.After) String after) {
     Provider provider = env.getSource();
-    return page(s -> s.providerId().equals(provider.id()), env.getArgument("first"), env.getArgument("after"));
+    return page(s -> s.providerId().equals(provider.getId()), first, after);
   }
 
-  @DgsData(parentType = "Series", field = "provider")
+  @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Provider)
   public Provider provider(DgsDataFetchingEnvironment env) {
     Series series = env.getSource();
-    return new Provider(series.providerId());
+    return provider(series.providerId());
   }
 
-  @DgsEntityFetcher(name = "Series")
+  @DgsEntityFetcher(name = SERIES.TYPE_NAME)
   public CompletionStage<Series> seriesEntity(Map<String, Object> values, DgsDataFetchingEnvironment env) {
-    Long id = Ids.parse(String.valueOf(values.get("id")));
+    Long id = Ids.parse(String.valueOf(values.get(SERIES.Id)));
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
@@ -72,9 +82,13 @@ public class SeriesDataFetcher {
   }
 
   /** Provider ids are owned by crawler-write-api; here a provider is only the key its series point at. */
-  @DgsEntityFetcher(name = "Provider")
+  @DgsEntityFetcher(name = PROVIDER.TYPE_NAME)
   public Provider providerEntity(Map<String, Object> values) {
-    return new Provider(String.valueOf(values.get("id")));
+    return provider(String.valueOf(values.get(PROVIDER.Id)));
+  }
+
+  private static Provider provider(String id) {
+    return Provider.newBuilder().id(id).build();
   }
 
   private Connection<Series> page(Predicate<Series> matches, Integer first, String after) {
@@ -85,16 +99,15 @@ public class SeriesDataFetcher {
         page.totalCount());
   }
 
-  private static Predicate<Series> filterMatch(Map<String, Object> filter) {
+  private static Predicate<Series> filterMatch(SeriesFilter filter) {
     if (filter == null) {
       return s -> true;
     }
-    Object providerId = filter.get("providerId");
-    Object frequency = filter.get("frequency");
-    Object active = filter.get("active");
+    String providerId = filter.getProviderId();
+    String frequency = filter.getFrequency() == null ? null : filter.getFrequency().name();
+    Boolean active = filter.getActive();
     return s -> (providerId == null || s.providerId().equals(providerId))
-        && (frequency == null || s.frequency().equals(String.valueOf(frequency)))
-        && (active == null || Objects.equals(s.active(), active));
+        && (frequency == null || s.frequency().equals(frequency))
+        && (active == null || s.active() == active);
   }
-
 }

@@ -11,8 +11,10 @@ import org.dataloader.MappedBatchLoader;
 import org.springframework.beans.factory.annotation.Qualifier;
 
 /** Batches series lookups of one request (entity representations from the router, mostly). */
-@DgsDataLoader(name = "series", maxBatchSize = 1000)
+@DgsDataLoader(name = SeriesLoader.NAME, maxBatchSize = 1000)
 public class SeriesLoader implements MappedBatchLoader<Long, Series> {
+
+  public static final String NAME = "series";
 
   private final SeriesCatalog catalog;
   private final ExecutorService executor;

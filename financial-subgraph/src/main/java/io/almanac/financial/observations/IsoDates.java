@@ -1,0 +1,45 @@
+package io.almanac.financial.observations;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+
+/**
+ * ISO-8601 text of epoch days, as {@link LocalDate#toString()} writes it, for the columnar data path
+ * (a string per point of up to 100,000): years 0000 to 9999 are written straight into ten bytes
+ * without a {@code LocalDate} or a {@code StringBuilder}; other dates go through {@code LocalDate}.
+ */
+final class IsoDates {
+
+  /** 0000-03-01, where the day count of {@link #format} starts (a year then ends with February). */
+  static final int FIRST_FAST_DAY = -719_468;
+  /** 9999-12-31. */
+  static final int LAST_FAST_DAY = 2_932_896;
+
+  private IsoDates() {}
+
+  /** {@code LocalDate.ofEpochDay(epochDay).toString()}. */
+  static String format(int epochDay) {
+    if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
+      return LocalDate.ofEpochDay(epochDay).toString();
+    }
+    // Civil date from a day count in years starting March 1st (H. Hinnant's days_from_civil inverse):
+    // 400-year eras of 146,097 days, leap days at the end of each year.
+    int days = epochDay - FIRST_FAST_DAY;
+    int era = days / 146_097;
+    int dayOfEra = days - era * 146_097;
+    int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    int monthFromMarch = (5 * dayOfYear + 2) / 153;
+    int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+    int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+    int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    byte[] text = {
+        digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), '-',
+        digit(month / 10), digit(month % 10), '-', digit(day / 10), digit(day % 10)};
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte digit(int value) {
+    return (byte) ('0' + value);
+  }
+}

@@ -1,0 +1,220 @@
+package io.almanac.financial.observations;
+
+import io.almanac.store.SeriesHistory;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * Observations of one series in date order, as columns addressed by position {@code 0..size()-1}:
+ * the date (epoch day), the value as a double (NaN where missing, which is the missing mask), the
+ * exact decimal on demand and, for a view read from a history, each row's revision columns.
+ *
+ * <p>Two kinds, one interface:
+ * <ul>
+ *   <li>a <em>history view</em> ({@link #of}, {@link #latest}, {@link #revisionsOf}) holds the
+ *       history row of each position and reads the history's own columns through it: making one
+ *       costs the as-of selection (one {@code int} per row of the range), and no object per
+ *       observation; exact values and revision columns come from the history;
+ *   <li>a <em>computed view</em> ({@link #ofColumns}) holds plain arrays, such as the result of a
+ *       transform or an aggregation step: one value per date, no revision columns, and exact values
+ *       that are its doubles.
+ * </ul>
+ * {@link #slice} (pages) and {@link #between} (date ranges) share the columns of the view they cut.
+ *
+ * <p>A step that looks back before the requested range (a change from the previous observation, a
+ * moving window) works on a view built over a wider range and cuts its result to the range asked:
+ * {@code step(SeriesView.of(history, asOf, null, to)).between(from, to)}.
+ */
+public final class SeriesView {
+
+  private static final int[] NO_ROWS = new int[0];
+
+  /** The history a history view reads; null for a computed view. */
+  private final SeriesHistory history;
+  /** History view: the history row of each position. */
+  private final int[] rows;
+  /** Computed view: epoch days, ascending. */
+  private final int[] dates;
+  /** Computed view: values, NaN where missing. */
+  private final double[] values;
+  /** Index in {@code rows} (or {@code dates}, {@code values}) of position 0. */
+  private final int offset;
+  private final int size;
+
+  private SeriesView(SeriesHistory history, int[] rows, int[] dates, double[] values, int offset, int size) {
+    this.history = history;
+    this.rows = rows;
+    this.dates = dates;
+    this.values = values;
+    this.offset = offset;
+    this.size = size;
+  }
+
+  /**
+   * The as-of view of a history within {@code [from, to]}: for each date, the latest revision
+   * published on or before {@code asOf} (dates with none are absent); null bounds and a null
+   * {@code asOf} are open. Empty when {@code from} is after {@code to}.
+   */
+  public static SeriesView of(SeriesHistory history, LocalDate asOf, LocalDate from, LocalDate to) {
+    int[] rows = history.view(asOf, from, to);
+    return new SeriesView(history, rows, null, null, 0, rows.length);
+  }
+
+  /**
+   * The one observation with the latest date that has a value in the as-of view, or an empty view:
+   * found from the end of the history without selecting the whole view (a watchlist asks this of a
+   * thousand series at once).
+   */
+  public static SeriesView latest(SeriesHistory history, LocalDate asOf) {
+    int row = history.latest(asOf);
+    return new SeriesView(history, row < 0 ? NO_ROWS : new int[] {row}, null, null, 0, row < 0 ? 0 : 1);
+  }
+
+  /**
+   * Every published revision of one date, oldest first: the one view whose positions share a date
+   * (and the one whose values are not an as-of view), for listing a date's vintages.
+   */
+  public static SeriesView revisionsOf(SeriesHistory history, LocalDate date) {
+    int[] rows = history.revisionsOf(date);
+    return new SeriesView(history, rows, null, null, 0, rows.length);
+  }
+
+  /**
+   * A computed view over the given columns, which it keeps (no copy): callers hand them over and do
+   * not change them afterwards.
+   *
+   * @param epochDays dates as days since 1970-01-01, strictly ascending (one value per date)
+   * @param values values, NaN where missing; {@code values[i]} belongs to {@code epochDays[i]}
+   * @throws IllegalArgumentException if the lengths differ or the dates are not strictly ascending
+   */
+  public static SeriesView ofColumns(int[] epochDays, double[] values) {
+    if (epochDays.length != values.length) {
+      throw new IllegalArgumentException("epochDays and values must be as long as each other, got "
+          + epochDays.length + " and " + values.length);
+    }
+    for (int i = 1; i < epochDays.length; i++) {
+      if (epochDays[i] <= epochDays[i - 1]) {
+        throw new IllegalArgumentException("epochDays must be strictly ascending, got " + epochDays[i]
+            + " at " + i + " after " + epochDays[i - 1]);
+      }
+    }
+    return new SeriesView(null, null, epochDays, values, 0, epochDays.length);
+  }
+
+  /** Number of observations (positions) in this view. */
+  public int size() {
+    return size;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The date of position {@code i}, in days since 1970-01-01. */
+  public int epochDay(int i) {
+    return rows != null ? history.epochDay(row(i)) : dates[offset + Objects.checkIndex(i, size)];
+  }
+
+  public LocalDate date(int i) {
+    return LocalDate.ofEpochDay(epochDay(i));
+  }
+
+  /** The value of position {@code i} as a double, NaN when missing. */
+  public double doubleValue(int i) {
+    return rows != null ? history.doubleValue(row(i)) : values[offset + Objects.checkIndex(i, size)];
+  }
+
+  /** True when position {@code i} has no value (a null in the data; a NaN of a computed step). */
+  public boolean isMissing(int i) {
+    return Double.isNaN(doubleValue(i));
+  }
+
+  /**
+   * The exact value of position {@code i} without trailing zeros, or null when missing: the stored
+   * decimal in a history view, the shortest decimal that reads back as the double in a computed one.
+   */
+  public BigDecimal value(int i) {
+    if (rows != null) {
+      return history.value(row(i));
+    }
+    double value = doubleValue(i);
+    return Double.isNaN(value) ? null : BigDecimal.valueOf(value).stripTrailingZeros();
+  }
+
+  /** True for a history view, which has {@link #revisionDate}, {@link #supersededOn} and {@link #originalRelease}. */
+  public boolean hasRevisions() {
+    return rows != null;
+  }
+
+  /**
+   * When the value of position {@code i} was published.
+   *
+   * @throws IllegalStateException for a computed view, which has no revision columns
+   */
+  public LocalDate revisionDate(int i) {
+    return revisions().revisionDate(row(i));
+  }
+
+  /**
+   * The revision date of the next vintage of position {@code i}'s date, null while its value is current.
+   *
+   * @throws IllegalStateException for a computed view, which has no revision columns
+   */
+  public LocalDate supersededOn(int i) {
+    return revisions().supersededOn(row(i));
+  }
+
+  /**
+   * True when the value of position {@code i} is the first published for its date.
+   *
+   * @throws IllegalStateException for a computed view, which has no revision columns
+   */
+  public boolean originalRelease(int i) {
+    return revisions().originalRelease(row(i));
+  }
+
+  /**
+   * Positions {@code [start, end)} of this view as a view of their own (position 0 is {@code start}),
+   * sharing its columns.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= start <= end <= size()}
+   */
+  public SeriesView slice(int start, int end) {
+    Objects.checkFromToIndex(start, end, size);
+    return new SeriesView(history, rows, dates, values, offset + start, end - start);
+  }
+
+  /** The positions dated within {@code [from, to]} (null bounds open), sharing this view's columns. */
+  public SeriesView between(LocalDate from, LocalDate to) {
+    int start = from == null ? 0 : firstAfter(from.toEpochDay() - 1);
+    int end = to == null ? size : firstAfter(to.toEpochDay());
+    return slice(start, Math.max(start, end));
+  }
+
+  /** The first position dated after {@code epochDay} ({@link #size()} when there is none): where a page after it starts. */
+  public int firstAfter(long epochDay) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (epochDay(mid) <= epochDay) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private int row(int i) {
+    return rows[offset + Objects.checkIndex(i, size)];
+  }
+
+  private SeriesHistory revisions() {
+    if (rows == null) {
+      throw new IllegalStateException("A computed view has no revision columns");
+    }
+    return history;
+  }
+}
