@@ -198,6 +198,14 @@ public final class SeriesHistory {
     return row + 1 < dates.length && dates[row + 1] == dates[row] ? revisionDate(row + 1) : null;
   }
 
+  /**
+   * The value this row replaced: that of the previous vintage of its date, or null for a first release
+   * (and when that vintage's value was missing).
+   */
+  public BigDecimal previousValue(int row) {
+    return originalRelease(row) ? null : value(row - 1);
+  }
+
   /** True when this row is the first published value of its date. */
   public boolean originalRelease(int row) {
     return row == 0 || dates[row - 1] != dates[row];

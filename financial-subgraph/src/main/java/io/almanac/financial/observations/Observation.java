@@ -37,4 +37,8 @@ public final class Observation {
   public boolean isOriginalRelease() {
     return view.originalRelease(position);
   }
+
+  public BigDecimal getPreviousValue() {
+    return view.previousValue(position);
+  }
 }

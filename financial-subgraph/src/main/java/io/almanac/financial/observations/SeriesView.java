@@ -175,6 +175,14 @@ public final class SeriesView {
   }
 
   /**
+   * The value position {@code i}'s row replaced (the previous vintage of its date), null for a first
+   * release and in a computed view.
+   */
+  public BigDecimal previousValue(int i) {
+    return rows != null ? history.previousValue(row(i)) : null;
+  }
+
+  /**
    * Positions {@code [start, end)} of this view as a view of their own (position 0 is {@code start}),
    * sharing its columns.
    *
