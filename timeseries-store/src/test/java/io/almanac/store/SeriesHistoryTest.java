@@ -161,6 +161,49 @@ class SeriesHistoryTest {
     }
   }
 
+  /**
+   * {@code sameValue} and {@code republication} against BigDecimal comparison, for series held as longs and
+   * as wide decimals: equal values at different scales, a value and a missing one, two missing ones.
+   */
+  @Test
+  void sameValueComparesExactlyAndRepublicationIsAnUnchangedVintage() {
+    java.util.Random random = new java.util.Random(7);
+    String[] pool = {"1.5", "1.50", "1.500000001", "-1.5", "0", null, "2"};
+    for (boolean wide : new boolean[] {false, true}) {
+      for (int series = 0; series < 50; series++) {
+        int n = 2 + random.nextInt(12);
+        int[] dates = new int[n];
+        int[] revisions = new int[n];
+        BigDecimal[] values = new BigDecimal[n];
+        for (int i = 0; i < n; i++) {
+          dates[i] = i / 3;
+          revisions[i] = i;
+          String text = pool[random.nextInt(pool.length)];
+          values[i] = text == null ? null : new BigDecimal(text);
+        }
+        if (wide) {
+          values[n - 1] = new BigDecimal("1E+25"); // beyond a long at any scale: the series holds BigDecimals
+        }
+        SeriesHistory h = SeriesHistory.of(1, dates, revisions, values);
+        for (int a = 0; a < n; a++) {
+          for (int b = 0; b < n; b++) {
+            boolean expected = values[a] == null || values[b] == null
+                ? values[a] == null && values[b] == null
+                : values[a].compareTo(values[b]) == 0;
+            assertThat(h.sameValue(a, b)).as("rows %d and %d of %s", a, b, Arrays.toString(values)).isEqualTo(expected);
+          }
+          boolean republication = a % 3 != 0 && (values[a] == null ? values[a - 1] == null
+              : values[a - 1] != null && values[a].compareTo(values[a - 1]) == 0);
+          assertThat(h.republication(a)).isEqualTo(republication);
+          assertThat(h.revisionEpochDay(a)).isEqualTo(a);
+        }
+        assertThat(h.firstRowOnOrAfter(1)).isEqualTo(Math.min(3, n));
+        assertThat(h.firstRowOnOrAfter(-5)).isZero();
+        assertThat(h.firstRowOnOrAfter(n)).isEqualTo(n);
+      }
+    }
+  }
+
   @Test
   void ofTakesRowsInKeyOrderAndRefusesOthers() {
     SeriesHistory h = SeriesHistory.of(9, new int[] {day(Q1), day(Q1), day(Q2)},
