@@ -188,6 +188,46 @@ public final class SeriesHistory {
     return wide != null ? wide[row] : BigDecimal.valueOf(unscaled[row], scale).stripTrailingZeros();
   }
 
+  /**
+   * The exact value as plain decimal text without trailing zeros (what {@code value(row).toPlainString()}
+   * gives), or null when missing: written from the unscaled long, without a BigDecimal, for responses that
+   * hold many exact values (a vintage panel's decimals).
+   */
+  public String plainValue(int row) {
+    if (missing.get(row)) {
+      return null;
+    }
+    if (wide != null) {
+      return wide[row].toPlainString();
+    }
+    long value = unscaled[row];
+    int digitsAfterPoint = scale;
+    while (digitsAfterPoint > 0 && value % 10 == 0) {
+      value /= 10;
+      digitsAfterPoint--;
+    }
+    if (digitsAfterPoint == 0) {
+      return Long.toString(value);
+    }
+    // The magnitude's digits, zero-padded so that at least one digit precedes the point.
+    String digits = value == Long.MIN_VALUE ? "9223372036854775808" : Long.toString(Math.abs(value));
+    StringBuilder text = new StringBuilder(digits.length() + digitsAfterPoint + 3);
+    if (value < 0) {
+      text.append('-');
+    }
+    int before = digits.length() - digitsAfterPoint;
+    if (before <= 0) {
+      text.append("0.");
+      for (int zeros = -before; zeros > 0; zeros--) {
+        text.append('0');
+      }
+      text.append(digits);
+    } else {
+      text.append(digits, 0, before).append('.').append(digits, before, digits.length());
+    }
+    return text.toString();
+  }
+
   /** The value as a double, NaN when missing. */
   public double doubleValue(int row) {
     return doubles[row];

@@ -153,6 +153,9 @@ class SeriesHistoryTest {
       SeriesHistory general = SeriesHistory.ofValues(1, days, days, decimals, 0);
       for (int i = 0; i < n; i++) {
         assertThat(fast.value(i)).isEqualTo(general.value(i));
+        String plain = missing.get(i) ? null : decimals[i].toPlainString();
+        assertThat(fast.plainValue(i)).isEqualTo(plain);
+        assertThat(general.plainValue(i)).isEqualTo(plain);
         assertThat(Double.valueOf(fast.doubleValue(i))).isEqualTo(Double.valueOf(general.doubleValue(i))); // NaN equals NaN
         if (!missing.get(i)) {
           assertThat(fast.doubleValue(i)).isEqualTo(decimals[i].doubleValue());
@@ -204,6 +207,21 @@ class SeriesHistoryTest {
     }
   }
 
+  /** Plain text at the extremes of a long, and of a tenth of a unit at the table's scale. */
+  @Test
+  void plainValueMatchesBigDecimalAtTheExtremes() {
+    long[] values = {Long.MIN_VALUE, Long.MAX_VALUE, -1, 1, -10, 0, 10_000_000_000L, -10_000_000_000L, 123_000_000_000L};
+    int[] days = new int[values.length];
+    for (int i = 0; i < days.length; i++) {
+      days[i] = i;
+    }
+    SeriesHistory h = SeriesHistory.ofUnscaled(1, days, days, values, new java.util.BitSet(), 0);
+    for (int i = 0; i < values.length; i++) {
+      assertThat(h.plainValue(i)).isEqualTo(
+          BigDecimal.valueOf(values[i], TimeseriesTables.VALUE_SCALE).stripTrailingZeros().toPlainString());
+    }
+  }
+
   @Test
   void ofTakesRowsInKeyOrderAndRefusesOthers() {
     SeriesHistory h = SeriesHistory.of(9, new int[] {day(Q1), day(Q1), day(Q2)},
@@ -213,6 +231,9 @@ class SeriesHistoryTest {
     assertThat(h.value(0).toPlainString()).isEqualTo("1.6");
     assertThat(h.value(1)).isNull();
     assertThat(h.value(2).toPlainString()).isEqualTo("1" + "0".repeat(20));
+    assertThat(h.plainValue(0)).isEqualTo("1.6");
+    assertThat(h.plainValue(1)).isNull();
+    assertThat(h.plainValue(2)).isEqualTo("1" + "0".repeat(20));
     assertThat(h.lastIngestMicros()).isZero();
     assertThat(h.view(null, null, null)).containsExactly(1, 2);
 

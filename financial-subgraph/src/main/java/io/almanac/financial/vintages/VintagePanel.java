@@ -219,4 +219,21 @@ public final class VintagePanel {
     }
     return history != null ? history.value(at) : views[j].value(at);
   }
+
+  /**
+   * {@link #decimal} as plain text ({@link BigDecimal#toPlainString()}), null where not published or
+   * missing: a stored value is written from its unscaled long, with no BigDecimal made.
+   */
+  public String decimalText(int v, int d) {
+    int j = distinctOf[v];
+    int at = cells[j * epochDays.length + d];
+    if (at < 0) {
+      return null;
+    }
+    if (history != null) {
+      return history.plainValue(at);
+    }
+    BigDecimal value = views[j].value(at);
+    return value == null ? null : value.toPlainString();
+  }
 }

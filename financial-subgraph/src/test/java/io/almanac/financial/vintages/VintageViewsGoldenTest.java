@@ -272,6 +272,7 @@ class VintageViewsGoldenTest {
       for (int d = 0; d < panel.dateCount(); d++) {
         BigDecimal value = expected.values().get(v).get(d);
         assertSameDecimal(panel.decimal(v, d), value);
+        assertThat(panel.decimalText(v, d)).isEqualTo(value == null ? null : value.stripTrailingZeros().toPlainString());
         assertThat(Double.valueOf(panel.value(v, d)))
             .isEqualTo(value == null ? Double.valueOf(Double.NaN) : Double.valueOf(value.doubleValue()));
       }
