@@ -153,7 +153,7 @@ class VintageQueriesTest extends FinancialSubgraphFixture {
   void asOfViewsRevisionsAndVintagesShowEveryVintage() throws Exception {
     for (LocalDate asOf : VINTAGES) {
       Map<String, Object> series = (Map<String, Object>) run("{ series(id: \"" + GOLDEN + "\") { data(asOf: \"" + asOf
-          + "\") { dates values } observations(asOf: \"" + asOf + "\") { nodes { date value revisionDate } } } }")
+          + "\") { dates values } observations(asOf: \"" + asOf + "\") { nodes { date value revisionDate previousValue } } } }")
           .get("series");
       TreeMap<LocalDate, VintageGolden.Point> expected = VintageGolden.asOf(POINTS, asOf, null, null);
       Map<String, Object> data = (Map<String, Object>) series.get("data");
@@ -166,6 +166,14 @@ class VintageQueriesTest extends FinancialSubgraphFixture {
           .containsExactlyElementsOf(expected.values().stream().map(p -> (Object) text(p.value())).toList());
       assertThat(nodes).extracting(n -> n.get("revisionDate"))
           .containsExactlyElementsOf(expected.values().stream().map(p -> (Object) p.revision().toString()).toList());
+      // Each row's previousValue: the value of its date's vintage before it, whatever asOf is.
+      TreeMap<LocalDate, List<VintageGolden.Point>> all = VintageGolden.byDate(POINTS, null);
+      assertThat(nodes).extracting(n -> n.get("previousValue")).containsExactlyElementsOf(expected.values().stream()
+          .map(p -> {
+            List<VintageGolden.Point> ofDate = all.get(p.date());
+            int k = ofDate.indexOf(p);
+            return k == 0 ? null : (Object) text(ofDate.get(k - 1).value());
+          }).toList());
     }
     Map<String, Object> series = (Map<String, Object>) run("{ series(id: \"" + GOLDEN + "\") { vintages"
         + " revisions(date: \"2023-01-01\") { value revisionDate previousValue originalRelease } } }").get("series");
