@@ -64,7 +64,8 @@ class VintageQueriesTest extends FinancialSubgraphFixture {
     try (TimeseriesWriter writer = new TimeseriesWriter(store)) {
       writer.upsertSeries(List.of(
           new SeriesRecord(40, "7", "GOLDEN", "Golden vintages", null, "Index", "MONTHLY", "SA", true, t),
-          new SeriesRecord(41, "7", "BIG", "Many rows", null, "Index", "DAILY", "NSA", true, t))).get();
+          new SeriesRecord(41, "7", "BIG", "Many rows", null, "Index", "DAILY", "NSA", true, t),
+          new SeriesRecord(42, "7", "UNREAD", "Read by one test only", null, "Index", "DAILY", "NSA", true, t))).get();
       List<ObservationRow> rows = new ArrayList<>();
       for (VintageGolden.Point p : POINTS) {
         rows.add(new ObservationRow(40, p.date(), p.revision(), p.value()));
@@ -74,6 +75,9 @@ class VintageQueriesTest extends FinancialSubgraphFixture {
       }
       for (int r = 1; r <= 50; r++) {
         rows.add(new ObservationRow(41, BIG_START, BIG_START.plusDays(r), BigDecimal.valueOf(r % 2 == 0 ? 1 : 2)));
+      }
+      for (int k = 0; k < 60; k++) {
+        rows.add(new ObservationRow(42, BIG_START.plusDays(k), BIG_START.plusDays(k), BigDecimal.valueOf(k)));
       }
       writer.appendObservations("vintages-seed", rows).get();
     }
@@ -215,6 +219,15 @@ class VintageQueriesTest extends FinancialSubgraphFixture {
     assertThat((List<?>) ((Map<String, Object>) series(run("{ series(id: \"" + GOLDEN + "\") { vintagePanel(vintageDates: ["
         + seven + "]) { values } } }"), "vintagePanel")).get("values")).hasSize(7);
     assertLimit(GOLDEN, "vintagePanel(vintageDates: [" + seven + ", \"" + V6 + "\"]) { dates }", 56);
+  }
+
+  /**
+   * A series no other test reads is not in the cache: its history comes through the batching loader, and
+   * a refusal made there reaches the client as LIMIT_EXCEEDED too, not as an internal error.
+   */
+  @Test
+  void aRefusalOnTheLoaderPathIsLimitExceeded() throws Exception {
+    assertLimit("42", "changes(since: \"" + BIG_START.minusDays(1) + "\") { date }", 60);
   }
 
   private void assertLimit(String id, String field, long requested) throws Exception {
