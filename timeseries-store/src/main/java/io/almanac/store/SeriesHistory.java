@@ -175,12 +175,57 @@ public final class SeriesHistory {
     return LocalDate.ofEpochDay(revisions[row]);
   }
 
+  /** The revision date in days since 1970-01-01: for steps that compare revision dates without a LocalDate a row. */
+  public int revisionEpochDay(int row) {
+    return revisions[row];
+  }
+
   /** The exact value, or null when missing. Trailing zeros are removed. */
   public BigDecimal value(int row) {
     if (missing.get(row)) {
       return null;
     }
     return wide != null ? wide[row] : BigDecimal.valueOf(unscaled[row], scale).stripTrailingZeros();
+  }
+
+  /**
+   * The exact value as plain decimal text without trailing zeros (what {@code value(row).toPlainString()}
+   * gives), or null when missing: written from the unscaled long, without a BigDecimal, for responses that
+   * hold many exact values (a vintage panel's decimals).
+   */
+  public String plainValue(int row) {
+    if (missing.get(row)) {
+      return null;
+    }
+    if (wide != null) {
+      return wide[row].toPlainString();
+    }
+    long value = unscaled[row];
+    int digitsAfterPoint = scale;
+    while (digitsAfterPoint > 0 && value % 10 == 0) {
+      value /= 10;
+      digitsAfterPoint--;
+    }
+    if (digitsAfterPoint == 0) {
+      return Long.toString(value);
+    }
+    // The magnitude's digits, zero-padded so that at least one digit precedes the point.
+    String digits = value == Long.MIN_VALUE ? "9223372036854775808" : Long.toString(Math.abs(value));
+    StringBuilder text = new StringBuilder(digits.length() + digitsAfterPoint + 3);
+    if (value < 0) {
+      text.append('-');
+    }
+    int before = digits.length() - digitsAfterPoint;
+    if (before <= 0) {
+      text.append("0.");
+      for (int zeros = -before; zeros > 0; zeros--) {
+        text.append('0');
+      }
+      text.append(digits);
+    } else {
+      text.append(digits, 0, before).append('.').append(digits, before, digits.length());
+    }
+    return text.toString();
   }
 
   /** The value as a double, NaN when missing. */
@@ -204,6 +249,28 @@ public final class SeriesHistory {
    */
   public BigDecimal previousValue(int row) {
     return originalRelease(row) ? null : value(row - 1);
+  }
+
+  /**
+   * True when rows {@code a} and {@code b} hold the same exact value, both missing included: unscaled
+   * longs compared at the series' one scale (no object made), or {@link BigDecimal#compareTo} when the
+   * series holds values too wide for a long.
+   */
+  public boolean sameValue(int a, int b) {
+    boolean missingA = missing.get(a);
+    if (missingA || missing.get(b)) {
+      return missingA && missing.get(b);
+    }
+    return wide == null ? unscaled[a] == unscaled[b] : wide[a].compareTo(wide[b]) == 0;
+  }
+
+  /**
+   * True when this row re-publishes the previous vintage of its date unchanged (the same exact value, or
+   * missing again), as crawlers that re-send a whole history produce: a vintage of the date, but not a
+   * revision of its value.
+   */
+  public boolean republication(int row) {
+    return !originalRelease(row) && sameValue(row, row - 1);
   }
 
   /** True when this row is the first published value of its date. */
@@ -286,6 +353,14 @@ public final class SeriesHistory {
     List<LocalDate> result = new ArrayList<>(days.size());
     days.forEach(d -> result.add(LocalDate.ofEpochDay(d)));
     return result;
+  }
+
+  /**
+   * The first row dated on or after {@code day} (days since 1970-01-01), {@link #size()} when none: where
+   * the rows of a date start (they are contiguous, revisions ascending).
+   */
+  public int firstRowOnOrAfter(int day) {
+    return lowerBound(day);
   }
 
   /** First row whose date is {@code >= day}. */

@@ -153,11 +153,72 @@ class SeriesHistoryTest {
       SeriesHistory general = SeriesHistory.ofValues(1, days, days, decimals, 0);
       for (int i = 0; i < n; i++) {
         assertThat(fast.value(i)).isEqualTo(general.value(i));
+        String plain = missing.get(i) ? null : decimals[i].toPlainString();
+        assertThat(fast.plainValue(i)).isEqualTo(plain);
+        assertThat(general.plainValue(i)).isEqualTo(plain);
         assertThat(Double.valueOf(fast.doubleValue(i))).isEqualTo(Double.valueOf(general.doubleValue(i))); // NaN equals NaN
         if (!missing.get(i)) {
           assertThat(fast.doubleValue(i)).isEqualTo(decimals[i].doubleValue());
         }
       }
+    }
+  }
+
+  /**
+   * {@code sameValue} and {@code republication} against BigDecimal comparison, for series held as longs and
+   * as wide decimals: equal values at different scales, a value and a missing one, two missing ones.
+   */
+  @Test
+  void sameValueComparesExactlyAndRepublicationIsAnUnchangedVintage() {
+    java.util.Random random = new java.util.Random(7);
+    String[] pool = {"1.5", "1.50", "1.500000001", "-1.5", "0", null, "2"};
+    for (boolean wide : new boolean[] {false, true}) {
+      for (int series = 0; series < 50; series++) {
+        int n = 2 + random.nextInt(12);
+        int[] dates = new int[n];
+        int[] revisions = new int[n];
+        BigDecimal[] values = new BigDecimal[n];
+        for (int i = 0; i < n; i++) {
+          dates[i] = i / 3;
+          revisions[i] = i;
+          String text = pool[random.nextInt(pool.length)];
+          values[i] = text == null ? null : new BigDecimal(text);
+        }
+        if (wide) {
+          values[n - 1] = new BigDecimal("1E+25"); // beyond a long at any scale: the series holds BigDecimals
+        }
+        SeriesHistory h = SeriesHistory.of(1, dates, revisions, values);
+        for (int a = 0; a < n; a++) {
+          for (int b = 0; b < n; b++) {
+            boolean expected = values[a] == null || values[b] == null
+                ? values[a] == null && values[b] == null
+                : values[a].compareTo(values[b]) == 0;
+            assertThat(h.sameValue(a, b)).as("rows %d and %d of %s", a, b, Arrays.toString(values)).isEqualTo(expected);
+          }
+          boolean republication = a % 3 != 0 && (values[a] == null ? values[a - 1] == null
+              : values[a - 1] != null && values[a].compareTo(values[a - 1]) == 0);
+          assertThat(h.republication(a)).isEqualTo(republication);
+          assertThat(h.revisionEpochDay(a)).isEqualTo(a);
+        }
+        assertThat(h.firstRowOnOrAfter(1)).isEqualTo(Math.min(3, n));
+        assertThat(h.firstRowOnOrAfter(-5)).isZero();
+        assertThat(h.firstRowOnOrAfter(n)).isEqualTo(n);
+      }
+    }
+  }
+
+  /** Plain text at the extremes of a long, and of a tenth of a unit at the table's scale. */
+  @Test
+  void plainValueMatchesBigDecimalAtTheExtremes() {
+    long[] values = {Long.MIN_VALUE, Long.MAX_VALUE, -1, 1, -10, 0, 10_000_000_000L, -10_000_000_000L, 123_000_000_000L};
+    int[] days = new int[values.length];
+    for (int i = 0; i < days.length; i++) {
+      days[i] = i;
+    }
+    SeriesHistory h = SeriesHistory.ofUnscaled(1, days, days, values, new java.util.BitSet(), 0);
+    for (int i = 0; i < values.length; i++) {
+      assertThat(h.plainValue(i)).isEqualTo(
+          BigDecimal.valueOf(values[i], TimeseriesTables.VALUE_SCALE).stripTrailingZeros().toPlainString());
     }
   }
 
@@ -170,6 +231,9 @@ class SeriesHistoryTest {
     assertThat(h.value(0).toPlainString()).isEqualTo("1.6");
     assertThat(h.value(1)).isNull();
     assertThat(h.value(2).toPlainString()).isEqualTo("1" + "0".repeat(20));
+    assertThat(h.plainValue(0)).isEqualTo("1.6");
+    assertThat(h.plainValue(1)).isNull();
+    assertThat(h.plainValue(2)).isEqualTo("1" + "0".repeat(20));
     assertThat(h.lastIngestMicros()).isZero();
     assertThat(h.view(null, null, null)).containsExactly(1, 2);
 

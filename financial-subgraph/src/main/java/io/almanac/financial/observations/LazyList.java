@@ -6,11 +6,11 @@ import java.util.Objects;
 import java.util.function.IntFunction;
 
 /** Read-only lists whose elements are made when read: pages and columns of a view cost nothing until serialized. */
-final class LazyList {
+public final class LazyList {
 
   private LazyList() {}
 
-  static <T> List<T> of(int size, IntFunction<T> element) {
+  public static <T> List<T> of(int size, IntFunction<T> element) {
     return new AbstractList<>() {
       @Override
       public T get(int index) {

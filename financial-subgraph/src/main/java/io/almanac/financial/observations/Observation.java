@@ -2,6 +2,7 @@ package io.almanac.financial.observations;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * One observation of a {@link SeriesView}, its fields read from the view only when a query selects
@@ -16,6 +17,11 @@ public final class Observation {
   Observation(SeriesView view, int position) {
     this.view = view;
     this.position = position;
+  }
+
+  /** The observations of every position of {@code view}, made as a query reads them. */
+  public static List<Observation> listOf(SeriesView view) {
+    return LazyList.of(view.size(), i -> new Observation(view, i));
   }
 
   public LocalDate getDate() {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import org.dataloader.DataLoader;
 
 /**
  * The observation fields of {@code Series}; each reads the series history, from the cache or through
@@ -32,12 +31,13 @@ public class ObservationDataFetcher {
   static final String CURSOR_KIND = "obs";
   static final int DEFAULT_PAGE = 1000;
   static final int MAX_PAGE = 10_000;
-  private static final String SNAPSHOT_KEY = ObservationDataFetcher.class.getName() + ".snapshot";
 
   private final ObservationHistories histories;
+  private final ResponseLimit limit;
 
-  public ObservationDataFetcher(ObservationHistories histories) {
+  public ObservationDataFetcher(ObservationHistories histories, ResponseLimit limit) {
     this.histories = histories;
+    this.limit = limit;
   }
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Observations)
@@ -49,7 +49,8 @@ public class ObservationDataFetcher {
     LocalDate to = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.To);
     LocalDate asOf = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.AsOf);
     checkRange(SERIES.OBSERVATIONS_INPUT_ARGUMENT.From, from, to);
-    return withHistory(env, history -> page(SeriesView.of(history, asOf, from, to), afterDay, size));
+    return withHistory(env, history -> limit.page(page(SeriesView.of(history, asOf, from, to), afterDay, size),
+        SERIES.Observations));
   }
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Data)
@@ -58,7 +59,7 @@ public class ObservationDataFetcher {
     LocalDate to = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.To);
     LocalDate asOf = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.AsOf);
     checkRange(SERIES.DATA_INPUT_ARGUMENT.From, from, to);
-    return withHistory(env, history -> SeriesData.of(SeriesView.of(history, asOf, from, to)));
+    return withHistory(env, history -> SeriesData.of(limit.rows(SeriesView.of(history, asOf, from, to), SERIES.Data)));
   }
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Latest)
@@ -81,10 +82,8 @@ public class ObservationDataFetcher {
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Revisions)
   public CompletableFuture<List<Observation>> revisions(DgsDataFetchingEnvironment env) {
     LocalDate date = env.getArgument(SERIES.REVISIONS_INPUT_ARGUMENT.Date);
-    return withHistory(env, history -> {
-      SeriesView revisions = SeriesView.revisionsOf(history, date);
-      return LazyList.of(revisions.size(), i -> new Observation(revisions, i));
-    });
+    return withHistory(env,
+        history -> Observation.listOf(limit.rows(SeriesView.revisionsOf(history, date), SERIES.Revisions)));
   }
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.ObservationStart)
@@ -137,24 +136,9 @@ public class ObservationDataFetcher {
     return new Connection<>(edges, nodes, pageInfo, view.size());
   }
 
-  /**
-   * Applies {@code use} to the series' history as of the snapshot this request reads at (fixed when
-   * it first reads observations): straight from the cache when it holds the series, else through
-   * the batching loader, whose storage read runs on another thread.
-   */
+  /** Applies {@code use} to the series' history at this request's snapshot (see {@link ObservationHistories#withHistory}). */
   private <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
-    long seriesId = ((Series) env.getSource()).numericId();
-    long snapshot = env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> histories.currentSnapshot());
-    SeriesHistory cached = histories.cached(seriesId, snapshot);
-    if (cached != null) {
-      try {
-        return CompletableFuture.completedFuture(use.apply(cached));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    DataLoader<Long, SeriesHistory> loader = env.getDataLoader(SeriesHistoryLoader.class);
-    return loader.load(seriesId, snapshot).thenApply(use);
+    return histories.withHistory(env, use);
   }
 
   /** Refuses a range whose start, given as argument {@code fromArgument}, is after its end. */

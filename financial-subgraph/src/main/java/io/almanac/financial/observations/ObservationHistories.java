@@ -1,5 +1,7 @@
 package io.almanac.financial.observations;
 
+import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
+import io.almanac.financial.series.Series;
 import io.almanac.store.SeriesHistory;
 import io.almanac.store.TimeseriesReader;
 import java.util.ArrayList;
@@ -7,6 +9,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.dataloader.DataLoader;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -16,6 +21,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class ObservationHistories {
+
+  private static final String SNAPSHOT_KEY = ObservationHistories.class.getName() + ".snapshot";
 
   private final TimeseriesReader reader;
   private final SeriesHistoryCache cache;
@@ -63,6 +70,28 @@ public class ObservationHistories {
       });
     }
     return result;
+  }
+
+  /**
+   * Applies {@code use} to the history of the series a {@code Series} field is resolved on, as of the
+   * snapshot this request reads at (fixed when it first reads observations, so that every field of a
+   * request sees the same data): straight from the cache when it holds the series, else through the
+   * batching loader, whose storage read runs on another thread. A refusal {@code use} throws fails the
+   * returned future.
+   */
+  public <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
+    long seriesId = ((Series) env.getSource()).numericId();
+    long snapshot = env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> currentSnapshot());
+    SeriesHistory cached = cached(seriesId, snapshot);
+    if (cached != null) {
+      try {
+        return CompletableFuture.completedFuture(use.apply(cached));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    DataLoader<Long, SeriesHistory> loader = env.getDataLoader(SeriesHistoryLoader.class);
+    return loader.load(seriesId, snapshot).thenApply(use);
   }
 
   private void advanceTo(long snapshot) {

@@ -1,16 +1,25 @@
 package io.almanac.financial.observations;
 
 import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.Connection;
 import io.almanac.graphql.ErrorCode;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * The one bound on what a read may return, {@code almanac.financial.max-response-points} (default
- * 1,000,000): rows for lists and {@code data}, dates x vintages for panels, points for exports.
+ * 1,000,000): rows for lists and {@code data}, the rows of the page for {@code observations}, dates x
+ * vintages for panels, points for exports. A check is one comparison; the message is made only for a
+ * refusal, so the checks cost nothing on the read paths.
  */
 @Component
 public class ResponseLimit {
+
+  /** Extension of a refusal: the limit in points. */
+  public static final String LIMIT = "limit";
+  /** Extension of a refusal: the points the request would have returned. */
+  public static final String REQUESTED = "requested";
 
   private final long maxPoints;
 
@@ -28,14 +37,45 @@ public class ResponseLimit {
   /**
    * Refuses a response of {@code points} points.
    *
-   * @param what what was asked, for the message (e.g. "vintagePanel of 120 vintages x 9,000 dates")
-   * @throws AlmanacGraphQLException {@code LIMIT_EXCEEDED} stating the size asked and the limit
+   * @param what what was asked, for the message (a constant such as a field name, so that a check makes
+   *     no string)
+   * @throws AlmanacGraphQLException {@code LIMIT_EXCEEDED} stating the size asked and the limit (also as
+   *     the extensions {@value #REQUESTED} and {@value #LIMIT})
    */
   public void check(long points, String what) {
     if (points > maxPoints) {
-      throw new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, String.format(
-          "%s would return %,d points; the limit is %,d (almanac.financial.max-response-points): ask for a "
-              + "narrower range or fewer series or vintages", what, points, maxPoints));
+      throw refusal(what, points);
     }
+  }
+
+  /** {@link #check} of the rows of {@code view}, which it returns: a fetcher's one call. */
+  public SeriesView rows(SeriesView view, String what) {
+    check(view.size(), what);
+    return view;
+  }
+
+  /** {@link #check} of the rows of a page of a connection, which it returns. */
+  public <T> Connection<T> page(Connection<T> page, String what) {
+    check(page.nodes().size(), what);
+    return page;
+  }
+
+  /**
+   * Refuses a matrix of {@code rows x columns} points (a vintage panel: vintages x dates).
+   *
+   * @throws AlmanacGraphQLException {@code LIMIT_EXCEEDED} as {@link #check}, the message naming both sides
+   */
+  public void checkMatrix(int rows, String rowName, int columns, String columnName, String what) {
+    long points = (long) rows * columns;
+    if (points > maxPoints) {
+      throw refusal(String.format("%s of %,d %s x %,d %s", what, rows, rowName, columns, columnName), points);
+    }
+  }
+
+  private AlmanacGraphQLException refusal(String what, long points) {
+    return new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, String.format(
+        "%s would return %,d points; the limit is %,d (almanac.financial.max-response-points): ask for a "
+            + "narrower range or fewer series or vintages", what, points, maxPoints),
+        Map.of(LIMIT, maxPoints, REQUESTED, points));
   }
 }

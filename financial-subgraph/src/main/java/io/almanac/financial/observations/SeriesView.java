@@ -81,6 +81,15 @@ public final class SeriesView {
   }
 
   /**
+   * A history view of the given history rows, in the order given (kept, no copy): for lists that are not
+   * an as-of view, such as the changes of a series ordered by revision date. {@link #between} and
+   * {@link #firstAfter} need a view in date order.
+   */
+  public static SeriesView ofRows(SeriesHistory history, int[] rows) {
+    return new SeriesView(history, rows, null, null, 0, rows.length);
+  }
+
+  /**
    * A computed view over the given columns, which it keeps (no copy): callers hand them over and do
    * not change them afterwards.
    *
