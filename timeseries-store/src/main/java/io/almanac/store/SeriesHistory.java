@@ -175,6 +175,11 @@ public final class SeriesHistory {
     return LocalDate.ofEpochDay(revisions[row]);
   }
 
+  /** The revision date in days since 1970-01-01: for steps that compare revision dates without a LocalDate a row. */
+  public int revisionEpochDay(int row) {
+    return revisions[row];
+  }
+
   /** The exact value, or null when missing. Trailing zeros are removed. */
   public BigDecimal value(int row) {
     if (missing.get(row)) {
@@ -234,6 +239,28 @@ public final class SeriesHistory {
       }
       if (chosen >= 0) {
         rows[n++] = chosen;
+      }
+    }
+    return Arrays.copyOf(rows, n);
+  }
+
+  /**
+   * Rows of the first-release view (ALFRED output type 4): for each date in {@code [from, to]}, its first
+   * published row, when that was published on or before {@code asOf}; dates first published later are
+   * absent. Null bounds and a null {@code asOf} are open.
+   *
+   * @return row indices in date order
+   */
+  public int[] firstReleaseView(LocalDate asOf, LocalDate from, LocalDate to) {
+    int asOfDay = asOf == null ? Integer.MAX_VALUE : (int) asOf.toEpochDay();
+    int start = from == null ? 0 : lowerBound((int) from.toEpochDay());
+    int end = to == null ? dates.length : lowerBound((int) to.toEpochDay() + 1);
+    int[] rows = new int[Math.max(end - start, 0)];
+    int n = 0;
+    for (int i = start; i < end; i++) {
+      // A date's rows are ordered by revision date, so its first row is its first release.
+      if ((i == start || dates[i - 1] != dates[i]) && revisions[i] <= asOfDay) {
+        rows[n++] = i;
       }
     }
     return Arrays.copyOf(rows, n);
