@@ -2,6 +2,8 @@ package io.almanac.financial.observations;
 
 import io.almanac.store.SeriesHistory;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.Objects;
 import tools.jackson.core.io.NumberOutput;
@@ -196,7 +198,16 @@ public final class SeriesView {
    * @throws NumberFormatException for NaN and the infinities, which no step lets through
    */
   public static BigDecimal shortestDecimal(double value) {
-    return new BigDecimal(NumberOutput.toString(value, true)).stripTrailingZeros();
+    BigDecimal decimal = new BigDecimal(NumberOutput.toString(value, true)).stripTrailingZeros();
+    if (decimal.precision() == 2 && Math.abs(value) < Double.MIN_NORMAL) {
+      // Schubfach prefers a closer two-digit decimal to a one-digit one, which only tiny subnormals
+      // have both of (4.9E-324 for Double.MIN_VALUE, which 5E-324 also reads back as).
+      BigDecimal oneDigit = decimal.round(new MathContext(1, RoundingMode.HALF_EVEN));
+      if (oneDigit.doubleValue() == value) {
+        return oneDigit.stripTrailingZeros();
+      }
+    }
+    return decimal;
   }
 
   /**
