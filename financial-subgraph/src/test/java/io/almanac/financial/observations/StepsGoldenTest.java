@@ -59,28 +59,37 @@ class StepsGoldenTest {
   private static final LocalDate DAILY_GAP_START = LocalDate.of(2021, 1, 18);
   private static final LocalDate DAILY_GAP_END = LocalDate.of(2021, 2, 7);
 
-  /** Business days from 2019-11-04 to 2024-03-28 without Jan 1, Jul 4, Dec 25 and a three-week gap. */
+  /**
+   * Business days from 2019-11-07 to 2024-03-22 without Jan 1, Jul 4, Dec 25, one day in a hundred and
+   * a three-week gap. The first month has 17 values and the last 16, one each side of FRED's minimum
+   * for daily to monthly (17): the first is kept, the last is not.
+   */
   static List<Row> daily() {
     Random random = new Random(11);
     List<Row> rows = new ArrayList<>();
     BigDecimal level = new BigDecimal("3000.00");
-    for (LocalDate date = LocalDate.of(2019, 11, 4); date.isBefore(LocalDate.of(2024, 3, 29)); date = date.plusDays(1)) {
+    for (LocalDate date = LocalDate.of(2019, 11, 7); !date.isAfter(LocalDate.of(2024, 3, 22)); date = date.plusDays(1)) {
       boolean weekend = date.getDayOfWeek().getValue() > 5;
       boolean holiday = date.getMonthValue() == 1 && date.getDayOfMonth() == 1
           || date.getMonthValue() == 7 && date.getDayOfMonth() == 4
           || date.getMonthValue() == 12 && date.getDayOfMonth() == 25;
       boolean gap = !date.isBefore(DAILY_GAP_START) && !date.isAfter(DAILY_GAP_END);
-      if (weekend || holiday || gap || random.nextInt(100) == 0) {
+      boolean edgeMonth = date.isBefore(LocalDate.of(2019, 12, 1)) || date.isAfter(LocalDate.of(2024, 2, 29));
+      if (weekend || holiday || gap || random.nextInt(100) == 0 && !edgeMonth) {
         continue;
       }
       level = level.add(BigDecimal.valueOf(Math.round(random.nextGaussian() * 1500), 2));
-      BigDecimal value = random.nextInt(100) == 0 ? null : level;
+      BigDecimal value = random.nextInt(100) == 0 && !edgeMonth ? null : level;
       if (date.equals(LocalDate.of(2021, 6, 15))) {
         value = BigDecimal.ZERO;
       } else if (date.equals(LocalDate.of(2021, 6, 16))) {
         value = new BigDecimal("-5.5");
       }
-      addVintages(rows, random, date, value, date.plusDays(1), date.plusDays(7), date.plusDays(40), new BigDecimal("0.5"));
+      if (edgeMonth) {
+        rows.add(new Row(date, date.plusDays(1), value));
+      } else {
+        addVintages(rows, random, date, value, date.plusDays(1), date.plusDays(7), date.plusDays(40), new BigDecimal("0.5"));
+      }
     }
     return rows;
   }
