@@ -43,6 +43,30 @@ final class CivilDays {
     return toEpochDay(year, month, day);
   }
 
+  /**
+   * {@link #minusOneYear} for many days, with one calendar conversion per month instead of one per day
+   * (the conversions cost about 40 ns each, most of a daily year-over-year transform): a day's year-ago
+   * is the same offset into the same month a year earlier, at most that month's last day.
+   */
+  static final class YearEarlier {
+
+    private int monthStart = 1;
+    private int monthEnd = 0;
+    private int earlierStart;
+    private int earlierLast;
+
+    int of(int epochDay) {
+      if (epochDay < monthStart || epochDay >= monthEnd) {
+        int month = monthIndex(epochDay);
+        monthStart = firstDayOfMonth(month);
+        monthEnd = firstDayOfMonth(month + 1);
+        earlierStart = firstDayOfMonth(month - 12);
+        earlierLast = firstDayOfMonth(month - 11) - 1;
+      }
+      return Math.min(earlierStart + (epochDay - monthStart), earlierLast);
+    }
+  }
+
   /** Day of the week, 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday, 3). */
   static int dayOfWeek(int epochDay) {
     return (int) Math.floorMod(epochDay + 3L, 7L);

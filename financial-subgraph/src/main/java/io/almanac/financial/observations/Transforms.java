@@ -110,6 +110,7 @@ final class Transforms {
     int[] revisionDays = new int[count];
     boolean[] originals = new boolean[count];
     // byDate: the last row dated on or before a year before row t, found by a cursor moving forward.
+    CivilDays.YearEarlier yearEarlier = new CivilDays.YearEarlier();
     int next = 0;
     for (int t = first, k = 0; t < size; t++, k++) {
       int day = in.epochDay(t);
@@ -124,7 +125,7 @@ final class Transforms {
         if (lookback == Lookback.PREVIOUS) {
           p = t - 1;
         } else if (byDate) {
-          int yearAgo = CivilDays.minusOneYear(day);
+          int yearAgo = yearEarlier.of(day);
           while (next < t && in.epochDay(next) <= yearAgo) {
             next++;
           }
@@ -167,8 +168,9 @@ final class Transforms {
       return 0;
     }
     int start = in.epochDay(0);
+    CivilDays.YearEarlier yearEarlier = new CivilDays.YearEarlier();
     int t = 0;
-    while (t < size && CivilDays.minusOneYear(in.epochDay(t)) < start) {
+    while (t < size && yearEarlier.of(in.epochDay(t)) < start) {
       t++;
     }
     return t;

@@ -28,8 +28,20 @@ class CivilDaysTest {
 
   @Test
   void agreesWithLocalDateOnEveryDayFrom1600To2300() {
+    CivilDays.YearEarlier ascending = new CivilDays.YearEarlier();
     for (LocalDate date = LocalDate.of(1600, 1, 1); date.getYear() < 2300; date = date.plusDays(1)) {
       check(date);
+      expect(ascending.of((int) date.toEpochDay()), date.minusYears(1).toEpochDay(), "a year earlier, ascending", date);
+    }
+  }
+
+  @Test
+  void aYearEarlierInAnyOrder() {
+    CivilDays.YearEarlier any = new CivilDays.YearEarlier();
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 100_000; i++) {
+      LocalDate date = LocalDate.ofEpochDay(random.nextInt(200_000) - 100_000);
+      expect(any.of((int) date.toEpochDay()), date.minusYears(1).toEpochDay(), "a year earlier, shuffled", date);
     }
   }
 
