@@ -51,6 +51,10 @@ public final class SeriesView {
   private final int offset;
   private final int size;
 
+  private SeriesView(SeriesHistory history, int[] rows, int[] dates, double[] values, int offset, int size) {
+    this(history, rows, dates, values, null, null, offset, size);
+  }
+
   private SeriesView(SeriesHistory history, int[] rows, int[] dates, double[] values, int[] revisionDays,
       boolean[] originals, int offset, int size) {
     this.history = history;
@@ -70,7 +74,7 @@ public final class SeriesView {
    */
   public static SeriesView of(SeriesHistory history, LocalDate asOf, LocalDate from, LocalDate to) {
     int[] rows = history.view(asOf, from, to);
-    return historyView(history, rows);
+    return new SeriesView(history, rows, null, null, 0, rows.length);
   }
 
   /**
@@ -79,11 +83,8 @@ public final class SeriesView {
    * null {@code asOf} are open.
    */
   public static SeriesView firstReleases(SeriesHistory history, LocalDate asOf, LocalDate from, LocalDate to) {
-    return historyView(history, history.firstReleaseView(asOf, from, to));
-  }
-
-  private static SeriesView historyView(SeriesHistory history, int[] rows) {
-    return new SeriesView(history, rows, null, null, null, null, 0, rows.length);
+    int[] rows = history.firstReleaseView(asOf, from, to);
+    return new SeriesView(history, rows, null, null, 0, rows.length);
   }
 
   /**
@@ -93,7 +94,7 @@ public final class SeriesView {
    */
   public static SeriesView latest(SeriesHistory history, LocalDate asOf) {
     int row = history.latest(asOf);
-    return historyView(history, row < 0 ? NO_ROWS : new int[] {row});
+    return new SeriesView(history, row < 0 ? NO_ROWS : new int[] {row}, null, null, 0, row < 0 ? 0 : 1);
   }
 
   /**
@@ -101,7 +102,8 @@ public final class SeriesView {
    * (and the one whose values are not an as-of view), for listing a date's vintages.
    */
   public static SeriesView revisionsOf(SeriesHistory history, LocalDate date) {
-    return historyView(history, history.revisionsOf(date));
+    int[] rows = history.revisionsOf(date);
+    return new SeriesView(history, rows, null, null, 0, rows.length);
   }
 
   /**
@@ -114,7 +116,7 @@ public final class SeriesView {
    */
   public static SeriesView ofColumns(int[] epochDays, double[] values) {
     checkColumns(epochDays, values);
-    return new SeriesView(null, null, epochDays, values, null, null, 0, epochDays.length);
+    return new SeriesView(null, null, epochDays, values, 0, epochDays.length);
   }
 
   /**
