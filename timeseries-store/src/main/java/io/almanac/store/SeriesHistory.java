@@ -307,6 +307,28 @@ public final class SeriesHistory {
   }
 
   /**
+   * Rows of the first-release view (ALFRED output type 4): for each date in {@code [from, to]}, its first
+   * published row, when that was published on or before {@code asOf}; dates first published later are
+   * absent. Null bounds and a null {@code asOf} are open.
+   *
+   * @return row indices in date order
+   */
+  public int[] firstReleaseView(LocalDate asOf, LocalDate from, LocalDate to) {
+    int asOfDay = asOf == null ? Integer.MAX_VALUE : (int) asOf.toEpochDay();
+    int start = from == null ? 0 : lowerBound((int) from.toEpochDay());
+    int end = to == null ? dates.length : lowerBound((int) to.toEpochDay() + 1);
+    int[] rows = new int[Math.max(end - start, 0)];
+    int n = 0;
+    for (int i = start; i < end; i++) {
+      // A date's rows are ordered by revision date, so its first row is its first release.
+      if ((i == start || dates[i - 1] != dates[i]) && revisions[i] <= asOfDay) {
+        rows[n++] = i;
+      }
+    }
+    return Arrays.copyOf(rows, n);
+  }
+
+  /**
    * The row with the latest date that has a value in the as-of view (see {@link #view}), or -1: found
    * from the end, without building the view.
    */

@@ -82,6 +82,30 @@ class SeriesHistoryTest {
   }
 
   @Test
+  void firstReleaseViewTakesEachDatesFirstRowPublishedByAsOf() {
+    SeriesHistory h = gdp();
+    assertThat(values(h, h.firstReleaseView(null, null, null))).containsExactly("2024-01-01=1.6", "2024-04-01=2.8");
+    // Q2 was first published on 2024-07-25: absent before, whatever Q1's later revisions say.
+    assertThat(values(h, h.firstReleaseView(THIRD, null, null))).containsExactly("2024-01-01=1.6");
+    assertThat(values(h, h.firstReleaseView(ADVANCE, null, null))).containsExactly("2024-01-01=1.6");
+    assertThat(h.firstReleaseView(ADVANCE.minusDays(1), null, null)).isEmpty();
+    assertThat(values(h, h.firstReleaseView(null, Q2, null))).containsExactly("2024-04-01=2.8");
+    assertThat(values(h, h.firstReleaseView(null, null, Q2.minusDays(1)))).containsExactly("2024-01-01=1.6");
+    assertThat(h.firstReleaseView(null, Q2, Q1)).as("from after to").isEmpty();
+    for (int row : h.firstReleaseView(null, null, null)) {
+      assertThat(h.originalRelease(row)).isTrue();
+    }
+  }
+
+  @Test
+  void revisionEpochDayIsTheRevisionDateAsADayCount() {
+    SeriesHistory h = gdp();
+    for (int row = 0; row < h.size(); row++) {
+      assertThat(h.revisionEpochDay(row)).isEqualTo(day(h.revisionDate(row)));
+    }
+  }
+
+  @Test
   void vintagesAreDistinctRevisionDatesInRange() {
     SeriesHistory h = gdp();
     assertThat(h.vintages(null, null)).containsExactly(ADVANCE, SECOND, THIRD, Q2_ADVANCE);

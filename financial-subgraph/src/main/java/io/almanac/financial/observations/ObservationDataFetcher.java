@@ -4,6 +4,10 @@ import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsData;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import io.almanac.financial.generated.DgsConstants.SERIES;
+import io.almanac.financial.generated.types.Aggregation;
+import io.almanac.financial.generated.types.DayOfWeek;
+import io.almanac.financial.generated.types.Frequency;
+import io.almanac.financial.generated.types.Transform;
 import io.almanac.financial.series.Series;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Connection;
@@ -20,10 +24,10 @@ import java.util.function.IntFunction;
 
 /**
  * The observation fields of {@code Series}; each reads the series history, from the cache or through
- * the batching loader (see {@link #withHistory}), and serves a {@link SeriesView} of it. Arguments
- * are read from the environment under their generated names rather than bound by
- * {@code @InputArgument}: these fetchers run once per series of a request (a thousand for a
- * watchlist's {@code latest}), and a map read is all they need.
+ * the batching loader (see {@link ObservationHistories#withHistory}), and serves a {@link SeriesView} of it, made by
+ * {@link SeriesReads} from the field's {@link ViewRequest}. Arguments are read from the environment
+ * under their generated names rather than bound by {@code @InputArgument}: these fetchers run once per
+ * series of a request (a thousand for a watchlist's {@code latest}), and a map read is all they need.
  */
 @DgsComponent
 public class ObservationDataFetcher {
@@ -40,33 +44,79 @@ public class ObservationDataFetcher {
     this.limit = limit;
   }
 
+  /**
+   * A page of the view: {@code first}/{@code after} from the oldest forwards, {@code last}/{@code before}
+   * from the newest backwards (also {@code before} alone); both directions know whether there is more
+   * on either side without counting first (the view is built once).
+   */
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Observations)
   public CompletableFuture<Connection<Observation>> observations(DgsDataFetchingEnvironment env) {
-    int size = Cursors.pageSize(env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.First), DEFAULT_PAGE, MAX_PAGE);
+    Integer first = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.First);
+    Integer last = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.Last);
     String after = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.After);
-    Long afterDay = after == null ? null : Cursors.decodeLong(CURSOR_KIND, after);
-    LocalDate from = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.From);
-    LocalDate to = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.To);
-    LocalDate asOf = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.AsOf);
-    checkRange(SERIES.OBSERVATIONS_INPUT_ARGUMENT.From, from, to);
-    return withHistory(env, history -> limit.page(page(SeriesView.of(history, asOf, from, to), afterDay, size),
-        SERIES.Observations));
+    String before = env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.Before);
+    if (first != null && last != null) {
+      throw AlmanacGraphQLException.badInput(SERIES.OBSERVATIONS_INPUT_ARGUMENT.Last,
+          "first and last cannot be combined: first pages from the oldest, last from the newest");
+    }
+    if (after != null && before != null) {
+      throw AlmanacGraphQLException.badInput(SERIES.OBSERVATIONS_INPUT_ARGUMENT.Before,
+          "after and before cannot be combined: page with first/after or with last/before");
+    }
+    boolean backward = last != null || first == null && before != null;
+    int size = backward
+        ? Cursors.pageSize(last, DEFAULT_PAGE, MAX_PAGE, SERIES.OBSERVATIONS_INPUT_ARGUMENT.Last)
+        : Cursors.pageSize(first, DEFAULT_PAGE, MAX_PAGE, SERIES.OBSERVATIONS_INPUT_ARGUMENT.First);
+    Long afterDay = after == null ? null
+        : Cursors.decodeLong(CURSOR_KIND, after, SERIES.OBSERVATIONS_INPUT_ARGUMENT.After);
+    Long beforeDay = before == null ? null
+        : Cursors.decodeLong(CURSOR_KIND, before, SERIES.OBSERVATIONS_INPUT_ARGUMENT.Before);
+    ViewRequest request = new ViewRequest(
+        env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.From),
+        env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.To),
+        env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.AsOf),
+        Boolean.TRUE.equals(env.getArgument(SERIES.OBSERVATIONS_INPUT_ARGUMENT.FirstRelease)),
+        FieldArguments.enumArgument(env, SERIES.OBSERVATIONS_INPUT_ARGUMENT.Transform, Transform.class),
+        FieldArguments.enumArgument(env, SERIES.OBSERVATIONS_INPUT_ARGUMENT.Frequency, Frequency.class),
+        FieldArguments.enumArgument(env, SERIES.OBSERVATIONS_INPUT_ARGUMENT.Aggregation, Aggregation.class),
+        FieldArguments.enumArgument(env, SERIES.OBSERVATIONS_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
+    Frequency own = FieldArguments.ownFrequency(env);
+    return withHistory(env, history -> limit.page(
+        page(SeriesReads.read(history, own, request), afterDay, beforeDay, size, backward), SERIES.Observations));
   }
 
+  /** The view as columns; {@code last: N} keeps its newest N dates. */
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Data)
   public CompletableFuture<SeriesData> data(DgsDataFetchingEnvironment env) {
-    LocalDate from = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.From);
-    LocalDate to = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.To);
-    LocalDate asOf = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.AsOf);
-    checkRange(SERIES.DATA_INPUT_ARGUMENT.From, from, to);
-    return withHistory(env, history -> SeriesData.of(limit.rows(SeriesView.of(history, asOf, from, to), SERIES.Data)));
+    Integer last = env.getArgument(SERIES.DATA_INPUT_ARGUMENT.Last);
+    if (last != null && last < 1) {
+      throw AlmanacGraphQLException.badInput(SERIES.DATA_INPUT_ARGUMENT.Last, "last must be at least 1, got " + last);
+    }
+    ViewRequest request = new ViewRequest(
+        env.getArgument(SERIES.DATA_INPUT_ARGUMENT.From),
+        env.getArgument(SERIES.DATA_INPUT_ARGUMENT.To),
+        env.getArgument(SERIES.DATA_INPUT_ARGUMENT.AsOf),
+        Boolean.TRUE.equals(env.getArgument(SERIES.DATA_INPUT_ARGUMENT.FirstRelease)),
+        FieldArguments.enumArgument(env, SERIES.DATA_INPUT_ARGUMENT.Transform, Transform.class),
+        FieldArguments.enumArgument(env, SERIES.DATA_INPUT_ARGUMENT.Frequency, Frequency.class),
+        FieldArguments.enumArgument(env, SERIES.DATA_INPUT_ARGUMENT.Aggregation, Aggregation.class),
+        FieldArguments.enumArgument(env, SERIES.DATA_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
+    Frequency own = FieldArguments.ownFrequency(env);
+    return withHistory(env, history -> {
+      SeriesView view = SeriesReads.read(history, own, request);
+      SeriesView kept = last == null || last >= view.size() ? view : view.slice(view.size() - last, view.size());
+      return SeriesData.of(limit.rows(kept, SERIES.Data));
+    });
   }
 
+  /** The latest date with a value after the transform (a LEVEL read finds it without building the view). */
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Latest)
   public CompletableFuture<Observation> latest(DgsDataFetchingEnvironment env) {
     LocalDate asOf = env.getArgument(SERIES.LATEST_INPUT_ARGUMENT.AsOf);
+    Transform transform = FieldArguments.enumArgument(env, SERIES.LATEST_INPUT_ARGUMENT.Transform, Transform.class);
+    Frequency own = transform == null || transform == Transform.LEVEL ? null : FieldArguments.ownFrequency(env);
     return withHistory(env, history -> {
-      SeriesView latest = SeriesView.latest(history, asOf);
+      SeriesView latest = SeriesReads.latest(history, own, asOf, transform);
       return latest.isEmpty() ? null : new Observation(latest, 0);
     });
   }
@@ -75,7 +125,7 @@ public class ObservationDataFetcher {
   public CompletableFuture<List<LocalDate>> vintages(DgsDataFetchingEnvironment env) {
     LocalDate from = env.getArgument(SERIES.VINTAGES_INPUT_ARGUMENT.From);
     LocalDate to = env.getArgument(SERIES.VINTAGES_INPUT_ARGUMENT.To);
-    checkRange(SERIES.VINTAGES_INPUT_ARGUMENT.From, from, to);
+    FieldArguments.checkRange(SERIES.VINTAGES_INPUT_ARGUMENT.From, from, SERIES.VINTAGES_INPUT_ARGUMENT.To, to);
     return withHistory(env, history -> history.vintages(from, to));
   }
 
@@ -118,13 +168,18 @@ public class ObservationDataFetcher {
   }
 
   /**
-   * The page of {@code view} that starts after the date {@code afterDay} (from the start when null),
-   * at most {@code size} long. Nodes and edges are views over the page: a client asking for nodes
-   * pays for no cursors.
+   * The page of {@code view} among the positions dated after {@code afterDay} and before
+   * {@code beforeDay} (null: open), at most {@code size} long: the oldest of them, or the newest when
+   * {@code backward}. {@code hasNextPage} and {@code hasPreviousPage} say whether the view goes on after
+   * and before the page. Nodes and edges are views over the page: a client asking for nodes pays for
+   * no cursors.
    */
-  private static Connection<Observation> page(SeriesView view, Long afterDay, int size) {
-    int start = afterDay == null ? 0 : view.firstAfter(afterDay);
-    int end = Math.min(view.size(), start + size);
+  private static Connection<Observation> page(SeriesView view, Long afterDay, Long beforeDay, int size,
+      boolean backward) {
+    int lo = afterDay == null ? 0 : view.firstAfter(afterDay);
+    int hi = beforeDay == null ? view.size() : Math.max(lo, view.firstAfter(beforeDay - 1));
+    int start = backward ? Math.max(lo, hi - size) : lo;
+    int end = backward ? hi : Math.min(hi, lo + size);
     SeriesView page = view.slice(start, end);
     List<Observation> nodes = LazyList.of(page.size(), i -> new Observation(page, i));
     IntFunction<String> cursor = i -> Cursors.encode(CURSOR_KIND, String.valueOf(page.epochDay(i)));
@@ -139,12 +194,5 @@ public class ObservationDataFetcher {
   /** Applies {@code use} to the series' history at this request's snapshot (see {@link ObservationHistories#withHistory}). */
   private <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
     return histories.withHistory(env, use);
-  }
-
-  /** Refuses a range whose start, given as argument {@code fromArgument}, is after its end. */
-  private static void checkRange(String fromArgument, LocalDate from, LocalDate to) {
-    if (from != null && to != null && from.isAfter(to)) {
-      throw AlmanacGraphQLException.badInput(fromArgument, "from (" + from + ") is after to (" + to + ")");
-    }
   }
 }

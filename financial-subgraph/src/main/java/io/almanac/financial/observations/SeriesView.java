@@ -2,8 +2,11 @@ package io.almanac.financial.observations;
 
 import io.almanac.store.SeriesHistory;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.Objects;
+import tools.jackson.core.io.NumberOutput;
 
 /**
  * Observations of one series in date order, as columns addressed by position {@code 0..size()-1}:
@@ -17,8 +20,10 @@ import java.util.Objects;
  *       costs the as-of selection (one {@code int} per row of the range), and no object per
  *       observation; exact values and revision columns come from the history;
  *   <li>a <em>computed view</em> ({@link #ofColumns}) holds plain arrays, such as the result of a
- *       transform or an aggregation step: one value per date, no revision columns, and exact values
- *       that are its doubles.
+ *       transform or an aggregation step: one value per date, exact values that are its doubles
+ *       written as their shortest decimal, and optionally the revision columns of derived rows (the
+ *       latest revision day among a row's inputs, whether they were all first releases; never
+ *       superseded).
  * </ul>
  * {@link #slice} (pages) and {@link #between} (date ranges) share the columns of the view they cut.
  *
@@ -38,15 +43,26 @@ public final class SeriesView {
   private final int[] dates;
   /** Computed view: values, NaN where missing. */
   private final double[] values;
+  /** Computed view with revision columns: the revision day of each position; null without them. */
+  private final int[] revisionDays;
+  /** Computed view with revision columns: whether each position is a first release. */
+  private final boolean[] originals;
   /** Index in {@code rows} (or {@code dates}, {@code values}) of position 0. */
   private final int offset;
   private final int size;
 
   private SeriesView(SeriesHistory history, int[] rows, int[] dates, double[] values, int offset, int size) {
+    this(history, rows, dates, values, null, null, offset, size);
+  }
+
+  private SeriesView(SeriesHistory history, int[] rows, int[] dates, double[] values, int[] revisionDays,
+      boolean[] originals, int offset, int size) {
     this.history = history;
     this.rows = rows;
     this.dates = dates;
     this.values = values;
+    this.revisionDays = revisionDays;
+    this.originals = originals;
     this.offset = offset;
     this.size = size;
   }
@@ -58,6 +74,16 @@ public final class SeriesView {
    */
   public static SeriesView of(SeriesHistory history, LocalDate asOf, LocalDate from, LocalDate to) {
     int[] rows = history.view(asOf, from, to);
+    return new SeriesView(history, rows, null, null, 0, rows.length);
+  }
+
+  /**
+   * The first-release view of a history within {@code [from, to]} (ALFRED output type 4): each date's
+   * first published row, for the dates first published on or before {@code asOf}; null bounds and a
+   * null {@code asOf} are open.
+   */
+  public static SeriesView firstReleases(SeriesHistory history, LocalDate asOf, LocalDate from, LocalDate to) {
+    int[] rows = history.firstReleaseView(asOf, from, to);
     return new SeriesView(history, rows, null, null, 0, rows.length);
   }
 
@@ -90,14 +116,37 @@ public final class SeriesView {
   }
 
   /**
-   * A computed view over the given columns, which it keeps (no copy): callers hand them over and do
-   * not change them afterwards.
+   * A computed view over the given columns, without revision columns, which it keeps (no copy):
+   * callers hand them over and do not change them afterwards.
    *
    * @param epochDays dates as days since 1970-01-01, strictly ascending (one value per date)
    * @param values values, NaN where missing; {@code values[i]} belongs to {@code epochDays[i]}
    * @throws IllegalArgumentException if the lengths differ or the dates are not strictly ascending
    */
   public static SeriesView ofColumns(int[] epochDays, double[] values) {
+    checkColumns(epochDays, values);
+    return new SeriesView(null, null, epochDays, values, 0, epochDays.length);
+  }
+
+  /**
+   * A computed view of derived rows, with their revision columns: what a step (aggregation, transform)
+   * makes of the rows it read. Kept without a copy, like {@link #ofColumns(int[], double[])}.
+   *
+   * @param revisionDays the latest revision date among each row's inputs, in days since 1970-01-01
+   * @param originalRelease whether every input of each row was a first release
+   * @throws IllegalArgumentException if the lengths differ or the dates are not strictly ascending
+   */
+  public static SeriesView ofColumns(int[] epochDays, double[] values, int[] revisionDays,
+      boolean[] originalRelease) {
+    checkColumns(epochDays, values);
+    if (revisionDays.length != epochDays.length || originalRelease.length != epochDays.length) {
+      throw new IllegalArgumentException("revisionDays and originalRelease must be as long as epochDays ("
+          + epochDays.length + "), got " + revisionDays.length + " and " + originalRelease.length);
+    }
+    return new SeriesView(null, null, epochDays, values, revisionDays, originalRelease, 0, epochDays.length);
+  }
+
+  private static void checkColumns(int[] epochDays, double[] values) {
     if (epochDays.length != values.length) {
       throw new IllegalArgumentException("epochDays and values must be as long as each other, got "
           + epochDays.length + " and " + values.length);
@@ -108,7 +157,6 @@ public final class SeriesView {
             + " at " + i + " after " + epochDays[i - 1]);
       }
     }
-    return new SeriesView(null, null, epochDays, values, 0, epochDays.length);
   }
 
   /** Number of observations (positions) in this view. */
@@ -141,46 +189,89 @@ public final class SeriesView {
 
   /**
    * The exact value of position {@code i} without trailing zeros, or null when missing: the stored
-   * decimal in a history view, the shortest decimal that reads back as the double in a computed one.
+   * decimal in a history view, the shortest decimal that reads back as the double in a computed one
+   * (see {@link #shortestDecimal}).
    */
   public BigDecimal value(int i) {
     if (rows != null) {
       return history.value(row(i));
     }
     double value = doubleValue(i);
-    return Double.isNaN(value) ? null : BigDecimal.valueOf(value).stripTrailingZeros();
-  }
-
-  /** True for a history view, which has {@link #revisionDate}, {@link #supersededOn} and {@link #originalRelease}. */
-  public boolean hasRevisions() {
-    return rows != null;
+    return Double.isNaN(value) ? null : shortestDecimal(value);
   }
 
   /**
-   * When the value of position {@code i} was published.
+   * The decimal with the fewest significant digits that reads back as {@code value} (the nearest of
+   * them when several have that many), trailing zeros removed: Schubfach (R. Giulietti), as Jackson's
+   * {@code NumberOutput} writes it. {@code Double.toString} of JDK 17 is not always shortest (it
+   * writes 1.0E23 as 9.999999999999999E22); JDK 19 adopted Schubfach too.
    *
-   * @throws IllegalStateException for a computed view, which has no revision columns
+   * @throws NumberFormatException for NaN and the infinities, which no step lets through
+   */
+  public static BigDecimal shortestDecimal(double value) {
+    BigDecimal decimal = new BigDecimal(NumberOutput.toString(value, true)).stripTrailingZeros();
+    if (decimal.precision() == 2 && Math.abs(value) < Double.MIN_NORMAL) {
+      // Schubfach prefers a closer two-digit decimal to a one-digit one, which only tiny subnormals
+      // have both of (4.9E-324 for Double.MIN_VALUE, which 5E-324 also reads back as).
+      BigDecimal oneDigit = decimal.round(new MathContext(1, RoundingMode.HALF_EVEN));
+      if (oneDigit.doubleValue() == value) {
+        return oneDigit.stripTrailingZeros();
+      }
+    }
+    return decimal;
+  }
+
+  /**
+   * True when positions have {@link #revisionDate}, {@link #supersededOn} and {@link #originalRelease}:
+   * a history view, or a computed view of derived rows.
+   */
+  public boolean hasRevisions() {
+    return rows != null || revisionDays != null;
+  }
+
+  /**
+   * When the value of position {@code i} was published; for a derived row, the latest revision date
+   * among its inputs.
+   *
+   * @throws IllegalStateException for a computed view without revision columns
    */
   public LocalDate revisionDate(int i) {
-    return revisions().revisionDate(row(i));
+    return LocalDate.ofEpochDay(revisionEpochDay(i));
+  }
+
+  /** {@link #revisionDate} in days since 1970-01-01, for steps that read it for every row. */
+  public int revisionEpochDay(int i) {
+    if (rows != null) {
+      return history.revisionEpochDay(row(i));
+    }
+    return revisionColumns().revisionDays[offset + Objects.checkIndex(i, size)];
   }
 
   /**
-   * The revision date of the next vintage of position {@code i}'s date, null while its value is current.
+   * The revision date of the next vintage of position {@code i}'s date, null while its value is
+   * current; always null for a derived row.
    *
-   * @throws IllegalStateException for a computed view, which has no revision columns
+   * @throws IllegalStateException for a computed view without revision columns
    */
   public LocalDate supersededOn(int i) {
-    return revisions().supersededOn(row(i));
+    if (rows != null) {
+      return history.supersededOn(row(i));
+    }
+    Objects.checkIndex(i, revisionColumns().size);
+    return null;
   }
 
   /**
-   * True when the value of position {@code i} is the first published for its date.
+   * True when the value of position {@code i} is the first published for its date; for a derived row,
+   * when every input was.
    *
-   * @throws IllegalStateException for a computed view, which has no revision columns
+   * @throws IllegalStateException for a computed view without revision columns
    */
   public boolean originalRelease(int i) {
-    return revisions().originalRelease(row(i));
+    if (rows != null) {
+      return history.originalRelease(row(i));
+    }
+    return revisionColumns().originals[offset + Objects.checkIndex(i, size)];
   }
 
   /**
@@ -199,7 +290,7 @@ public final class SeriesView {
    */
   public SeriesView slice(int start, int end) {
     Objects.checkFromToIndex(start, end, size);
-    return new SeriesView(history, rows, dates, values, offset + start, end - start);
+    return new SeriesView(history, rows, dates, values, revisionDays, originals, offset + start, end - start);
   }
 
   /** The positions dated within {@code [from, to]} (null bounds open), sharing this view's columns. */
@@ -228,10 +319,10 @@ public final class SeriesView {
     return rows[offset + Objects.checkIndex(i, size)];
   }
 
-  private SeriesHistory revisions() {
-    if (rows == null) {
-      throw new IllegalStateException("A computed view has no revision columns");
+  private SeriesView revisionColumns() {
+    if (revisionDays == null) {
+      throw new IllegalStateException("This computed view has no revision columns");
     }
-    return history;
+    return this;
   }
 }

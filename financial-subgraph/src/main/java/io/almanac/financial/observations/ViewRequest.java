@@ -1,9 +1,11 @@
 package io.almanac.financial.observations;
 
+import io.almanac.financial.generated.DgsConstants.SERIES;
 import io.almanac.financial.generated.types.Aggregation;
 import io.almanac.financial.generated.types.DayOfWeek;
 import io.almanac.financial.generated.types.Frequency;
 import io.almanac.financial.generated.types.Transform;
+import io.almanac.graphql.AlmanacGraphQLException;
 import java.time.LocalDate;
 
 /**
@@ -11,6 +13,11 @@ import java.time.LocalDate;
  * ({@code asOf}, or each date's first release), then aggregation to a lower {@code frequency}, then the
  * {@code transform}; {@code from}/{@code to} bound the result. Shared by {@code observations}, {@code data},
  * {@code vintagePanel} (one request per vintage, {@code asOf} = the vintage date) and the exports.
+ *
+ * <p>The arguments are checked when the request is made, whatever field or endpoint made it; the
+ * errors name the argument as every read field calls it ({@code from}, {@code aggregation},
+ * {@code weekEnding}). What depends on the series (a frequency higher than its own) is checked by
+ * {@link SeriesReads#read}.
  *
  * @param from first date of the result, null = open (a transform still looks back before it)
  * @param to last date of the result, null = open
@@ -21,9 +28,28 @@ import java.time.LocalDate;
  * @param frequency null = the series' own (no aggregation)
  * @param aggregation null = {@link Aggregation#AVERAGE} when {@code frequency} is given
  * @param weekEnding null = FRIDAY for WEEKLY, WEDNESDAY for BIWEEKLY
+ * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} naming the argument: {@code from} after
+ *     {@code to}; {@code aggregation} or {@code weekEnding} without {@code frequency}; {@code weekEnding}
+ *     with a frequency other than WEEKLY or BIWEEKLY
  */
 public record ViewRequest(LocalDate from, LocalDate to, LocalDate asOf, boolean firstRelease, Transform transform,
     Frequency frequency, Aggregation aggregation, DayOfWeek weekEnding) {
+
+  public ViewRequest {
+    // The names are the same on every read field (observations, data, vintagePanel and the exports).
+    if (from != null && to != null && from.isAfter(to)) {
+      throw AlmanacGraphQLException.badInput(SERIES.DATA_INPUT_ARGUMENT.From,
+          "from (" + from + ") is after to (" + to + ")");
+    }
+    if (frequency == null && aggregation != null) {
+      throw AlmanacGraphQLException.badInput(SERIES.DATA_INPUT_ARGUMENT.Aggregation,
+          "aggregation needs frequency: the lower frequency to aggregate to");
+    }
+    if (weekEnding != null && frequency != Frequency.WEEKLY && frequency != Frequency.BIWEEKLY) {
+      throw AlmanacGraphQLException.badInput(SERIES.DATA_INPUT_ARGUMENT.WeekEnding,
+          "weekEnding applies to frequency WEEKLY or BIWEEKLY, got " + (frequency == null ? "none" : frequency));
+    }
+  }
 
   /** The as-of view of {@code [from, to]}, no steps. */
   public static ViewRequest asOf(LocalDate from, LocalDate to, LocalDate asOf) {
@@ -37,6 +63,30 @@ public record ViewRequest(LocalDate from, LocalDate to, LocalDate asOf, boolean 
 
   /** True when no step after the vintage view applies (the view is the history's own rows). */
   public boolean isLevel() {
-    return (transform == null || transform == Transform.LEVEL) && frequency == null;
+    return transformOrLevel() == Transform.LEVEL && frequency == null;
+  }
+
+  /** The transform, {@link Transform#LEVEL} when none was asked. */
+  public Transform transformOrLevel() {
+    return transform == null ? Transform.LEVEL : transform;
+  }
+
+  /** The aggregation method, {@link Aggregation#AVERAGE} (FRED's default) when none was asked. */
+  public Aggregation aggregationOrAverage() {
+    return aggregation == null ? Aggregation.AVERAGE : aggregation;
+  }
+
+  /**
+   * The day WEEKLY and BIWEEKLY periods end on: as asked, else FRED's defaults, FRIDAY for WEEKLY and
+   * WEDNESDAY for BIWEEKLY; null for other frequencies.
+   */
+  public DayOfWeek weekEndingOrDefault() {
+    if (weekEnding != null) {
+      return weekEnding;
+    }
+    if (frequency == Frequency.WEEKLY) {
+      return DayOfWeek.FRIDAY;
+    }
+    return frequency == Frequency.BIWEEKLY ? DayOfWeek.WEDNESDAY : null;
   }
 }

@@ -10,11 +10,11 @@ import io.almanac.financial.generated.types.DayOfWeek;
 import io.almanac.financial.generated.types.Frequency;
 import io.almanac.financial.generated.types.RevisionStats;
 import io.almanac.financial.generated.types.Transform;
+import io.almanac.financial.observations.FieldArguments;
 import io.almanac.financial.observations.Observation;
 import io.almanac.financial.observations.ObservationHistories;
 import io.almanac.financial.observations.ResponseLimit;
 import io.almanac.financial.observations.ViewRequest;
-import io.almanac.financial.series.Series;
 import io.almanac.graphql.AlmanacGraphQLException;
 import java.time.LocalDate;
 import java.util.List;
@@ -50,13 +50,13 @@ public class VintageDataFetcher {
     }
     LocalDate from = env.getArgument(VINTAGEPANEL_INPUT_ARGUMENT.From);
     LocalDate to = env.getArgument(VINTAGEPANEL_INPUT_ARGUMENT.To);
-    checkRange(VINTAGEPANEL_INPUT_ARGUMENT.From, from, VINTAGEPANEL_INPUT_ARGUMENT.To, to);
+    FieldArguments.checkRange(VINTAGEPANEL_INPUT_ARGUMENT.From, from, VINTAGEPANEL_INPUT_ARGUMENT.To, to);
     ViewRequest steps = new ViewRequest(from, to, null, false,
-        enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Transform, Transform.class),
-        enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Frequency, Frequency.class),
-        enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Aggregation, Aggregation.class),
-        enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
-    Frequency own = Frequency.valueOf(((Series) env.getSource()).frequency());
+        FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Transform, Transform.class),
+        FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Frequency, Frequency.class),
+        FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Aggregation, Aggregation.class),
+        FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
+    Frequency own = FieldArguments.ownFrequency(env);
     return histories.withHistory(env,
         history -> VintagePanelData.of(VintagePanel.build(history, own, vintageDates, steps, limit)));
   }
@@ -66,7 +66,7 @@ public class VintageDataFetcher {
   public CompletableFuture<List<Observation>> changes(DgsDataFetchingEnvironment env) {
     LocalDate since = env.getArgument(SERIES.CHANGES_INPUT_ARGUMENT.Since);
     LocalDate until = env.getArgument(SERIES.CHANGES_INPUT_ARGUMENT.Until);
-    checkRange(SERIES.CHANGES_INPUT_ARGUMENT.Since, since, SERIES.CHANGES_INPUT_ARGUMENT.Until, until);
+    FieldArguments.checkRange(SERIES.CHANGES_INPUT_ARGUMENT.Since, since, SERIES.CHANGES_INPUT_ARGUMENT.Until, until);
     return histories.withHistory(env,
         history -> Observation.listOf(Revisions.changes(history, since, until, limit)));
   }
@@ -77,24 +77,7 @@ public class VintageDataFetcher {
     LocalDate from = env.getArgument(SERIES.REVISIONSTATS_INPUT_ARGUMENT.From);
     LocalDate to = env.getArgument(SERIES.REVISIONSTATS_INPUT_ARGUMENT.To);
     LocalDate asOf = env.getArgument(SERIES.REVISIONSTATS_INPUT_ARGUMENT.AsOf);
-    checkRange(SERIES.REVISIONSTATS_INPUT_ARGUMENT.From, from, SERIES.REVISIONSTATS_INPUT_ARGUMENT.To, to);
+    FieldArguments.checkRange(SERIES.REVISIONSTATS_INPUT_ARGUMENT.From, from, SERIES.REVISIONSTATS_INPUT_ARGUMENT.To, to);
     return histories.withHistory(env, history -> Revisions.stats(history, from, to, asOf));
-  }
-
-  /** Refuses a range whose start, argument {@code startArgument}, is after its end. */
-  private static void checkRange(String startArgument, LocalDate start, String endArgument, LocalDate end) {
-    if (start != null && end != null && start.isAfter(end)) {
-      throw AlmanacGraphQLException.badInput(startArgument,
-          startArgument + " (" + start + ") is after " + endArgument + " (" + end + ")");
-    }
-  }
-
-  /** An enum argument, null when absent: graphql-java gives an SDL enum's value as its name. */
-  private static <E extends Enum<E>> E enumArgument(DgsDataFetchingEnvironment env, String name, Class<E> type) {
-    Object value = env.getArgument(name);
-    if (value == null || type.isInstance(value)) {
-      return type.cast(value);
-    }
-    return Enum.valueOf(type, value.toString());
   }
 }

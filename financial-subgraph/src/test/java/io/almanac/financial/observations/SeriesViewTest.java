@@ -201,6 +201,68 @@ class SeriesViewTest {
   }
 
   @Test
+  void firstReleasesAreEachDatesFirstRowPublishedByAsOf() {
+    SeriesHistory h = gdp();
+    SeriesView all = SeriesView.firstReleases(h, null, null, null);
+    assertThat(rows(all)).containsExactly("2024-01-01=1.6", "2024-04-01=2.8", "2024-07-01=-", "2024-10-01=2.3");
+    assertThat(revisionColumns(all)).containsExactly("2024-04-25/2024-05-30/true", "2024-07-25/2024-08-29/true",
+        "2024-10-30/null/true", "2025-01-30/null/true");
+    // By August Q2 had been published; its revision to missing (2024-08-29) does not change its first release.
+    assertThat(rows(SeriesView.firstReleases(h, d("2024-09-01"), null, null)))
+        .containsExactly("2024-01-01=1.6", "2024-04-01=2.8");
+    assertThat(rows(SeriesView.firstReleases(h, null, Q2, Q3))).containsExactly("2024-04-01=2.8", "2024-07-01=-");
+  }
+
+  @Test
+  void derivedRowsCarryTheirRevisionColumnsAndAreNeverSuperseded() {
+    int[] dates = days("2024-01-01", "2024-04-01", "2024-07-01");
+    SeriesView view = SeriesView.ofColumns(dates, new double[] {0.5, Double.NaN, 2},
+        days("2024-05-30", "2024-08-29", "2024-10-30"), new boolean[] {false, true, true});
+    assertThat(view.hasRevisions()).isTrue();
+    assertThat(revisionColumns(view)).containsExactly(
+        "2024-05-30/null/false", "2024-08-29/null/true", "2024-10-30/null/true");
+    assertThat(view.revisionEpochDay(2)).isEqualTo(d("2024-10-30").toEpochDay());
+    assertThat(view.previousValue(0)).isNull();
+    SeriesView cut = view.between(Q2, null).slice(1, 2);
+    assertThat(rows(cut)).containsExactly("2024-07-01=2");
+    assertThat(revisionColumns(cut)).containsExactly("2024-10-30/null/true");
+    assertThatThrownBy(() -> cut.originalRelease(1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> cut.supersededOn(1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> SeriesView.ofColumns(dates, new double[3], new int[2], new boolean[3]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("as long as epochDays (3)");
+  }
+
+  @Test
+  void derivedValuesAreTheShortestDecimalThatReadsBack() {
+    // JDK 17's Double.toString writes 1.0E23 as 9.999999999999999E22 and 2.0E23 as 1.9999999999999998E23.
+    assertThat(SeriesView.shortestDecimal(1.0E23).toString()).isEqualTo("1E+23");
+    assertThat(SeriesView.shortestDecimal(2.0E23).toString()).isEqualTo("2E+23");
+    assertThat(SeriesView.shortestDecimal(8.41E21).toString()).isEqualTo("8.41E+21");
+    assertThat(SeriesView.shortestDecimal(2.0E-3).toPlainString()).isEqualTo("0.002");
+    assertThat(SeriesView.shortestDecimal(0.1 + 0.2).toPlainString()).isEqualTo("0.30000000000000004");
+    assertThat(SeriesView.shortestDecimal(100.0).toPlainString()).isEqualTo("100");
+    assertThat(SeriesView.shortestDecimal(-1.5).toPlainString()).isEqualTo("-1.5");
+    assertThat(SeriesView.shortestDecimal(Double.MIN_VALUE).toString()).isEqualTo("5E-324");
+    SeriesView view = SeriesView.ofColumns(new int[] {0}, new double[] {1.0E23});
+    assertThat(view.value(0).toPlainString()).isEqualTo("100000000000000000000000");
+
+    // Any double: the decimal reads back, and its nearest decimal one digit shorter does not.
+    java.util.Random random = new java.util.Random(13);
+    for (int i = 0; i < 100_000; i++) {
+      double value = i % 2 == 0 ? Double.longBitsToDouble(random.nextLong()) : (random.nextInt(2_000_000) - 1e6) / 1e4;
+      if (!Double.isFinite(value)) {
+        continue;
+      }
+      BigDecimal decimal = SeriesView.shortestDecimal(value);
+      assertThat(decimal.doubleValue()).as("%s reads back", decimal).isEqualTo(value == 0 ? 0.0 : value);
+      if (decimal.precision() > 1) {
+        BigDecimal shorter = new BigDecimal(value).round(new java.math.MathContext(decimal.precision() - 1));
+        assertThat(shorter.doubleValue()).as("%s is not shortest: %s", decimal, shorter).isNotEqualTo(value);
+      }
+    }
+  }
+
+  @Test
   void computedViewsRefuseColumnsThatDoNotLineUp() {
     assertThatThrownBy(() -> SeriesView.ofColumns(new int[] {1, 2}, new double[] {1}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 and 1");
