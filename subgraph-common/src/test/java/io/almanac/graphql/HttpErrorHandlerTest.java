@@ -1,6 +1,7 @@
 package io.almanac.graphql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -9,10 +10,14 @@ import io.almanac.graphql.auth.CallerAuthenticator;
 import io.almanac.graphql.auth.HttpCallers;
 import io.almanac.graphql.auth.Role;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -52,6 +57,13 @@ class HttpErrorHandlerTest {
     @GetMapping("/fail")
     String fail() {
       throw new IllegalStateException("SELECT secret FROM crawler.providers");
+    }
+
+    @GetMapping("/half")
+    void half(HttpServletResponse response) throws IOException {
+      response.getOutputStream().write("date,value\r\n".getBytes(StandardCharsets.UTF_8));
+      response.flushBuffer();
+      throw new IllegalStateException("failed mid-stream");
     }
 
     @GetMapping("/flag")
@@ -127,6 +139,17 @@ class HttpErrorHandlerTest {
     assertThat(reference).matches("[0-9a-f-]{36}");
     assertThat(error.path("extensions").path("code").asString()).isEqualTo("INTERNAL");
     assertThat(error.path("message").asString()).isEqualTo("Internal error; reference " + reference);
+  }
+
+  @Test
+  void aFailureAfterTheResponseIsCommittedGoesToTheContainerWithNoErrorBodyAppended() throws Exception {
+    MockMvc mvc = mvc(false);
+    MockHttpServletRequest request = new MockHttpServletRequest("GET", "/half");
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    // Left to the container, which closes the connection: the client sees a truncated transfer.
+    assertThatThrownBy(() -> mvc.getDispatcherServlet().service(request, response))
+        .rootCause().isInstanceOf(IllegalStateException.class).hasMessage("failed mid-stream");
+    assertThat(response.getContentAsString()).isEqualTo("date,value\r\n");
   }
 
   @Test

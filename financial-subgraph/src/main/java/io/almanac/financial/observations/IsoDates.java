@@ -6,9 +6,10 @@ import java.time.LocalDate;
 /**
  * ISO-8601 text of epoch days, as {@link LocalDate#toString()} writes it, for the columnar data path
  * (a string per point of up to 100,000): years 0000 to 9999 are written straight into ten bytes
- * without a {@code LocalDate} or a {@code StringBuilder}; other dates go through {@code LocalDate}.
+ * without a {@code LocalDate} or a {@code StringBuilder}; other dates go through {@code LocalDate}. Public
+ * for the exports' CSV dates.
  */
-final class IsoDates {
+public final class IsoDates {
 
   /** 0000-03-01, where the day count of {@link #format} starts (a year then ends with February). */
   static final int FIRST_FAST_DAY = -719_468;
@@ -18,7 +19,7 @@ final class IsoDates {
   private IsoDates() {}
 
   /** {@code LocalDate.ofEpochDay(epochDay).toString()}. */
-  static String format(int epochDay) {
+  public static String format(int epochDay) {
     if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
       return LocalDate.ofEpochDay(epochDay).toString();
     }
