@@ -159,19 +159,13 @@ class ExportController {
         out -> ExportTables.writeVintages(panel, decimals, out));
   }
 
-  /** What a body writer does with the table writer it is given. */
-  @FunctionalInterface
-  private interface Rows {
-    void write(TableWriter out) throws IOException;
-  }
-
   /**
    * Sends the table: headers, then the rows as {@code rows} writes them. A failure while writing reaches
    * the client as a broken transfer (the response is committed by then); a client that went away ends the
    * export quietly.
    */
   private static void stream(HttpServletResponse response, ExportFormat format, String baseName,
-      List<Column> columns, Rows rows) {
+      List<Column> columns, ExportTables.Rows rows) {
     response.setContentType(format.mediaType());
     response.setHeader(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
         .filename(safeFileName(baseName) + "." + format.extension()).build().toString());

@@ -31,6 +31,12 @@ final class ExportTables {
 
   private ExportTables() {}
 
+  /** Writes the rows of a table (its columns already given to the writer). */
+  @FunctionalInterface
+  interface Rows {
+    void write(TableWriter out) throws IOException;
+  }
+
   static List<Column> seriesColumns(boolean decimals) {
     return decimals ? List.of(Column.date(DATE), Column.number(VALUE), Column.text(DECIMAL))
         : List.of(Column.date(DATE), Column.number(VALUE));
