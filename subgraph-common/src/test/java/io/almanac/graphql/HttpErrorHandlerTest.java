@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -143,13 +142,18 @@ class HttpErrorHandlerTest {
 
   @Test
   void aFailureAfterTheResponseIsCommittedGoesToTheContainerWithNoErrorBodyAppended() throws Exception {
-    MockMvc mvc = mvc(false);
-    MockHttpServletRequest request = new MockHttpServletRequest("GET", "/half");
-    MockHttpServletResponse response = new MockHttpServletResponse();
+    AuthSettings settings = new AuthSettings(false, null);
+    HttpCallers callers = new HttpCallers(new CallerAuthenticator(null, settings, null), settings);
+    MockHttpServletResponse[] sent = new MockHttpServletResponse[1];
+    MockMvc mvc = MockMvcBuilders.standaloneSetup(new Endpoints(callers)).setControllerAdvice(new HttpErrorHandler())
+        .addFilter((request, response, chain) -> {
+          sent[0] = (MockHttpServletResponse) response;
+          chain.doFilter(request, response);
+        }).build();
     // Left to the container, which closes the connection: the client sees a truncated transfer.
-    assertThatThrownBy(() -> mvc.getDispatcherServlet().service(request, response))
+    assertThatThrownBy(() -> mvc.perform(get("/half")))
         .rootCause().isInstanceOf(IllegalStateException.class).hasMessage("failed mid-stream");
-    assertThat(response.getContentAsString()).isEqualTo("date,value\r\n");
+    assertThat(sent[0].getContentAsString()).isEqualTo("date,value\r\n");
   }
 
   @Test
