@@ -36,6 +36,49 @@ class DecimalTextTest {
     }
   }
 
+  /**
+   * The fast path writes exactly the slow path's text, and takes nearly every short decimal (not all: for
+   * some 15-digit values {@code value * 10^s} is not the whole number in floating point).
+   */
+  @Test
+  void theFastPathWritesTheSameTextForShortDecimals() {
+    Random random = new Random(11);
+    byte[] buffer = new byte[64];
+    int fast = 0;
+    int shortDecimals = 0;
+    int shortTakenFast = 0;
+    for (int i = 0; i < 300_000; i++) {
+      double value;
+      BigDecimal decimal = null;
+      if (i % 2 == 0) {
+        // A stored-like value: up to 15 significant digits, up to 10 fractional.
+        decimal = BigDecimal.valueOf(random.nextLong() % 1_000_000_000_000_000L, random.nextInt(11));
+        value = decimal.doubleValue();
+      } else {
+        value = Double.longBitsToDouble(random.nextLong());
+      }
+      if (!Double.isFinite(value)) {
+        continue;
+      }
+      int end = DecimalText.writeShort(value, buffer, 3);
+      if (decimal != null && decimal.signum() != 0 && decimal.abs().compareTo(new BigDecimal("1e-10")) >= 0) {
+        shortDecimals++;
+        if (end >= 0) {
+          shortTakenFast++;
+          assertThat(new String(buffer, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII))
+              .isEqualTo(decimal.stripTrailingZeros().toPlainString());
+        }
+      }
+      if (end >= 0) {
+        fast++;
+        assertThat(new String(buffer, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII)).as("%s", value)
+            .isEqualTo(DecimalText.toString(value));
+      }
+    }
+    assertThat(shortTakenFast).isGreaterThan(shortDecimals * 9 / 10);
+    assertThat(fast).isGreaterThanOrEqualTo(shortTakenFast);
+  }
+
   @Test
   void refusesNonFiniteValues() {
     assertThatThrownBy(() -> DecimalText.toString(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
