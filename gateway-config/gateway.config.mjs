@@ -15,7 +15,11 @@
 //   ALMANAC_GATEWAY_PORT    listen port (default 4000)
 //   ALMANAC_GATEWAY_HOST    listen address (default 127.0.0.1; use 0.0.0.0 in a container)
 //   ALMANAC_CORS_ORIGINS    comma-separated allowed origins (default: any origin)
+//
+// Besides GraphQL, GET /export/* (the financial subgraph's file exports) is forwarded to the
+// financial subgraph, so a user knows one origin (see exportForwarding below).
 
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // Resolved against this file, not the cwd, so the gateway finds it however it is started.
@@ -45,6 +49,72 @@ function subgraphUrlOverrides() {
     entries[subgraph] = { location: url.toString() };
   }
   return entries;
+}
+
+// The financial subgraph's URL: ALMANAC_FINANCIAL_URL when set (as LocalStack sets it), else the
+// join__graph url composed into the supergraph (the same two sources as its GraphQL transport).
+function financialUrl() {
+  const fromEnv = process.env[SUBGRAPH_URL_ENV.financial]?.trim();
+  if (fromEnv) return new URL(fromEnv);
+  const composed = /@join__graph\(name: "financial", url: "([^"]+)"\)/.exec(readFileSync(SUPERGRAPH, 'utf8'));
+  if (!composed) throw new Error(`No join__graph url for "financial" in ${SUPERGRAPH}`);
+  return new URL(composed[1]);
+}
+
+const EXPORT_PATH = '/export/';
+// What a request carries upstream: the caller's key (the subgraph authenticates it, as for GraphQL) and
+// the formats it accepts; nothing else of the client's headers (cookies, hop-by-hop headers).
+const EXPORT_REQUEST_HEADERS = ['authorization', 'accept'];
+// What comes back: the file's type and name, its length when known, and a refusal's Retry-After.
+// Transfer-Encoding and Connection are the gateway's own; the body is passed on as a stream.
+const EXPORT_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'content-length', 'retry-after'];
+
+function jsonError(fetchAPI, status, code, message, headers = {}) {
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/**
+ * GET /export/* forwarded to the financial subgraph, which authenticates the caller and answers the
+ * file or a refusal (GraphQL's error shape, its status); the gateway passes the answer through as it
+ * arrives, never holding a whole file. A plugin's onRequest runs before GraphQL handling, so these
+ * paths never reach the GraphQL endpoint. Unreachable subgraph: 502 with an INTERNAL error.
+ */
+function exportForwarding() {
+  const upstream = financialUrl();
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      // The URL is parsed and dot segments resolved, so only paths under /export/ go upstream.
+      if (!url.pathname.startsWith(EXPORT_PATH)) return undefined;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(jsonError(fetchAPI, 405, 'BAD_USER_INPUT', `${request.method} is not allowed on exports; use GET`,
+          { allow: 'GET, HEAD' }));
+        return undefined;
+      }
+      const headers = {};
+      for (const name of EXPORT_REQUEST_HEADERS) {
+        const value = request.headers.get(name);
+        if (value) headers[name] = value;
+      }
+      const target = new URL(url.pathname + url.search, upstream);
+      return fetchAPI.fetch(target, { method: request.method, headers, signal: request.signal }).then(
+        (answer) => {
+          const passed = {};
+          for (const name of EXPORT_RESPONSE_HEADERS) {
+            const value = answer.headers.get(name);
+            if (value) passed[name] = value;
+          }
+          endResponse(new fetchAPI.Response(answer.body, { status: answer.status, headers: passed }));
+        },
+        (error) => {
+          console.error(`Export forwarding to ${target.origin} failed: ${error?.message ?? error}`);
+          endResponse(jsonError(fetchAPI, 502, 'INTERNAL', 'The export service is unreachable'));
+        },
+      );
+    },
+  };
 }
 
 function port() {
@@ -84,6 +154,8 @@ export const gatewayConfig = {
   },
 
   cors: cors(),
+
+  plugins: () => [exportForwarding()],
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
   // (render-laboratory package), so it works with no network access.

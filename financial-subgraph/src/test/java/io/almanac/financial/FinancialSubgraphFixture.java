@@ -26,10 +26,10 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * What the financial subgraph's DGS tests share: the application over real Iceberg tables in a JDBC
  * catalog on an embedded PostgreSQL (one context for every subclass, the configuration being
- * declared here only), and the series and observations they read, seeded once per context with the
- * store's writer (the crawler's path).
+ * declared here only; on a real HTTP port, for the exports), and the series and observations they read,
+ * seeded once per context with the store's writer (the crawler's path).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class FinancialSubgraphFixture {
 
   @Autowired protected DgsQueryExecutor graphql;

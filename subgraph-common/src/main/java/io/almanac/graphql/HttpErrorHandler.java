@@ -1,6 +1,7 @@
 package io.almanac.graphql;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +25,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * refuses for the chosen endpoint (a parameter of the wrong type, a missing one, an unreadable body) keep
  * Spring's 4xx status; anything unexpected is a 500 carrying only a reference to the log line. Requests no
  * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
- * endpoint is no {@code @RestController}: this advice never touches either.
+ * endpoint is no {@code @RestController}: this advice never touches either. A failure after the response
+ * was committed (a streamed export half sent) gets no answer here: an error body would be appended to the
+ * data, so the exception goes on to the servlet container, which closes the connection and the client sees
+ * a truncated transfer instead of a complete-looking file.
  */
 @RestControllerAdvice(annotations = RestController.class)
 public class HttpErrorHandler {
@@ -32,7 +36,13 @@ public class HttpErrorHandler {
   private static final Logger log = LoggerFactory.getLogger(HttpErrorHandler.class);
 
   @ExceptionHandler(Exception.class)
-  ResponseEntity<Map<String, Object>> handle(Exception exception, HttpServletRequest request) {
+  ResponseEntity<Map<String, Object>> handle(Exception exception, HttpServletRequest request,
+      HttpServletResponse response) throws Exception {
+    if (response.isCommitted()) {
+      log.error("Failed after the response to {} {} was committed; aborting it", request.getMethod(),
+          request.getRequestURI(), exception);
+      throw exception;
+    }
     Throwable failure = AlmanacExceptionHandler.unwrap(exception);
     if (failure instanceof AlmanacGraphQLException refusal) {
       return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);

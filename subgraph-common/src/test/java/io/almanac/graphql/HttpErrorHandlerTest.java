@@ -1,6 +1,7 @@
 package io.almanac.graphql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
@@ -9,6 +10,9 @@ import io.almanac.graphql.auth.CallerAuthenticator;
 import io.almanac.graphql.auth.HttpCallers;
 import io.almanac.graphql.auth.Role;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,13 @@ class HttpErrorHandlerTest {
     @GetMapping("/fail")
     String fail() {
       throw new IllegalStateException("SELECT secret FROM crawler.providers");
+    }
+
+    @GetMapping("/half")
+    void half(HttpServletResponse response) throws IOException {
+      response.getOutputStream().write("date,value\r\n".getBytes(StandardCharsets.UTF_8));
+      response.flushBuffer();
+      throw new IllegalStateException("failed mid-stream");
     }
 
     @GetMapping("/flag")
@@ -127,6 +138,22 @@ class HttpErrorHandlerTest {
     assertThat(reference).matches("[0-9a-f-]{36}");
     assertThat(error.path("extensions").path("code").asString()).isEqualTo("INTERNAL");
     assertThat(error.path("message").asString()).isEqualTo("Internal error; reference " + reference);
+  }
+
+  @Test
+  void aFailureAfterTheResponseIsCommittedGoesToTheContainerWithNoErrorBodyAppended() throws Exception {
+    AuthSettings settings = new AuthSettings(false, null);
+    HttpCallers callers = new HttpCallers(new CallerAuthenticator(null, settings, null), settings);
+    MockHttpServletResponse[] sent = new MockHttpServletResponse[1];
+    MockMvc mvc = MockMvcBuilders.standaloneSetup(new Endpoints(callers)).setControllerAdvice(new HttpErrorHandler())
+        .addFilter((request, response, chain) -> {
+          sent[0] = (MockHttpServletResponse) response;
+          chain.doFilter(request, response);
+        }).build();
+    // Left to the container, which closes the connection: the client sees a truncated transfer.
+    assertThatThrownBy(() -> mvc.perform(get("/half")))
+        .rootCause().isInstanceOf(IllegalStateException.class).hasMessage("failed mid-stream");
+    assertThat(sent[0].getContentAsString()).isEqualTo("date,value\r\n");
   }
 
   @Test

@@ -6,7 +6,8 @@ import java.time.LocalDate;
 /**
  * ISO-8601 text of epoch days, as {@link LocalDate#toString()} writes it, for the columnar data path
  * (a string per point of up to 100,000): years 0000 to 9999 are written straight into ten bytes
- * without a {@code LocalDate} or a {@code StringBuilder}; other dates go through {@code LocalDate}.
+ * without a {@code LocalDate} or a {@code StringBuilder}; other dates go through {@code LocalDate}. Public
+ * for the exports' CSV, which writes the same bytes straight into its buffer ({@link #write}).
  */
 public final class IsoDates {
 
@@ -22,6 +23,22 @@ public final class IsoDates {
     if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
       return LocalDate.ofEpochDay(epochDay).toString();
     }
+    byte[] text = new byte[10];
+    write(epochDay, text, 0);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Writes the ten ASCII bytes of {@link #format} into {@code out} at {@code at}, for dates from
+   * {@link #FIRST_FAST_DAY} to {@link #LAST_FAST_DAY} (the exports' CSV, which writes bytes).
+   *
+   * @return the position after the date
+   * @throws IllegalArgumentException for a date outside that range (its text is not ten bytes)
+   */
+  public static int write(int epochDay, byte[] out, int at) {
+    if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
+      throw new IllegalArgumentException("Not a date of years 0000-9999: epoch day " + epochDay);
+    }
     // Civil date from a day count in years starting March 1st (H. Hinnant's days_from_civil inverse):
     // 400-year eras of 146,097 days, leap days at the end of each year.
     int days = epochDay - FIRST_FAST_DAY;
@@ -33,10 +50,17 @@ public final class IsoDates {
     int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
     int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
     int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    byte[] text = {
-        digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), '-',
-        digit(month / 10), digit(month % 10), '-', digit(day / 10), digit(day % 10)};
-    return new String(text, StandardCharsets.ISO_8859_1);
+    out[at] = digit(year / 1000);
+    out[at + 1] = digit(year / 100 % 10);
+    out[at + 2] = digit(year / 10 % 10);
+    out[at + 3] = digit(year % 10);
+    out[at + 4] = '-';
+    out[at + 5] = digit(month / 10);
+    out[at + 6] = digit(month % 10);
+    out[at + 7] = '-';
+    out[at + 8] = digit(day / 10);
+    out[at + 9] = digit(day % 10);
+    return at + 10;
   }
 
   private static byte digit(int value) {
