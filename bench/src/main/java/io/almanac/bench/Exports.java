@@ -342,7 +342,7 @@ final class Exports {
         + " views hold %,d (%,d with a value)", rows, rowsAll, rowsWithValue));
     boolean alive = Bench.financialProcess().isAlive();
     double peakMiB = sampler.peakKb / 1024.0;
-    boolean pass = ok && rowsRight && alive && (xmx < 0 || peakMiB < xmx);
+    boolean pass = ok && rowsRight && alive && sampler.problem == null && (xmx < 0 || peakMiB < xmx);
     String note = String.format(Locale.ROOT, "GET /export/panel.csv?layout=long&ids=(all)%s: %s, %,d rows (%s),"
             + " %.0f MB in %.1f s (%,.0f rows/s); heap used sampled %d times with jcmd while it streamed: peak %.0f"
             + " MiB, before %.0f MiB%s", chunked,
@@ -351,7 +351,8 @@ final class Exports {
         rows, rows == rowsAll ? "every date of every series' latest view" : rows == rowsWithValue
             ? "the dates with a value of every series' latest view" : "expected " + rowsAll,
         bytes / 1e6, nanos / 1e9, rows / (nanos / 1e9), sampler.samples, peakMiB, beforeKb / 1024.0,
-        alive ? "" : "; the financial JVM is gone");
+        (alive ? "" : "; the financial JVM is gone") + (sampler.problem == null ? "" : "; jcmd failed: "
+            + sampler.problem));
     notes.add("M2: " + note);
     return new Row("M2", workload, "heap", peakMiB, beforeKb / 1024.0, Double.NaN, Double.NaN, Double.NaN, target,
         pass, note, new double[0], new double[0]);
@@ -365,14 +366,20 @@ final class Exports {
   private final class Sampler {
     long peakKb;
     int samples;
+    String problem;
 
     Http.Streamed stream(URI uri) {
       ExecutorService thread = Executors.newSingleThreadExecutor();
       try {
         Future<Http.Streamed> export = thread.submit(() -> http.stream(uri));
+        // Sampling, not synchronization: jcmd takes about 0.1-0.2 s, so a few samples a second.
         while (!export.isDone()) {
-          peakKb = Math.max(peakKb, Heap.financialUsedKb());
-          samples++;
+          try {
+            peakKb = Math.max(peakKb, Heap.financialUsedKb());
+            samples++;
+          } catch (RuntimeException e) {
+            problem = e.getMessage();
+          }
           Bench.sleep(100);
         }
         return Bench.get(export);

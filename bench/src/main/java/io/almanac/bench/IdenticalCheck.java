@@ -219,6 +219,11 @@ public final class IdenticalCheck {
    */
   private static void derived(Http http, Dataset dataset, String[] ids, URI almanac, URI baseline, Report report) {
     List<Integer> daily = dataset.dailyIndices();
+    Map<String, Object> plain = vars("id", ids[daily.get(0)]);
+    Map<String, Object> change = vars("id", ids[daily.get(0)], "transform", "CHANGE");
+    if (almanacData(http, almanac, DERIVED, change).equals(almanacData(http, almanac, DERIVED, plain))) {
+      throw new NotAvailable("with the stored values, ignoring the transform argument, to " + change);
+    }
     Set<Integer> dailySeries = new LinkedHashSet<>(daily.subList(0, Math.min(3, daily.size())));
     daily.stream().filter(i -> i % 50 == 7).findFirst().ifPresent(dailySeries::add); // ends with missing values
     dailySeries.add(daily.get(daily.size() - 1));
