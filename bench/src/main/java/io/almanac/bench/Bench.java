@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -63,6 +64,14 @@ public final class Bench {
   static final String OBSERVATIONS_AS_OF = "query($id: ID!, $asOf: Date!) { series(id: $id) {"
       + " observations(asOf: $asOf, first: 1000) { nodes { date value revisionDate } totalCount"
       + " pageInfo { hasNextPage endCursor } } } }";
+  static final String DATA_YEAR_AGO = "query($id: ID!) { series(id: $id) {"
+      + " data(transform: PERCENT_CHANGE_FROM_YEAR_AGO) { dates values count } } }";
+  static final String DATA_MONTHLY_AVERAGE = "query($id: ID!) { series(id: $id) {"
+      + " data(frequency: MONTHLY, aggregation: AVERAGE) { dates values count } } }";
+  static final String VINTAGE_PANEL = "query($id: ID!, $v: [Date!]!) { series(id: $id) {"
+      + " vintagePanel(vintageDates: $v) { dates vintageDates values decimals } } }";
+  /** R9's number of vintages. */
+  static final int PANEL_VINTAGES = 50;
 
   private final Options options;
   private final Dataset dataset;
@@ -71,6 +80,8 @@ public final class Bench {
   private final IdenticalCheck.Report identical = new IdenticalCheck.Report();
   private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
   private Http http;
+  /** R1's Almanac p50 in this run: R7 (a transform of the same read) is held to 1.2 times it. */
+  private double r1AlmanacP50 = Double.NaN;
   private LocalStack stack;
   private BaselineStack baseline;
   private String[] ids;
@@ -109,10 +120,14 @@ public final class Bench {
         heap.sample("after load");
         settleAfterLoad(runDir);
         readWorkloads(heap);
+        derivedWorkloads();
+        heap.sample("after R7-R9");
+        rows.addAll(new Exports(http, almanac, dataset, ids, options, identical, notes).run());
+        heap.sample("after X1, X2 and M2");
         w2();
         log("Identical-data check ...");
-        IdenticalCheck.run(http, dataset, ids, almanac.financial(), baseline.graphql(), almanac.gateway(),
-            baseline.gateway(), identical);
+        notes.addAll(IdenticalCheck.run(http, dataset, ids, almanac.financial(), baseline.graphql(), almanac.gateway(),
+            baseline.gateway(), identical));
         log("  " + identical.summary());
         heap.sample("after reads and W2");
         h1(runDir);
@@ -143,6 +158,9 @@ public final class Bench {
     String provider = http.data(crawler, "mutation { createProvider(input: {name: \"Bench\", type: API}) { id } }",
         Map.of()).path("createProvider").path("id").asString();
     ids = new String[dataset.seriesCount()];
+    long[] numericIds = new long[ids.length];
+    io.almanac.bench.baseline.generated.types.Frequency[] frequencies =
+        new io.almanac.bench.baseline.generated.types.Frequency[ids.length];
     for (int from = 0; from < ids.length; from += 1000) {
       int to = Math.min(ids.length, from + 1000);
       List<Map<String, Object>> input = new ArrayList<>();
@@ -157,9 +175,20 @@ public final class Bench {
       }
       for (int i = from; i < to; i++) {
         ids[i] = result.path("series").get(i - from).path("id").asString();
+        numericIds[i] = Long.parseLong(ids[i]);
+        frequencies[i] = Dataset.kind(i) == Dataset.Kind.REVISED || Dataset.kind(i) == Dataset.Kind.VINTAGES
+            ? io.almanac.bench.baseline.generated.types.Frequency.MONTHLY
+            : io.almanac.bench.baseline.generated.types.Frequency.DAILY;
       }
     }
-    log("Registered " + ids.length + " series in Almanac (the baseline uses the same ids).");
+    // The baseline keeps no series registry for reads, but derived reads need each series' frequency.
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(stack.jdbcUrl(), "postgres",
+        "postgres")) {
+      io.almanac.bench.baseline.ObservationRepository.registerSeries(connection, numericIds, frequencies);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("Registering the series' frequencies in the baseline failed", e);
+    }
+    log("Registered " + ids.length + " series in Almanac (the baseline uses the same ids and frequencies).");
   }
 
   // ---------------------------------------------------------------- W1: the load itself
@@ -326,9 +355,11 @@ public final class Bench {
             k -> data(af, cold.get(k)), k -> warmed(data(bf, cold.get(k))), 2_520),
         "p50 <= 10 ms and ratio <= 5", (p50, ratio) -> p50 <= 10 && ratio <= 5, "a different series each time"));
     heap.sample("after R3");
-    rows.add(Row.latency("R1", "data, 2,520 daily points, warm, direct to the subgraph",
+    Row r1Row = Row.latency("R1", "data, 2,520 daily points, warm, direct to the subgraph",
         measure("R1", 20, 300, 20, k -> data(af, r1), k -> data(bf, r1), 2_520),
-        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, ""));
+        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "");
+    rows.add(r1Row);
+    r1AlmanacP50 = r1Row.almanacP50();
     rows.add(Row.latency("R2", "data, 2,520 daily points, warm, through the gateway",
         measure("R2", 20, 300, 20, k -> data(stack.gateway(), r1), k -> data(baseline.gateway(), r1), 2_520),
         "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "each side behind its own Hive Gateway"));
@@ -375,14 +406,30 @@ public final class Bench {
   }
 
   /**
+   * What the responses of a workload must hold besides being equal on both sides: a size read from
+   * {@code data} (-1 = not checked), and whether values are compared within the derived-read tolerance.
+   */
+  record Expect(ToIntFunction<JsonNode> size, int expected, String what, boolean derived) {
+    static Expect dataCount(int expected, boolean derived) {
+      return new Expect(d -> d.path("series").path("data").path("count").asInt(-1), expected, "points", derived);
+    }
+  }
+
+  private double[][] measure(String id, int warmup, int count, int seconds, IntFunction<Request> a,
+      IntFunction<Request> b, int expectedCount) {
+    return measure(id, warmup, count, seconds, a, b, Expect.dataCount(expectedCount, false));
+  }
+
+  /**
    * Warm-up pairs (not recorded), then measured pairs, A and B alternating (ABBA order), bounded by
    * {@code count} and {@code seconds} (both scaled by the effort). The responses of every pair must
-   * be identical; with {@code expectedCount >= 0} the data count is checked too.
+   * be identical; with {@code expect.expected() >= 0} both sides' sizes are checked too. {@code a} null:
+   * Almanac does not answer this read yet, the baseline is measured alone.
    *
    * @return {Almanac samples, baseline samples} in ms
    */
   private double[][] measure(String id, int warmup, int count, int seconds, IntFunction<Request> a,
-      IntFunction<Request> b, int expectedCount) {
+      IntFunction<Request> b, Expect expect) {
     int scaledCount = Math.max(3, (int) Math.round(count * options.effort()));
     int scaledWarmup = Math.max(1, (int) Math.round(warmup * Math.min(1, options.effort() * 2)));
     long cap = (long) (seconds * Math.max(0.2, options.effort()) * 1e9);
@@ -390,43 +437,139 @@ public final class Bench {
     List<Double> bs = new ArrayList<>();
     int k = 0;
     for (int i = 0; i < scaledWarmup; i++, k++) {
-      pair(id, a.apply(k), b.apply(k), true, expectedCount, null, null);
+      pair(id, a == null ? null : a.apply(k), b.apply(k), true, expect, null, null);
     }
     long start = System.nanoTime();
     for (int i = 0; i < scaledCount && System.nanoTime() - start < cap; i++, k++) {
-      Request ra = a.apply(k);
-      Request rb = b.apply(k);
-      pair(id, ra, rb, i % 2 == 0, expectedCount, as, bs);
+      pair(id, a == null ? null : a.apply(k), b.apply(k), i % 2 == 0, expect, as, bs);
     }
-    log(String.format("  %s: Almanac p50 %.2f ms, baseline p50 %.2f ms (%d pairs)", id,
-        Row.percentile(toArray(as), 0.5), Row.percentile(toArray(bs), 0.5), as.size()));
+    log(String.format("  %s: Almanac p50 %s, baseline p50 %.2f ms (%d pairs)", id,
+        a == null ? "not available" : String.format("%.2f ms", Row.percentile(toArray(as), 0.5)),
+        Row.percentile(toArray(bs), 0.5), bs.size()));
     return new double[][] {toArray(as), toArray(bs)};
   }
 
-  private void pair(String id, Request a, Request b, boolean almanacFirst, int expectedCount, List<Double> as,
+  private void pair(String id, Request a, Request b, boolean almanacFirst, Expect expect, List<Double> as,
       List<Double> bs) {
-    Http.Response ra;
+    Http.Response ra = null;
     Http.Response rb;
-    if (almanacFirst) {
+    if (a != null && almanacFirst) {
       ra = http.graphql(a.uri(), a.body());
       rb = http.graphql(b.uri(), b.body());
     } else {
       rb = http.graphql(b.uri(), b.body());
-      ra = http.graphql(a.uri(), a.body());
+      ra = a == null ? null : http.graphql(a.uri(), a.body());
     }
-    JsonNode da = ra.data(a.uri());
     JsonNode db = rb.data(b.uri());
-    identical.compare(id, new String(a.body(), java.nio.charset.StandardCharsets.UTF_8), da, db);
-    if (expectedCount >= 0) {
-      int got = da.path("series").path("data").path("count").asInt(-1);
-      if (got != expectedCount) {
-        identical.mismatch(id + ": Almanac returned " + got + " points, the dataset has " + expectedCount);
-      }
-    }
-    if (as != null) {
-      as.add(ra.nanos() / 1e6);
+    checkSize(id, "baseline", db, expect);
+    if (bs != null) {
       bs.add(rb.nanos() / 1e6);
     }
+    if (a == null) {
+      return;
+    }
+    JsonNode da = ra.data(a.uri());
+    String request = new String(a.body(), java.nio.charset.StandardCharsets.UTF_8);
+    if (expect.derived()) {
+      identical.compareDerived(id, request, da, db);
+    } else {
+      identical.compare(id, request, da, db);
+    }
+    checkSize(id, "Almanac", da, expect);
+    if (as != null) {
+      as.add(ra.nanos() / 1e6);
+    }
+  }
+
+  private void checkSize(String id, String side, JsonNode data, Expect expect) {
+    if (expect.expected() >= 0) {
+      int got = expect.size().applyAsInt(data);
+      if (got != expect.expected()) {
+        identical.mismatch(id + ": " + side + " returned " + got + " " + expect.what() + ", the dataset gives "
+            + expect.expected());
+      }
+    }
+  }
+
+  /**
+   * Why a side did not answer a read: null when it did (HTTP 200 without errors), else its status or
+   * first error (code and message). Almanac answers issue 13's new arguments only once they are merged.
+   */
+  static String refusal(Http.Response response) {
+    if (response.status() != 200) {
+      return "HTTP " + response.status() + ": " + Http.abbreviate(response.text());
+    }
+    JsonNode errors = response.json().path("errors");
+    if (errors.isArray() && !errors.isEmpty()) {
+      JsonNode first = errors.get(0);
+      return first.path("extensions").path("code").asString("error") + " \"" + first.path("message").asString("")
+          + "\"";
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- R7-R9: derived reads
+
+  /**
+   * R7 (a transform of R1's read), R8 (daily to monthly averages of the long series) and R9 (a vintage
+   * panel of the many-vintage series): each first asked of Almanac once; a read it refuses is measured
+   * on the baseline alone and reported "not available".
+   */
+  private void derivedWorkloads() {
+    URI af = stack.financial();
+    URI bf = baseline.graphql();
+    int r1 = dataset.dailyIndices().get(0);
+    byte[] r7 = Http.graphqlBody(DATA_YEAR_AGO, Map.of("id", ids[r1]));
+    rows.add(derivedRow("R7", "data(transform: PERCENT_CHANGE_FROM_YEAR_AGO), 2,520 daily points, warm", r7,
+        data(af, r1).body(), 20, 300, 20, Expect.dataCount(Expected.yearAgoRows(dataset.series(r1)), true),
+        String.format(java.util.Locale.ROOT, "ratio <= 0.5 and p50 <= 1.2x R1's (%.2f ms)", r1AlmanacP50),
+        (p50, ratio) -> ratio <= 0.5 && p50 <= 1.2 * r1AlmanacP50, p50 -> String.format(java.util.Locale.ROOT,
+            "same series as R1; R7 / R1 Almanac p50 = %.2f", p50 / r1AlmanacP50)));
+
+    Dataset.SeriesPoints longSeries = dataset.series(0);
+    byte[] r8 = Http.graphqlBody(DATA_MONTHLY_AVERAGE, Map.of("id", ids[0]));
+    rows.add(derivedRow("R8", String.format("data(frequency: MONTHLY, aggregation: AVERAGE), %,d daily points",
+            longSeries.distinctDates()), r8, data(af, 0).body(), 3, 40, 30,
+        Expect.dataCount(Expected.monthlyAverageRows(longSeries), true), "ratio <= 0.5",
+        (p50, ratio) -> ratio <= 0.5, p50 -> "one value per month, FRED's 17-value minimum for the first and last"));
+
+    int vintageCount = options.spec().vintageCount();
+    List<String> vintageDates = new ArrayList<>();
+    int lastVintage = 0;
+    for (int k = 0; k < PANEL_VINTAGES; k++) {
+      lastVintage = (int) ((long) (k + 1) * vintageCount / PANEL_VINTAGES) - 1;
+      vintageDates.add(Dataset.vintageDate(lastVintage).toString());
+    }
+    byte[] r9 = Http.graphqlBody(VINTAGE_PANEL, Map.of("id", ids[1], "v", vintageDates));
+    int panelDates = Dataset.vintageDatesKnown(options.spec(), lastVintage);
+    rows.add(derivedRow("R9", "vintagePanel, " + PANEL_VINTAGES + " vintages of the series with " + vintageCount,
+        r9, null, 10, 200, 20, new Expect(d -> d.path("series").path("vintagePanel").path("dates").size(), panelDates,
+            "dates", false), "ratio <= 0.5", (p50, ratio) -> ratio <= 0.5,
+        p50 -> String.format("%d dates x %d vintages", panelDates, PANEL_VINTAGES)));
+  }
+
+  /**
+   * @param plain the same read without its steps, or null: an Almanac that answers the derived read with
+   *     the plain one's data ignored the new arguments (its schema has them before their code is merged)
+   */
+  private Row derivedRow(String id, String workload, byte[] body, byte[] plain, int warmup, int count, int seconds,
+      Expect expect, String target, java.util.function.BiPredicate<Double, Double> passes,
+      java.util.function.DoubleFunction<String> note) {
+    URI af = stack.financial();
+    URI bf = baseline.graphql();
+    Http.Response probe = http.graphql(af, body);
+    String refusal = refusal(probe);
+    if (refusal == null && plain != null && probe.json().path("data").equals(http.graphql(af, plain).data(af))) {
+      refusal = "with the stored values, ignoring the arguments";
+    }
+    double[][] samples = measure(id, warmup, count, seconds, refusal == null ? k -> new Request(af, body) : null,
+        k -> new Request(bf, body), expect);
+    if (refusal == null) {
+      return Row.latency(id, workload, samples, target, passes, note.apply(Row.percentile(samples[0], 0.5)));
+    }
+    return new Row(id, workload, "ms", Double.NaN, Double.NaN, Row.percentile(samples[1], 0.5),
+        Row.percentile(samples[1], 0.95), Double.NaN, target, Boolean.FALSE, "Almanac answered " + refusal
+            + ": not available; the baseline measured alone (n=0/" + samples[1].length + ")", samples[0], samples[1]);
   }
 
   // ---------------------------------------------------------------- W2

@@ -133,6 +133,11 @@ public final class Dataset {
     return LocalDate.of(2020, 1, 1).plusDays(v);
   }
 
+  /** Dates of the many-vintage series published by vintage {@code v} or earlier (dates 0 to this, exclusive). */
+  public static int vintageDatesKnown(Spec spec, int v) {
+    return (int) ((long) spec.vintageDates() * (v + 1) / spec.vintageCount());
+  }
+
   private SeriesPoints longSeries(int index, SplittableRandom random) {
     int n = spec.longPoints();
     int[] dates = new int[n];
@@ -161,7 +166,7 @@ public final class Dataset {
     }
     List<long[]> rows = new ArrayList<>(); // {date index, vintage, unscaled}
     for (int v = 0; v < vintageCount; v++) {
-      int known = (int) ((long) dateCount * (v + 1) / vintageCount);
+      int known = vintageDatesKnown(spec, v);
       for (int j = Math.max(0, known - window); j < known; j++) {
         rows.add(new long[] {j, v, truth[j] + Math.round(random.nextGaussian() * 40)});
       }

@@ -66,6 +66,27 @@ final class Heap {
         + " `almanac.financial.cache-max-rows` (rows, not bytes).";
   }
 
+  /** Heap used by the financial subgraph's JVM now, in KiB. */
+  static long financialUsedKb() {
+    return usedKb(Bench.financialProcess().pid());
+  }
+
+  /** The financial subgraph's {@code -Xmx} in MiB; -1 when it has none (the JVM's default). */
+  static long financialXmxMiB() {
+    Matcher x = Pattern.compile("-Xmx(\\d+)([kKmMgG]?)\\s").matcher(
+        Bench.financialProcess().info().commandLine().orElse("") + " ");
+    if (!x.find()) {
+      return -1;
+    }
+    long n = Long.parseLong(x.group(1));
+    return switch (x.group(2).toLowerCase(java.util.Locale.ROOT)) {
+      case "g" -> n * 1024;
+      case "m" -> n;
+      case "k" -> n / 1024;
+      default -> n >> 20;
+    };
+  }
+
   private static long usedKb(long pid) {
     String out = jcmd(pid, "GC.heap_info");
     Matcher m = USED.matcher(out);

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Timed HTTP/1.1 POSTs (the JDK client's h2c upgrade breaks Hive Gateway). The time is from sending
+ * Timed HTTP/1.1 requests (the JDK client's h2c upgrade breaks Hive Gateway). The time is from sending
  * the request to having the whole response body; parsing happens outside it.
  */
 public final class Http {
@@ -75,6 +75,71 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted: POST " + uri, e);
     }
+  }
+
+  /** A timed GET of the whole body (exports). */
+  public Response get(URI uri) {
+    try {
+      long start = System.nanoTime();
+      HttpResponse<byte[]> response = client.send(getRequest(uri, Duration.ofSeconds(300)),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(response.statusCode(), response.body(), System.nanoTime() - start);
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + uri + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted: GET " + uri, e);
+    }
+  }
+
+  /**
+   * A GET whose body is read as it arrives and only counted (a panel export larger than this client's
+   * heap): its status, bytes, lines and time; {@code head} keeps the first bytes for error messages.
+   */
+  public record Streamed(int status, long bytes, long lines, long nanos, String head) {}
+
+  public Streamed stream(URI uri) {
+    try {
+      long start = System.nanoTime();
+      HttpResponse<java.io.InputStream> response = client.send(getRequest(uri, Duration.ofSeconds(900)),
+          HttpResponse.BodyHandlers.ofInputStream());
+      long bytes = 0;
+      long lines = 0;
+      byte last = '\n';
+      StringBuilder head = new StringBuilder();
+      byte[] buffer = new byte[1 << 16];
+      try (java.io.InputStream in = response.body()) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          if (head.length() < 600) {
+            head.append(new String(buffer, 0, Math.min(n, 600 - head.length()), StandardCharsets.UTF_8));
+          }
+          for (int i = 0; i < n; i++) {
+            if (buffer[i] == '\n') {
+              lines++;
+            }
+          }
+          bytes += n;
+          last = buffer[n - 1];
+        }
+      }
+      if (last != '\n') {
+        lines++; // a last line without its line break
+      }
+      return new Streamed(response.statusCode(), bytes, lines, System.nanoTime() - start, head.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("GET " + uri + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted: GET " + uri, e);
+    }
+  }
+
+  private HttpRequest getRequest(URI uri, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request.build();
   }
 
   public Response graphql(URI uri, byte[] body) {

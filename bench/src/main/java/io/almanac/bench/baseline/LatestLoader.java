@@ -1,6 +1,7 @@
 package io.almanac.bench.baseline;
 
 import com.netflix.graphql.dgs.DgsDataLoader;
+import io.almanac.bench.baseline.generated.types.Observation;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
