@@ -52,13 +52,13 @@ function subgraphUrlOverrides() {
 }
 
 // The financial subgraph's URL: ALMANAC_FINANCIAL_URL when set (as LocalStack sets it), else the
-// join__graph url composed into the supergraph (the same two sources as its GraphQL transport).
+// join__graph url composed into the supergraph (the same two sources as its GraphQL transport); null
+// when the supergraph has no financial subgraph.
 function financialUrl() {
   const fromEnv = process.env[SUBGRAPH_URL_ENV.financial]?.trim();
   if (fromEnv) return new URL(fromEnv);
   const composed = /@join__graph\(name: "financial", url: "([^"]+)"\)/.exec(readFileSync(SUPERGRAPH, 'utf8'));
-  if (!composed) throw new Error(`No join__graph url for "financial" in ${SUPERGRAPH}`);
-  return new URL(composed[1]);
+  return composed ? new URL(composed[1]) : null;
 }
 
 const EXPORT_PATH = '/export/';
@@ -82,8 +82,7 @@ function jsonError(fetchAPI, status, code, message, headers = {}) {
  * arrives, never holding a whole file. A plugin's onRequest runs before GraphQL handling, so these
  * paths never reach the GraphQL endpoint. Unreachable subgraph: 502 with an INTERNAL error.
  */
-function exportForwarding() {
-  const upstream = financialUrl();
+function exportForwarding(upstream) {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       // The URL is parsed and dot segments resolved, so only paths under /export/ go upstream.
@@ -155,7 +154,16 @@ export const gatewayConfig = {
 
   cors: cors(),
 
-  plugins: () => [exportForwarding()],
+  // Exports exist only where a financial subgraph does (the benchmark's baseline gateway runs this file
+  // over a supergraph of its own without one, and serves no exports).
+  plugins: () => {
+    const financial = financialUrl();
+    if (!financial) {
+      console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
+      return [];
+    }
+    return [exportForwarding(financial)];
+  },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
   // (render-laboratory package), so it works with no network access.
