@@ -107,8 +107,9 @@ public final class Bench {
     }, "bench-stop");
     Runtime.getRuntime().addShutdownHook(stopAll);
     log("Starting Almanac (embedded PostgreSQL, three subgraphs, Hive Gateway) ...");
+    // M2 exports every point of the dataset in one panel: past the default response limit (1,000,000 points).
     try (LocalStack almanac = LocalStack.start(new LocalStack.Options(options.home(), runDir, null, null, null,
-        0, 0, 0, 0))) {
+        0, 0, 0, 0, false, Map.of("ALMANAC_MAX_RESPONSE_POINTS", "50000000")))) {
       stack = almanac;
       log("Starting the PostgreSQL baseline (subgraph JVM and its own Hive Gateway) ...");
       try (BaselineStack b = BaselineStack.start(options.home(), runDir, almanac.jdbcUrl(), "postgres", "postgres")) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,9 +31,23 @@ public final class LocalStack implements AutoCloseable {
    * @param dbUrl external PostgreSQL JDBC URL, or null to start an embedded one
    * @param gatewayPort 0 picks a free port, as do the subgraph ports
    * @param anonymousReads let requests without an API key run queries (the local demo does)
+   * @param settings more environment variables for every subgraph (e.g. {@code ALMANAC_MAX_RESPONSE_POINTS}),
+   *     over the launcher's own
    */
   public record Options(Path home, Path runDir, String dbUrl, String dbUser, String dbPassword,
-      int gatewayPort, int financialPort, int crawlerPort, int usersPort, boolean anonymousReads) {
+      int gatewayPort, int financialPort, int crawlerPort, int usersPort, boolean anonymousReads,
+      Map<String, String> settings) {
+
+    public Options {
+      settings = Map.copyOf(settings);
+    }
+
+    /** No more settings. */
+    public Options(Path home, Path runDir, String dbUrl, String dbUser, String dbPassword,
+        int gatewayPort, int financialPort, int crawlerPort, int usersPort, boolean anonymousReads) {
+      this(home, runDir, dbUrl, dbUser, dbPassword, gatewayPort, financialPort, crawlerPort, usersPort, anonymousReads,
+          Map.of());
+    }
 
     /** Anonymous reads off, as in production. */
     public Options(Path home, Path runDir, String dbUrl, String dbUser, String dbPassword,
@@ -94,7 +109,8 @@ public final class LocalStack implements AutoCloseable {
     users = URI.create("http://127.0.0.1:" + usersPort + "/graphql");
     gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/graphql");
 
-    Map<String, String> env = Map.ofEntries(
+    Map<String, String> env = new HashMap<>(options.settings());
+    env.putAll(Map.ofEntries(
         Map.entry("ALMANAC_DB_URL", jdbcUrl),
         Map.entry("ALMANAC_DB_USER", dbUser == null ? "" : dbUser),
         Map.entry("ALMANAC_DB_PASSWORD", dbPassword == null ? "" : dbPassword),
@@ -103,7 +119,7 @@ public final class LocalStack implements AutoCloseable {
         Map.entry("ALMANAC_CRAWLER_PORT", String.valueOf(crawlerPort)),
         Map.entry("ALMANAC_USERS_PORT", String.valueOf(usersPort)),
         Map.entry("ALMANAC_BOOTSTRAP_ADMIN_KEY", adminKey),
-        Map.entry("ALMANAC_ANONYMOUS_READS", String.valueOf(options.anonymousReads())));
+        Map.entry("ALMANAC_ANONYMOUS_READS", String.valueOf(options.anonymousReads()))));
     Path logs = options.runDir().resolve("logs");
     ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", List.of("-Xmx1g"), env, logs);
     ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", CRAWLER_JVM_OPTIONS, env, logs);
