@@ -19,10 +19,14 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DemoDataset {
 
-  /** One point as the bulk mutation takes it. */
-  record Point(String externalId, LocalDate date, String value, LocalDate revisionDate) {}
+  /**
+   * One point as the bulk mutation takes it: {@code value} is the decimal text the store parses (never
+   * null in this dataset), published on {@code revisionDate}.
+   */
+  public record Point(String externalId, LocalDate date, String value, LocalDate revisionDate) {}
 
-  record SeriesSpec(String externalId, String title, String units, String frequency, String seasonalAdjustment,
+  /** One demo series; {@code frequency} is the schema's Frequency name (DAILY, MONTHLY, QUARTERLY). */
+  public record SeriesSpec(String externalId, String title, String units, String frequency, String seasonalAdjustment,
       String description) {}
 
   public record Loaded(String statisticsProviderId, String marketsProviderId, Map<String, String> seriesIds, String userId,
@@ -45,6 +49,27 @@ public final class DemoDataset {
       new SeriesSpec("EURUSD", "U.S. Dollars to One Euro (demo)", "USD per EUR", "DAILY", "NSA", "Daily close."));
 
   private DemoDataset() {}
+
+  /** The demo series, macro first, in the order {@link #load} creates them. */
+  public static List<SeriesSpec> series() {
+    List<SeriesSpec> all = new ArrayList<>(MACRO);
+    all.addAll(MARKETS);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Every demo point by series external id (in {@link #series()} order), each list in generation order,
+   * the same points {@link #load} writes. For tests that check reads against the demo data without
+   * starting the stack.
+   */
+  public static Map<String, List<Point>> pointsBySeries() {
+    Map<String, List<Point>> bySeries = new LinkedHashMap<>();
+    series().forEach(s -> bySeries.put(s.externalId(), new ArrayList<>()));
+    for (Point p : points()) {
+      bySeries.get(p.externalId()).add(p);
+    }
+    return bySeries;
+  }
 
   /** Every demo point, in a fixed order. */
   static List<Point> points() {

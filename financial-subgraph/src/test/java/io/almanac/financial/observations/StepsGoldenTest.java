@@ -342,11 +342,14 @@ class StepsGoldenTest {
 
   // ---------------------------------------------------------------- the comparison
 
-  /** Reads compared, by source frequency and step (for the report), and values compared in all. */
-  private final Map<String, Integer> compared = new LinkedHashMap<>();
-  private long valuesCompared;
+  /**
+   * Reads compared, by source frequency and step (for the report), and values compared in all; package
+   * scope for DemoDatasetGoldenTest, which runs this comparison over the demo dataset.
+   */
+  final Map<String, Integer> compared = new LinkedHashMap<>();
+  long valuesCompared;
 
-  private void check(String series, List<Row> rows, Frequency own, List<Step> steps, List<Vintage> vintages,
+  void check(String series, List<Row> rows, Frequency own, List<Step> steps, List<Vintage> vintages,
       List<LocalDate[]> ranges) {
     SeriesHistory history = history(rows);
     for (Vintage vintage : vintages) {
@@ -424,7 +427,7 @@ class StepsGoldenTest {
     return "the shorter is a prefix of the other";
   }
 
-  private static List<Step> aggregations(Frequency own, Map<Frequency, DayOfWeek> otherEnding) {
+  static List<Step> aggregations(Frequency own, Map<Frequency, DayOfWeek> otherEnding) {
     List<Step> steps = new ArrayList<>();
     steps.add(new Step(null, null, null));
     steps.add(new Step(own, null, null));
@@ -443,7 +446,7 @@ class StepsGoldenTest {
     return steps;
   }
 
-  private static List<Vintage> vintages(LocalDate asOf) {
+  static List<Vintage> vintages(LocalDate asOf) {
     return List.of(new Vintage("latest", null, false), new Vintage("as of " + asOf, asOf, false),
         new Vintage("first releases", null, true), new Vintage("first releases as of " + asOf, asOf, true));
   }
