@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 public final class DemoDataset {
 
   /**
-   * One point as the bulk mutation takes it: {@code value} is the decimal text the store parses (never
-   * null in this dataset), published on {@code revisionDate}.
+   * One point as the bulk mutation takes it: {@code value} is the decimal text the store parses, null for a
+   * value published as missing (the daily series' market holidays), published on {@code revisionDate}.
    */
   public record Point(String externalId, LocalDate date, String value, LocalDate revisionDate) {}
 
@@ -94,8 +94,12 @@ public final class DemoDataset {
     for (int start = 0, n = 0; start < points.size(); start += BATCH, n++) {
       List<Map<String, Object>> batch = new ArrayList<>();
       for (Point p : points.subList(start, Math.min(points.size(), start + BATCH))) {
-        batch.add(Map.of("seriesId", ids.get(p.externalId()), "date", p.date().toString(), "value", p.value(),
-            "revisionDate", p.revisionDate().toString()));
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("seriesId", ids.get(p.externalId()));
+        point.put("date", p.date().toString());
+        point.put("value", p.value()); // null: published as missing
+        point.put("revisionDate", p.revisionDate().toString());
+        batch.add(point);
       }
       JsonNode result = gateway.data("""
           mutation($input: BulkDataPointsInput!) { bulkUpsertDataPoints(input: $input) {
@@ -192,7 +196,12 @@ public final class DemoDataset {
       }
       double shock = volatility * random.nextGaussian();
       value = multiplicative ? value * Math.exp(drift + shock) : Math.max(0.05, value + drift + shock);
-      out.add(new Point(externalId, day, decimal(value, scale), day));
+      // Markets close on New Year's Day, Independence Day and Christmas: published as missing, as FRED's
+      // daily series publish "." on holidays.
+      boolean holiday = day.getMonthValue() == 1 && day.getDayOfMonth() == 1
+          || day.getMonthValue() == 7 && day.getDayOfMonth() == 4
+          || day.getMonthValue() == 12 && day.getDayOfMonth() == 25;
+      out.add(new Point(externalId, day, holiday ? null : decimal(value, scale), day));
     }
   }
 
