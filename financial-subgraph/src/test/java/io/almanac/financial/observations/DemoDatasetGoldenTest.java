@@ -28,9 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>What the demo data covers: GDP_GROWTH (quarterly) has advance, second and third estimates and
  * values at or below zero (percent changes from zero and logs of negative growth are missing); CPI and
  * UNRATE (monthly) are revised once a year (UNRATE for about a third of the months); EQUITY_INDEX,
- * UST10Y and EURUSD (daily) are business days since 2012, published once. No demo series stores a
- * missing value and none is weekly: StepsGoldenTest's synthetic series cover stored missing values,
- * holidays, long gaps and weekly sources.
+ * UST10Y and EURUSD (daily) are business days since 2012, published once, with market holidays (New
+ * Year's Day, Independence Day, Christmas) published as missing values. No demo series is weekly:
+ * StepsGoldenTest's synthetic series cover weekly sources and long gaps.
  */
 class DemoDatasetGoldenTest {
 
