@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -52,6 +53,12 @@ public class HttpErrorHandler {
       String expected = mismatch.getRequiredType() == null ? "value" : mismatch.getRequiredType().getSimpleName();
       return answer(400, AlmanacGraphQLException.badInput(name,
           name + " must be a " + expected + ", got '" + mismatch.getValue() + "'"), HttpHeaders.EMPTY);
+    }
+    if (failure instanceof InvalidParameterException) {
+      // Tomcat parses the query string when a parameter is first read: a bad %-escape or non-UTF-8 bytes.
+      return answer(400, AlmanacGraphQLException.badInput("query",
+          "The query string could not be decoded: percent-escapes must be UTF-8 (%XX with hex digits)"),
+          HttpHeaders.EMPTY);
     }
     if (failure instanceof HttpMessageNotReadableException) {
       return answer(400, AlmanacGraphQLException.badInput("body", "The request body could not be read"),

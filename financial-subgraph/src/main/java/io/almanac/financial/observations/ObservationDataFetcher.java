@@ -81,7 +81,8 @@ public class ObservationDataFetcher {
         FieldArguments.enumArgument(env, SERIES.OBSERVATIONS_INPUT_ARGUMENT.Aggregation, Aggregation.class),
         FieldArguments.enumArgument(env, SERIES.OBSERVATIONS_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
     Frequency own = FieldArguments.ownFrequency(env);
-    return withHistory(env, history -> limit.page(
+    ResponseLimit budget = limit.forRequest(env);
+    return withHistory(env, history -> budget.page(
         page(SeriesReads.read(history, own, request), afterDay, beforeDay, size, backward), SERIES.Observations));
   }
 
@@ -102,10 +103,11 @@ public class ObservationDataFetcher {
         FieldArguments.enumArgument(env, SERIES.DATA_INPUT_ARGUMENT.Aggregation, Aggregation.class),
         FieldArguments.enumArgument(env, SERIES.DATA_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
     Frequency own = FieldArguments.ownFrequency(env);
+    ResponseLimit budget = limit.forRequest(env);
     return withHistory(env, history -> {
       SeriesView view = SeriesReads.read(history, own, request);
       SeriesView kept = last == null || last >= view.size() ? view : view.slice(view.size() - last, view.size());
-      return SeriesData.of(limit.rows(kept, SERIES.Data));
+      return SeriesData.of(budget.rows(kept, SERIES.Data));
     });
   }
 
@@ -132,8 +134,9 @@ public class ObservationDataFetcher {
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Revisions)
   public CompletableFuture<List<Observation>> revisions(DgsDataFetchingEnvironment env) {
     LocalDate date = env.getArgument(SERIES.REVISIONS_INPUT_ARGUMENT.Date);
+    ResponseLimit budget = limit.forRequest(env);
     return withHistory(env,
-        history -> Observation.listOf(limit.rows(SeriesView.revisionsOf(history, date), SERIES.Revisions)));
+        history -> Observation.listOf(budget.rows(SeriesView.revisionsOf(history, date), SERIES.Revisions)));
   }
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.ObservationStart)

@@ -57,8 +57,9 @@ public class VintageDataFetcher {
         FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Aggregation, Aggregation.class),
         FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.WeekEnding, DayOfWeek.class));
     Frequency own = FieldArguments.ownFrequency(env);
+    ResponseLimit budget = limit.forRequest(env);
     return histories.withHistory(env,
-        history -> VintagePanelData.of(VintagePanel.build(history, own, vintageDates, steps, limit)));
+        history -> VintagePanelData.of(VintagePanel.build(history, own, vintageDates, steps, budget)));
   }
 
   /** What the vintages in {@code (since, until]} changed; BAD_USER_INPUT when {@code since} is after {@code until}. */
@@ -67,8 +68,9 @@ public class VintageDataFetcher {
     LocalDate since = env.getArgument(SERIES.CHANGES_INPUT_ARGUMENT.Since);
     LocalDate until = env.getArgument(SERIES.CHANGES_INPUT_ARGUMENT.Until);
     FieldArguments.checkRange(SERIES.CHANGES_INPUT_ARGUMENT.Since, since, SERIES.CHANGES_INPUT_ARGUMENT.Until, until);
+    ResponseLimit budget = limit.forRequest(env);
     return histories.withHistory(env,
-        history -> Observation.listOf(Revisions.changes(history, since, until, limit)));
+        history -> Observation.listOf(Revisions.changes(history, since, until, budget)));
   }
 
   /** Revision statistics of the dates in {@code [from, to]}; BAD_USER_INPUT when {@code from} is after {@code to}. */

@@ -10,10 +10,13 @@ import io.almanac.financial.series.SeriesCatalog;
 import io.almanac.graphql.HttpErrorHandler;
 import io.almanac.graphql.auth.HttpCallers;
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -296,5 +299,20 @@ class ExportHttpTest extends FinancialSubgraphFixture {
         viewer())).andReturn().getResponse();
     assertThat(small.getStatus()).isEqualTo(200);
     assertThat(ExportFiles.readCsv(new ByteArrayInputStream(small.getContentAsByteArray()), SERIES).rows()).hasSize(10);
+  }
+
+  /** A query string Tomcat cannot decode (a bad %-escape) is the client's mistake: 400 naming the query, not 500. */
+  @Test
+  void anUndecodableQueryStringIsBadUserInput() throws Exception {
+    // Sent as raw bytes: java.net.URI refuses to build such a URL.
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /export/series/1.csv?from=%ZZ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + viewer()
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(answer).contains("\"code\":\"BAD_USER_INPUT\"", "\"argument\":\"query\"");
+    }
   }
 }

@@ -222,6 +222,19 @@ class VintageQueriesTest extends FinancialSubgraphFixture {
   }
 
   /**
+   * The limit is the request's, not each field's: two aliases of 30 points each are 60, and the second is
+   * refused stating the request's total (a query of many fields just under the limit once crashed the
+   * subgraph with an OutOfMemoryError).
+   */
+  @Test
+  void aliasesShareTheRequestsLimit() throws Exception {
+    String thirty = BIG_START.plusDays(29).toString();
+    assertThat((Map<String, Object>) series(run("{ series(id: \"" + BIG + "\") { data(to: \"" + thirty + "\") { count } } }"), "data"))
+        .isEqualTo(Map.of("count", 30));
+    assertLimit(BIG, "a: data(to: \"" + thirty + "\") { count } b: data(to: \"" + thirty + "\") { count }", 60);
+  }
+
+  /**
    * A series no other test reads is not in the cache: its history comes through the batching loader, and
    * a refusal made there reaches the client as LIMIT_EXCEEDED too, not as an internal error.
    */
