@@ -61,11 +61,6 @@ public record ViewRequest(LocalDate from, LocalDate to, LocalDate asOf, boolean 
     return new ViewRequest(from, to, vintage, false, transform, frequency, aggregation, weekEnding);
   }
 
-  /** True when no step after the vintage view applies (the view is the history's own rows). */
-  public boolean isLevel() {
-    return transformOrLevel() == Transform.LEVEL && frequency == null;
-  }
-
   /** The transform, {@link Transform#LEVEL} when none was asked. */
   public Transform transformOrLevel() {
     return transform == null ? Transform.LEVEL : transform;
