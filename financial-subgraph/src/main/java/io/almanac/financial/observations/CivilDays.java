@@ -77,7 +77,7 @@ final class CivilDays {
   }
 
   /** Year, month and day of {@code epochDay}, packed as {@code year << 9 | month << 5 | day}. */
-  private static long civil(int epochDay) {
+  static long civil(int epochDay) {
     long days = epochDay + SHIFT;
     long era = Math.floorDiv(days, DAYS_PER_ERA);
     long dayOfEra = days - era * DAYS_PER_ERA;
@@ -90,15 +90,15 @@ final class CivilDays {
     return year << 9 | month << 5 | day;
   }
 
-  private static long year(long civil) {
+  static long year(long civil) {
     return civil >> 9;
   }
 
-  private static int month(long civil) {
+  static int month(long civil) {
     return (int) (civil >> 5 & 0xF);
   }
 
-  private static int day(long civil) {
+  static int day(long civil) {
     return (int) (civil & 0x1F);
   }
 

@@ -11,7 +11,7 @@ import java.time.LocalDate;
  */
 public final class IsoDates {
 
-  /** 0000-03-01, where the day count of {@link #format} starts (a year then ends with February). */
+  /** 0000-03-01: the first date written directly (calendar fields from {@link CivilDays}); earlier ones go through LocalDate. */
   static final int FIRST_FAST_DAY = -719_468;
   /** 9999-12-31. */
   static final int LAST_FAST_DAY = 2_932_896;
@@ -39,17 +39,10 @@ public final class IsoDates {
     if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
       throw new IllegalArgumentException("Not a date of years 0000-9999: epoch day " + epochDay);
     }
-    // Civil date from a day count in years starting March 1st (H. Hinnant's days_from_civil inverse):
-    // 400-year eras of 146,097 days, leap days at the end of each year.
-    int days = epochDay - FIRST_FAST_DAY;
-    int era = days / 146_097;
-    int dayOfEra = days - era * 146_097;
-    int yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-    int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    int monthFromMarch = (5 * dayOfYear + 2) / 153;
-    int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
-    int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-    int year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    long civil = CivilDays.civil(epochDay);
+    int year = (int) CivilDays.year(civil);
+    int month = CivilDays.month(civil);
+    int day = CivilDays.day(civil);
     out[at] = digit(year / 1000);
     out[at + 1] = digit(year / 100 % 10);
     out[at + 2] = digit(year / 10 % 10);
