@@ -46,12 +46,9 @@ final class ExportParameters {
    * them; enum values are their GraphQL names (any case).
    */
   static ViewRequest view(HttpServletRequest request) {
-    LocalDate from = date(request, DATA_INPUT_ARGUMENT.From);
-    LocalDate to = date(request, DATA_INPUT_ARGUMENT.To);
-    if (from != null && to != null && from.isAfter(to)) {
-      throw AlmanacGraphQLException.badInput(DATA_INPUT_ARGUMENT.From, "from (" + from + ") is after to (" + to + ")");
-    }
-    return new ViewRequest(from, to, date(request, DATA_INPUT_ARGUMENT.AsOf),
+    // ViewRequest checks the combination (from after to, aggregation without frequency, ...) as for GraphQL.
+    return new ViewRequest(date(request, DATA_INPUT_ARGUMENT.From), date(request, DATA_INPUT_ARGUMENT.To),
+        date(request, DATA_INPUT_ARGUMENT.AsOf),
         bool(request, DATA_INPUT_ARGUMENT.FirstRelease),
         enumValue(request, DATA_INPUT_ARGUMENT.Transform, Transform::valueOf, Transform.values()),
         enumValue(request, DATA_INPUT_ARGUMENT.Frequency, Frequency::valueOf, Frequency.values()),

@@ -37,10 +37,7 @@ public record ViewRequest(LocalDate from, LocalDate to, LocalDate asOf, boolean 
 
   public ViewRequest {
     // The names are the same on every read field (observations, data, vintagePanel and the exports).
-    if (from != null && to != null && from.isAfter(to)) {
-      throw AlmanacGraphQLException.badInput(SERIES.DATA_INPUT_ARGUMENT.From,
-          "from (" + from + ") is after to (" + to + ")");
-    }
+    FieldArguments.checkRange(SERIES.DATA_INPUT_ARGUMENT.From, from, SERIES.DATA_INPUT_ARGUMENT.To, to);
     if (frequency == null && aggregation != null) {
       throw AlmanacGraphQLException.badInput(SERIES.DATA_INPUT_ARGUMENT.Aggregation,
           "aggregation needs frequency: the lower frequency to aggregate to");

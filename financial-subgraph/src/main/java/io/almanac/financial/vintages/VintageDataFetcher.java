@@ -50,7 +50,7 @@ public class VintageDataFetcher {
     }
     LocalDate from = env.getArgument(VINTAGEPANEL_INPUT_ARGUMENT.From);
     LocalDate to = env.getArgument(VINTAGEPANEL_INPUT_ARGUMENT.To);
-    FieldArguments.checkRange(VINTAGEPANEL_INPUT_ARGUMENT.From, from, VINTAGEPANEL_INPUT_ARGUMENT.To, to);
+    // ViewRequest refuses from after to, naming from, as for every read field.
     ViewRequest steps = new ViewRequest(from, to, null, false,
         FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Transform, Transform.class),
         FieldArguments.enumArgument(env, VINTAGEPANEL_INPUT_ARGUMENT.Frequency, Frequency.class),
