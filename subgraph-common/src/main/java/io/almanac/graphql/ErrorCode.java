@@ -11,6 +11,8 @@ public enum ErrorCode {
   FORBIDDEN(403),
   LIMIT_EXCEEDED(429),
   CONFLICT(409),
+  /** A dependency (PostgreSQL, the catalog, storage, another subgraph) is down or too slow: retry later. */
+  UNAVAILABLE(503),
   INTERNAL(500);
 
   private final int httpStatus;
