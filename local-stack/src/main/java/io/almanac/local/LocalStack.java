@@ -58,6 +58,8 @@ public final class LocalStack implements AutoCloseable {
 
   private final Options options;
   private final List<ManagedProcess> processes = new ArrayList<>();
+  /** The environment every subgraph process gets (for {@link #startAnother}). */
+  private Map<String, String> subgraphEnv = Map.of();
   private EmbeddedPostgres embedded;
   private String jdbcUrl;
   private String dbUser;
@@ -121,6 +123,7 @@ public final class LocalStack implements AutoCloseable {
         Map.entry("ALMANAC_BOOTSTRAP_ADMIN_KEY", adminKey),
         Map.entry("ALMANAC_ANONYMOUS_READS", String.valueOf(options.anonymousReads()))));
     Path logs = options.runDir().resolve("logs");
+    subgraphEnv = env;
     ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", List.of("-Xmx1g"), env, logs);
     ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", CRAWLER_JVM_OPTIONS, env, logs);
     ManagedProcess usersProcess = startSubgraph(home, "user-subgraph", List.of("-Xmx384m"), env, logs);
@@ -133,14 +136,15 @@ public final class LocalStack implements AutoCloseable {
     if (!Files.exists(hiveGateway)) {
       throw new IllegalStateException("Hive Gateway is not installed: run `npm ci` in " + gatewayDir);
     }
+    // The gateway gets the same settings (e.g. a gateway timeout) over its own addresses.
+    Map<String, String> gatewayEnv = new HashMap<>(options.settings());
+    gatewayEnv.putAll(Map.of("ALMANAC_FINANCIAL_URL", financial.toString(),
+        "ALMANAC_CRAWLER_URL", crawler.toString(),
+        "ALMANAC_USERS_URL", users.toString(),
+        "ALMANAC_GATEWAY_PORT", String.valueOf(gatewayPort),
+        "ALMANAC_GATEWAY_HOST", "127.0.0.1"));
     ManagedProcess gatewayProcess = ManagedProcess.start("gateway",
-        List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir,
-        Map.of("ALMANAC_FINANCIAL_URL", financial.toString(),
-            "ALMANAC_CRAWLER_URL", crawler.toString(),
-            "ALMANAC_USERS_URL", users.toString(),
-            "ALMANAC_GATEWAY_PORT", String.valueOf(gatewayPort),
-            "ALMANAC_GATEWAY_HOST", "127.0.0.1"),
-        logs.resolve("gateway.log"));
+        List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir, gatewayEnv, logs.resolve("gateway.log"));
     processes.add(gatewayProcess);
     gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
   }
@@ -152,15 +156,70 @@ public final class LocalStack implements AutoCloseable {
    */
   static final List<String> CRAWLER_JVM_OPTIONS = List.of("-Xmx1g", "-XX:G1HeapRegionSize=8m");
 
+  /**
+   * Another process of a subgraph, for tests that run two writers: the same jar and settings as the
+   * stack's own (same database and warehouse), on a free port, its log {@code <module>-<n>.log}; ready
+   * when this returns, stopped by {@link #close}. Its GraphQL URL is {@code http://127.0.0.1:<port>/graphql}.
+   */
+  public Instance startAnother(String module) throws IOException {
+    int port = portOrFree(0);
+    Map<String, String> env = new HashMap<>(subgraphEnv);
+    env.put(PORT_VARIABLES.get(module), String.valueOf(port));
+    Path home = options.home().toAbsolutePath().normalize();
+    List<String> jvm = module.equals("crawler-write-api") ? CRAWLER_JVM_OPTIONS : List.of("-Xmx1g");
+    Path logs = options.runDir().resolve("logs");
+    ManagedProcess process = startSubgraph(home, module, jvm, env,
+        logs, module + "-" + processes.size());
+    process.awaitReady(health(port), START_TIMEOUT);
+    return new Instance(process, URI.create("http://127.0.0.1:" + port + "/graphql"));
+  }
+
+  /** A process of the stack and its GraphQL URL. */
+  public record Instance(ManagedProcess process, URI graphql) {}
+
+  private static final Map<String, String> PORT_VARIABLES = Map.of(
+      "financial-subgraph", "ALMANAC_FINANCIAL_PORT",
+      "crawler-write-api", "ALMANAC_CRAWLER_PORT",
+      "user-subgraph", "ALMANAC_USERS_PORT");
+
+  /**
+   * The stack's process named {@code name}: {@code financial-subgraph}, {@code crawler-write-api},
+   * {@code user-subgraph} or {@code gateway}; for fault injection ({@link ManagedProcess#kill},
+   * {@link ManagedProcess#pause}, {@link ManagedProcess#restart}).
+   */
+  public ManagedProcess process(String name) {
+    return processes.stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("No process named " + name));
+  }
+
+  /** Restarts a stopped (killed or crashed) process of the stack and waits until it is ready again. */
+  public void restart(String name) throws IOException {
+    ManagedProcess process = process(name);
+    process.restart();
+    URI ready = switch (name) {
+      case "financial-subgraph" -> health(financial.getPort());
+      case "crawler-write-api" -> health(crawler.getPort());
+      case "user-subgraph" -> health(users.getPort());
+      case "gateway" -> URI.create("http://127.0.0.1:" + gateway.getPort() + "/readiness");
+      default -> throw new IllegalArgumentException("No process named " + name);
+    };
+    process.awaitReady(ready, START_TIMEOUT);
+  }
+
   private ManagedProcess startSubgraph(Path home, String module, List<String> jvmOptions, Map<String, String> env,
       Path logs) throws IOException {
+    return startSubgraph(home, module, jvmOptions, env, logs, module);
+  }
+
+  private ManagedProcess startSubgraph(Path home, String module, List<String> jvmOptions, Map<String, String> env,
+      Path logs, String name) throws IOException {
     Path jar = findJar(home.resolve(module).resolve("target"), module);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(jvmOptions);
     command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
-    ManagedProcess process = ManagedProcess.start(module, command, home, env, logs.resolve(module + ".log"));
+    ManagedProcess process = ManagedProcess.start(name, command, home, env, logs.resolve(name + ".log"));
     processes.add(process);
     return process;
   }

@@ -19,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 public final class ManagedProcess implements AutoCloseable {
 
   private final String name;
-  private final Process process;
+  private final ProcessBuilder builder;
   private final Path log;
+  private volatile Process process;
 
-  private ManagedProcess(String name, Process process, Path log) {
+  private ManagedProcess(String name, ProcessBuilder builder, Path log) throws IOException {
     this.name = name;
-    this.process = process;
+    this.builder = builder;
     this.log = log;
+    this.process = builder.start();
   }
 
   /** Starts {@code command} with this process's environment plus {@code env}. */
@@ -51,7 +53,7 @@ public final class ManagedProcess implements AutoCloseable {
       builder.environment().keySet().removeIf(k -> k.startsWith("ALMANAC_"));
     }
     builder.environment().putAll(env);
-    return new ManagedProcess(name, builder.start(), log);
+    return new ManagedProcess(name, builder, log);
   }
 
   /**
@@ -89,12 +91,86 @@ public final class ManagedProcess implements AutoCloseable {
     throw new IllegalStateException(name + " was not ready at " + url + " within " + timeout + "; log: " + log + "\n" + tail());
   }
 
+  public String name() {
+    return name;
+  }
+
   public Path log() {
     return log;
   }
 
   public long pid() {
     return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Completes with the exit code when the current process (the last one started) exits. */
+  public java.util.concurrent.CompletableFuture<Integer> onExit() {
+    Process current = process;
+    return current.onExit().thenApply(Process::exitValue);
+  }
+
+  /** SIGKILL, as a crash or the kernel's OOM killer would end it, and waits until it is gone. */
+  public void kill() {
+    Process current = process;
+    current.descendants().forEach(ProcessHandle::destroyForcibly);
+    current.destroyForcibly();
+    try {
+      current.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while killing " + name, e);
+    }
+  }
+
+  /** SIGSTOP: the process stays, holding its sockets, and answers nothing (a hung dependency). */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed");
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while signalling " + name, e);
+    }
+  }
+
+  /**
+   * Starts the same command again (same environment, ports and log file, appended) after the process
+   * ended; the caller awaits readiness. Refused while the process is still alive.
+   */
+  public void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+    }
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    process = builder.start();
+  }
+
+  /** A paused process ignores SIGTERM until continued; /proc says whether it is stopped (Linux). */
+  private static boolean isStopped(Process process) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end > 0 && end + 2 < stat.length() && (stat.charAt(end + 2) == 'T' || stat.charAt(end + 2) == 't');
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private String tail() {
@@ -108,6 +184,10 @@ public final class ManagedProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    Process process = this.process;
+    if (isStopped(process)) {
+      resume();
+    }
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {
