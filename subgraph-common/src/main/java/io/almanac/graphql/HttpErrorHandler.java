@@ -1,5 +1,6 @@
 package io.almanac.graphql;
 
+import io.almanac.graphql.http.BodyTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -48,6 +49,12 @@ public class HttpErrorHandler {
     if (failure instanceof AlmanacGraphQLException refusal) {
       return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);
     }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BodyTooLargeException tooLarge) {
+        return answer(413, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, tooLarge.getMessage(),
+            Map.of("limit", tooLarge.limit())), HttpHeaders.EMPTY);
+      }
+    }
     if (failure instanceof TypeMismatchException mismatch) {
       String name = mismatch.getPropertyName();
       String expected = mismatch.getRequiredType() == null ? "value" : mismatch.getRequiredType().getSimpleName();
@@ -67,8 +74,11 @@ public class HttpErrorHandler {
     if (failure instanceof ErrorResponse refused && refused.getStatusCode().is4xxClientError()) {
       int status = refused.getStatusCode().value();
       String detail = refused.getBody().getDetail();
+      Map<String, Object> properties = refused.getBody().getProperties();
+      Object argument = properties == null ? null : properties.get("argument");
       return answer(status, new AlmanacGraphQLException(ErrorCode.forHttpStatus(status),
-          detail == null ? "Refused with HTTP " + status : detail), refused.getHeaders());
+          detail == null ? "Refused with HTTP " + status : detail,
+          argument == null ? Map.of() : Map.of("argument", argument)), refused.getHeaders());
     }
     String reference = UUID.randomUUID().toString();
     log.error("Internal error {} at {} {}", reference, request.getMethod(), request.getRequestURI(), failure);
