@@ -83,13 +83,22 @@ public final class Scalars {
     }
   }
 
+  /** {@code 1.2345678901234567E9} as {@code 1234567890.1234567}; NaN and infinities as they are. */
+  private static String plain(String text) {
+    try {
+      return new BigDecimal(text).toPlainString();
+    } catch (NumberFormatException e) {
+      return text;
+    }
+  }
+
   /** A JSON number's decimal text: the token's text when the parser kept it, a double's shortest text. */
   static String numberText(Number number) {
     if (number instanceof Double d) {
-      return tools.jackson.core.io.NumberOutput.toString(d, true);
+      return plain(tools.jackson.core.io.NumberOutput.toString(d, true));
     }
     if (number instanceof Float f) {
-      return tools.jackson.core.io.NumberOutput.toString(f, true);
+      return plain(tools.jackson.core.io.NumberOutput.toString(f, true));
     }
     if (number instanceof BigDecimal b) {
       return b.toString();

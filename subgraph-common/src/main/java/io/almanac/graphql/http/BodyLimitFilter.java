@@ -74,7 +74,7 @@ public class BodyLimitFilter extends OncePerRequestFilter {
     }
     int held = (int) kib(chunked ? limit : declared);
     if (!acquire(held)) {
-      refuse(response, 429, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "Too many large requests at once"
+      ErrorResponses.write(response, 429, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "Too many large requests at once"
           + " (at most " + settings.maxBytesInFlight().toBytes() + " bytes of bodies in flight); send it again later",
           java.util.Map.of(AlmanacGraphQLException.RETRY_AFTER, retryAfterSeconds())));
       return;
@@ -128,51 +128,8 @@ public class BodyLimitFilter extends OncePerRequestFilter {
     }
     // The body is left unread: the container closes the connection after the answer.
     response.setHeader(HttpHeaders.CONNECTION, "close");
-    refuse(response, 413, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "The request body is larger than "
+    ErrorResponses.write(response, 413, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "The request body is larger than "
         + limit + " bytes, the most this endpoint accepts", extensions));
-  }
-
-  /** Writes the GraphQL error shape: {@code {"errors":[{"message":...,"extensions":{...}}]}}. */
-  static void refuse(HttpServletResponse response, int status, AlmanacGraphQLException refusal) throws IOException {
-    response.setStatus(status);
-    response.setContentType("application/json");
-    response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    refusal.retryAfterSeconds().ifPresent(s -> response.setHeader(HttpHeaders.RETRY_AFTER, s.toString()));
-    StringBuilder json = new StringBuilder("{\"errors\":[{\"message\":");
-    string(json, refusal.getMessage());
-    json.append(",\"extensions\":{");
-    boolean first = true;
-    for (var entry : refusal.extensions().entrySet()) {
-      if (!first) {
-        json.append(',');
-      }
-      first = false;
-      string(json, entry.getKey());
-      json.append(':');
-      if (entry.getValue() instanceof Number n) {
-        json.append(n);
-      } else {
-        string(json, String.valueOf(entry.getValue()));
-      }
-    }
-    json.append("}}]}");
-    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(bytes.length);
-    response.getOutputStream().write(bytes);
-  }
-
-  private static void string(StringBuilder json, String text) {
-    json.append('"');
-    for (char c : text.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        json.append('\\').append(c);
-      } else if (c < 0x20) {
-        json.append(String.format("\\u%04x", (int) c));
-      } else {
-        json.append(c);
-      }
-    }
-    json.append('"');
   }
 
   /** A request whose body is {@code body}, failing with {@link BodyTooLargeException} past {@code limit} bytes. */
@@ -192,7 +149,12 @@ public class BodyLimitFilter extends OncePerRequestFilter {
     @Override
     public BufferedReader getReader() {
       String encoding = getCharacterEncoding();
-      Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+      Charset charset = StandardCharsets.UTF_8;
+      try {
+        charset = encoding == null ? charset : Charset.forName(encoding);
+      } catch (IllegalArgumentException e) {
+        // An unknown charset in the Content-Type: read as UTF-8, the handler refuses what it cannot use.
+      }
       return new BufferedReader(new InputStreamReader(stream, charset));
     }
   }
