@@ -230,15 +230,23 @@ class OversizedBodiesTest {
     assertCrawlerIsTheSameProcess();
 
     // Every acknowledged point, read back exactly.
-    JsonNode observations = gateway.data("""
-        query($id: ID!, $from: Date!) { series(id: $id) { observations(from: $from, first: 1000000) {
-          nodes { date value } } } }""", Map.of("id", seriesId, "from", date(firstDate)))
-        .path("series").path("observations").path("nodes");
     Map<String, String> stored = new HashMap<>();
-    for (JsonNode node : observations) {
-      stored.put(node.path("date").asString(), new java.math.BigDecimal(node.path("value").asString())
-          .setScale(10).toPlainString());
-    }
+    String after = null;
+    do {
+      Map<String, Object> variables = new HashMap<>(Map.of("id", seriesId, "from", date(firstDate)));
+      variables.put("after", after);
+      JsonNode page = gateway.data("""
+          query($id: ID!, $from: Date!, $after: String) { series(id: $id) {
+            observations(from: $from, first: 10000, after: $after) {
+              nodes { date value } pageInfo { hasNextPage endCursor } } } }""", variables)
+          .path("series").path("observations");
+      for (JsonNode node : page.path("nodes")) {
+        stored.put(node.path("date").asString(), new java.math.BigDecimal(node.path("value").asString())
+            .setScale(10).toPlainString());
+      }
+      after = page.path("pageInfo").path("hasNextPage").asBoolean() ? page.path("pageInfo").path("endCursor").asString()
+          : null;
+    } while (after != null);
     assertThat(stored).isEqualTo(expected);
     System.out.printf("OversizedBodiesTest: %d clients x %d uploads of %d points: %d acknowledged, %d refused 429 "
         + "and sent again%n", clients, rounds, MAX_POINTS, acknowledged.get(), refusedBusy.get());

@@ -3,7 +3,7 @@ package io.almanac.crawler.ingest;
 import io.almanac.crawler.Json;
 import io.almanac.crawler.generated.DgsConstants.DATAPOINTINPUT;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -168,10 +168,15 @@ final class BulkPointsParser {
    * @throws IOException when reading the body fails (the connection, or a body over the size limit)
    */
   static Parsed parse(Dialect dialect, InputStream body, int limit) throws IOException, UnreadableBody {
+    // The readers close what they read; the caller may still read the rest of the body (and owns it).
+    InputStream unclosed = new FilterInputStream(body) {
+      @Override
+      public void close() {}
+    };
     return switch (dialect.format()) {
-      case NDJSON -> ndjson(body, limit);
-      case CSV -> csv(body, dialect, limit);
-      case ARROW -> arrow(body, limit);
+      case NDJSON -> ndjson(unclosed, limit);
+      case CSV -> csv(unclosed, dialect, limit);
+      case ARROW -> arrow(unclosed, limit);
     };
   }
 
