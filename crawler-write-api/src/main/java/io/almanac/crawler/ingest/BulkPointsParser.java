@@ -649,6 +649,6 @@ final class BulkPointsParser {
   }
 
   private static String abbreviate(String text) {
-    return text.length() <= QUOTED_CHARS ? text : text.substring(0, QUOTED_CHARS) + "...";
+    return PointError.quote(text, QUOTED_CHARS);
   }
 }

@@ -69,8 +69,10 @@ public class BulkUpsertService {
 
   public BulkUpsertResult upload(Upload upload) {
     String batchId = upload.batchId() == null ? UUID.randomUUID().toString() : upload.batchId();
-    if (batchId.isBlank() || batchId.length() > 200) {
-      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT, "batchId must be 1 to 200 characters");
+    if (batchId.isBlank() || batchId.length() > 200 || batchId.indexOf('\u0000') >= 0) {
+      // U+0000: PostgreSQL text cannot hold it, the ledger could not record the batch.
+      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT,
+          "batchId must be 1 to 200 characters, without U+0000");
     }
     OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     if (!ledger.claim(batchId, receivedAt, upload.runId())) {

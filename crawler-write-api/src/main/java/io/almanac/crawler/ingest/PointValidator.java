@@ -147,21 +147,21 @@ class PointValidator {
         throw new Refusal(NON_FINITE_VALUE, "value '" + abbreviate(text) + "' is not a finite number");
       }
       if (text.trim().matches("[+-]?[0-9]+,[0-9]+")) {
-        throw new Refusal(INVALID_VALUE, "value '" + text + "' has a decimal comma; write it with a point ("
+        throw new Refusal(INVALID_VALUE, "value '" + text.trim() + "' has a decimal comma; write it with a point ("
             + text.trim().replace(',', '.') + ")");
       }
       throw new Refusal(INVALID_VALUE, "value '" + abbreviate(text) + "' is not a decimal number");
     }
     if (!TimeseriesWriter.fitsStoredScale(value)) {
       throw new Refusal(INVALID_VALUE,
-          "value '" + text + "' has more than 10 fractional digits or more than 28 integer digits");
+          "value '" + abbreviate(text) + "' has more than 10 fractional digits or more than 28 integer digits");
     }
     return value;
   }
 
   /** A client's text quoted in an error message: at most {@link #QUOTED_CHARS} characters of it. */
   private static String abbreviate(String text) {
-    return text.length() <= QUOTED_CHARS ? text : text.substring(0, QUOTED_CHARS) + "...";
+    return PointError.quote(text, QUOTED_CHARS);
   }
 
   private static Set<Long> requestedIds(List<ReceivedPoint> points) {
@@ -179,7 +179,8 @@ class PointValidator {
     Set<SeriesKey> keys = new HashSet<>();
     for (ReceivedPoint p : points) {
       Long provider = Ids.parse(p.providerId());
-      if (provider != null && p.externalId() != null) {
+      // PostgreSQL text cannot hold U+0000, so no series has such an id; asking would fail the query.
+      if (provider != null && p.externalId() != null && p.externalId().indexOf('\u0000') < 0) {
         keys.add(new SeriesKey(provider, p.externalId()));
       }
     }
