@@ -25,7 +25,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * {@code {"errors": [{"message": ..., "extensions": {"code": ..., ...}}]}}, and the status is the code's
  * ({@link ErrorCode#httpStatus()}), with {@code Retry-After} when the refusal names one. Requests Spring
  * refuses for the chosen endpoint (a parameter of the wrong type, a missing one, an unreadable body) keep
- * Spring's 4xx status; anything unexpected is a 500 carrying only a reference to the log line. Requests no
+ * Spring's 4xx status (with the {@code argument} a refusal's problem detail names); a body that grew past its
+ * limit while read ({@link BodyTooLargeException}) is 413 LIMIT_EXCEEDED with {@code limit}; anything
+ * unexpected is a 500 carrying only a reference to the log line. Requests no
  * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
  * endpoint is no {@code @RestController}: this advice never touches either. A failure after the response
  * was committed (a streamed export half sent) gets no answer here: an error body would be appended to the
