@@ -56,7 +56,7 @@ class OversizedBodiesTest {
     stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0, false, Map.of(
         "ALMANAC_INGEST_MAXPOINTS", String.valueOf(MAX_POINTS),
         // Room for two full uploads at once; a third waits a second, then gets 429.
-        "ALMANAC_INGEST_MAXPOINTSINFLIGHT", String.valueOf(2 * MAX_POINTS + 2),
+        "ALMANAC_INGEST_MAXPOINTSINFLIGHT", String.valueOf(2 * MAX_POINTS),
         "ALMANAC_INGEST_INFLIGHTWAIT", "1s",
         "ALMANAC_HTTP_MAXSTREAMEDBODYSIZE", STREAMED_LIMIT + "B",
         "ALMANAC_HTTP_MAXBODYSIZE", GRAPHQL_LIMIT + "B")));

@@ -42,20 +42,22 @@ class UploadPermits {
   }
 
   /**
-   * Room for the points of a body of {@code contentLength} bytes (-1 when unknown: as many as an upload
-   * may have).
+   * Room for the points of a body of {@code contentLength} bytes: as many as it can hold, at most an
+   * upload's {@code maxPoints} (the one point the parser reads past them is not counted). A chunked body
+   * ({@code contentLength} -1) declares nothing, so it takes a full upload's room: with the defaults four
+   * chunked uploads proceed at once, any number of small ones with a Content-Length.
    *
    * @throws AlmanacGraphQLException LIMIT_EXCEEDED with a retry delay when no room frees within the wait
    */
   Permit forBody(long contentLength) {
-    long limit = settings.maxPoints() + 1L; // the parser reads one point past the limit
+    long limit = settings.maxPoints();
     long count = contentLength < 0 ? limit : Math.min(limit, Math.max(1, contentLength / MIN_BYTES_PER_POINT));
     return acquire((int) count);
   }
 
-  /** Room for {@code count} points already received (GraphQL), at most the upload limit's worth. */
+  /** Room for {@code count} points already received (GraphQL), at most an upload's {@code maxPoints}. */
   Permit forPoints(int count) {
-    return acquire(Math.max(1, Math.min(count, settings.maxPoints() + 1)));
+    return acquire(Math.max(1, Math.min(count, settings.maxPoints())));
   }
 
   private Permit acquire(int count) {
