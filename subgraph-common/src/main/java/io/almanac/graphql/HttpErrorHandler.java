@@ -1,5 +1,6 @@
 package io.almanac.graphql;
 
+import io.almanac.graphql.http.BodyTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -24,7 +25,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * {@code {"errors": [{"message": ..., "extensions": {"code": ..., ...}}]}}, and the status is the code's
  * ({@link ErrorCode#httpStatus()}), with {@code Retry-After} when the refusal names one. Requests Spring
  * refuses for the chosen endpoint (a parameter of the wrong type, a missing one, an unreadable body) keep
- * Spring's 4xx status; anything unexpected is a 500 carrying only a reference to the log line. Requests no
+ * Spring's 4xx status (with the {@code argument} a refusal's problem detail names); a body that grew past its
+ * limit while read ({@link BodyTooLargeException}) is 413 LIMIT_EXCEEDED with {@code limit}; anything
+ * unexpected is a 500 carrying only a reference to the log line. Requests no
  * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
  * endpoint is no {@code @RestController}: this advice never touches either. A failure after the response
  * was committed (a streamed export half sent) gets no answer here: an error body would be appended to the
@@ -48,6 +51,12 @@ public class HttpErrorHandler {
     if (failure instanceof AlmanacGraphQLException refusal) {
       return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);
     }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BodyTooLargeException tooLarge) {
+        return answer(413, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, tooLarge.getMessage(),
+            Map.of("limit", tooLarge.limit())), HttpHeaders.EMPTY);
+      }
+    }
     if (failure instanceof TypeMismatchException mismatch) {
       String name = mismatch.getPropertyName();
       String expected = mismatch.getRequiredType() == null ? "value" : mismatch.getRequiredType().getSimpleName();
@@ -67,8 +76,11 @@ public class HttpErrorHandler {
     if (failure instanceof ErrorResponse refused && refused.getStatusCode().is4xxClientError()) {
       int status = refused.getStatusCode().value();
       String detail = refused.getBody().getDetail();
+      Map<String, Object> properties = refused.getBody().getProperties();
+      Object argument = properties == null ? null : properties.get("argument");
       return answer(status, new AlmanacGraphQLException(ErrorCode.forHttpStatus(status),
-          detail == null ? "Refused with HTTP " + status : detail), refused.getHeaders());
+          detail == null ? "Refused with HTTP " + status : detail,
+          argument == null ? Map.of() : Map.of("argument", argument)), refused.getHeaders());
     }
     String reference = UUID.randomUUID().toString();
     log.error("Internal error {} at {} {}", reference, request.getMethod(), request.getRequestURI(), failure);

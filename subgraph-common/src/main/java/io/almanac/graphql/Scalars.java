@@ -37,9 +37,74 @@ public final class Scalars {
    * Input-only variants for upload payloads: they keep the text as sent, so that a malformed date or
    * value in one point is reported against that point (and archived) instead of failing the request.
    */
-  public static final GraphQLScalarType RAW_DATE = raw("Date", "ISO-8601 date, yyyy-MM-dd");
+  public static final GraphQLScalarType RAW_DATE = raw("Date", "ISO-8601 date, yyyy-MM-dd", false);
 
-  public static final GraphQLScalarType RAW_DECIMAL = raw("Decimal", "Exact decimal number as a string");
+  /**
+   * Keeps a string as sent; a JSON number (literal or variable) becomes a {@link DecimalNumber} so that the
+   * upload can refuse one that a JSON parser may have rounded (see {@link #MAX_NUMBER_DIGITS}).
+   */
+  public static final GraphQLScalarType RAW_DECIMAL = raw("Decimal", "Exact decimal number as a string", true);
+
+  /**
+   * Most significant digits of a {@code Decimal} given as a JSON number rather than a string. A double
+   * holds every decimal of up to 15 significant digits exactly (it reads back as the same text), not more;
+   * the gateway, like most JSON parsers, reads numbers as doubles before Almanac sees them, so a number with
+   * more digits may already have been rounded (1234567890.1234567891 arrives as 1234567890.1234567) and is
+   * refused rather than stored rounded. Strings of any stored precision are exact.
+   */
+  public static final int MAX_NUMBER_DIGITS = 15;
+
+  /**
+   * A {@code Decimal} input given as a JSON number: its text as received (a double's shortest text).
+   *
+   * @param text the number's decimal text, e.g. {@code 1234567890.1234567}
+   */
+  public record DecimalNumber(String text) {
+    /** Whether the number may have been rounded on the way: more than {@link #MAX_NUMBER_DIGITS} digits. */
+    public boolean mayBeRounded() {
+      return significantDigits(text) > MAX_NUMBER_DIGITS;
+    }
+  }
+
+  /** What a client is told when a {@code Decimal} number has too many digits to be exact. */
+  public static String numberTooPrecise(String text) {
+    return "Decimal " + text + " was sent as a JSON number with " + significantDigits(text)
+        + " significant digits: JSON parsers (the gateway's too) read numbers as doubles, exact to "
+        + MAX_NUMBER_DIGITS + " digits only; send decimals as strings, e.g. \"" + text + "\"";
+  }
+
+  /** Significant digits of a decimal number's text (leading and trailing zeros do not count); -1 if none. */
+  static int significantDigits(String text) {
+    try {
+      BigDecimal value = new BigDecimal(text.trim());
+      return value.signum() == 0 ? 1 : value.stripTrailingZeros().precision();
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** {@code 1.2345678901234567E9} as {@code 1234567890.1234567}; NaN and infinities as they are. */
+  private static String plain(String text) {
+    try {
+      return new BigDecimal(text).toPlainString();
+    } catch (NumberFormatException e) {
+      return text;
+    }
+  }
+
+  /** A JSON number's decimal text: the token's text when the parser kept it, a double's shortest text. */
+  static String numberText(Number number) {
+    if (number instanceof Double d) {
+      return plain(tools.jackson.core.io.NumberOutput.toString(d, true));
+    }
+    if (number instanceof Float f) {
+      return plain(tools.jackson.core.io.NumberOutput.toString(f, true));
+    }
+    if (number instanceof BigDecimal b) {
+      return b.toString();
+    }
+    return number.toString();
+  }
 
   /** Any JSON value: objects become maps, arrays lists; serialized as is. */
   public static final GraphQLScalarType JSON = GraphQLScalarType.newScalar()
@@ -159,7 +224,7 @@ public final class Scalars {
           return parseOrThrow(s, CoercingParseValueException::new);
         }
         if (name.equals("Decimal") && input instanceof Number n) {
-          return parseOrThrow(n.toString(), CoercingParseValueException::new);
+          return parseNumber(numberText(n), CoercingParseValueException::new);
         }
         throw new CoercingParseValueException(name + " must be a string, got " + input);
       }
@@ -170,9 +235,17 @@ public final class Scalars {
           return parseOrThrow(s.getValue(), CoercingParseLiteralException::new);
         }
         if (name.equals("Decimal") && (input instanceof graphql.language.IntValue || input instanceof graphql.language.FloatValue)) {
-          return parseOrThrow(literalText(input), CoercingParseLiteralException::new);
+          return parseNumber(literalText(input), CoercingParseLiteralException::new);
         }
         throw new CoercingParseLiteralException(name + " must be a string literal, got " + input);
+      }
+
+      /** A Decimal given as a number: refused past {@link #MAX_NUMBER_DIGITS} digits, as it may be rounded. */
+      private <E extends RuntimeException> T parseNumber(String text, Function<String, E> error) {
+        if (significantDigits(text) > MAX_NUMBER_DIGITS) {
+          throw error.apply(numberTooPrecise(text));
+        }
+        return parseOrThrow(text, error);
       }
 
       private <E extends RuntimeException> T parseOrThrow(String text, Function<String, E> error) {
@@ -186,20 +259,27 @@ public final class Scalars {
     return GraphQLScalarType.newScalar().name(name).description(description).coercing(coercing).build();
   }
 
-  private static GraphQLScalarType raw(String name, String description) {
-    Coercing<String, String> coercing = new Coercing<>() {
+  /** Input values as sent: Strings, or {@link DecimalNumber}s for numbers when {@code numbers} is set. */
+  private static GraphQLScalarType raw(String name, String description, boolean numbers) {
+    Coercing<Object, String> coercing = new Coercing<>() {
       @Override
       public String serialize(Object value, GraphQLContext context, Locale locale) {
         return String.valueOf(value);
       }
 
       @Override
-      public String parseValue(Object input, GraphQLContext context, Locale locale) {
+      public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+        if (numbers && input instanceof Number n) {
+          return new DecimalNumber(numberText(n));
+        }
         return String.valueOf(input);
       }
 
       @Override
-      public String parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+      public Object parseLiteral(Value<?> input, CoercedVariables variables, GraphQLContext context, Locale locale) {
+        if (numbers && (input instanceof graphql.language.IntValue || input instanceof graphql.language.FloatValue)) {
+          return new DecimalNumber(literalText(input));
+        }
         return literalText(input);
       }
     };

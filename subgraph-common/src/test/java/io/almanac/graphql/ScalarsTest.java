@@ -41,6 +41,35 @@ class ScalarsTest {
     }
   }
 
+  /**
+   * A Decimal given as a JSON number keeps its text up to 15 significant digits and is refused past them,
+   * since a double (what the gateway parsed it into) holds no more; strings are exact at any precision.
+   */
+  @Test
+  void decimalNumbersPast15SignificantDigitsAreRefused() {
+    graphql.schema.Coercing<?, ?> strict = Scalars.DECIMAL.getCoercing();
+    graphql.GraphQLContext context = graphql.GraphQLContext.getDefault();
+    java.util.Locale locale = java.util.Locale.ROOT;
+    assertThat(strict.parseValue(123456789.012345, context, locale)).isEqualTo(new BigDecimal("123456789.012345"));
+    assertThat(strict.parseValue(0.1, context, locale)).isEqualTo(new BigDecimal("0.1"));
+    assertThat((BigDecimal) strict.parseValue(100000000000000000000.0, context, locale)).isEqualByComparingTo("1E+20");
+    assertThat(strict.parseValue("1234567890.1234567891", context, locale))
+        .isEqualTo(new BigDecimal("1234567890.1234567891"));
+    assertThatThrownBy(() -> strict.parseValue(1234567890.1234567891, context, locale))
+        .isInstanceOf(graphql.schema.CoercingParseValueException.class)
+        .hasMessageContaining("1234567890.1234567").hasMessageContaining("send decimals as strings");
+    assertThatThrownBy(() -> strict.parseLiteral(new graphql.language.FloatValue(new BigDecimal("1234567890.1234567891")),
+        graphql.execution.CoercedVariables.emptyVariables(), context, locale))
+        .isInstanceOf(graphql.schema.CoercingParseLiteralException.class)
+        .hasMessageContaining("1234567890.1234567891");
+    graphql.schema.Coercing<?, ?> raw = Scalars.RAW_DECIMAL.getCoercing();
+    assertThat(raw.parseValue(1234567890.1234567891, context, locale))
+        .isEqualTo(new Scalars.DecimalNumber("1234567890.1234567"));
+    assertThat(((Scalars.DecimalNumber) raw.parseValue(1234567890.1234567891, context, locale)).mayBeRounded()).isTrue();
+    assertThat(((Scalars.DecimalNumber) raw.parseValue(123456789012345L, context, locale)).mayBeRounded()).isFalse();
+    assertThat(raw.parseValue("1234567890.1234567891", context, locale)).isEqualTo("1234567890.1234567891");
+  }
+
   /** The parsed date, or the exception class when the parse fails. */
   private static Object outcome(java.util.function.Supplier<LocalDate> parse) {
     try {

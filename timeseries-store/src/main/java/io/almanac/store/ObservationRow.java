@@ -36,7 +36,7 @@ public record ObservationRow(long seriesId, LocalDate date, LocalDate revisionDa
       return true;
     }
     // precision - scale (the integer digits) is the same with or without trailing zeros.
-    if (value.precision() - value.scale() > INTEGER_DIGITS) {
+    if ((long) value.precision() - value.scale() > INTEGER_DIGITS) { // long: 1E+2147483647 overflows int
       return false;
     }
     // Only a value with more fractional digits than kept needs its trailing zeros removed (a new object).

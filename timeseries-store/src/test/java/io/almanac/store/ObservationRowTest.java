@@ -20,7 +20,7 @@ class ObservationRowTest {
   private static boolean fitsByTheRule(BigDecimal value) {
     BigDecimal stripped = value.stripTrailingZeros();
     int fractional = Math.max(stripped.scale(), 0);
-    int integer = stripped.signum() == 0 ? 0 : stripped.precision() - stripped.scale();
+    long integer = stripped.signum() == 0 ? 0 : (long) stripped.precision() - stripped.scale();
     return fractional <= 10 && integer <= 28;
   }
 
@@ -31,7 +31,9 @@ class ObservationRowTest {
         new BigDecimal("1E+27"), new BigDecimal("1E+28"), new BigDecimal("9999999999999999999999999999.9999999999"),
         new BigDecimal("99999999999999999999999999999"), new BigDecimal("-9999999999999999999999999999"),
         new BigDecimal("0E+40"), new BigDecimal("0E-20"), new BigDecimal("-0.0000000001"),
-        new BigDecimal("0.00000000001"), new BigDecimal("100E-12"), BigDecimal.ZERO));
+        new BigDecimal("0.00000000001"), new BigDecimal("100E-12"), BigDecimal.ZERO,
+        // Exponents at int's edge: precision - scale overflowed an int and let 1E+2147483647 through.
+        new BigDecimal("1E+2147483647"), new BigDecimal("-1E+2147483647"), new BigDecimal("1E-2147483647")));
     Random random = new Random(12);
     for (int i = 0; i < 20_000; i++) {
       values.add(new BigDecimal(new BigInteger(1 + random.nextInt(130), random), random.nextInt(81) - 40)

@@ -7,29 +7,47 @@ import io.almanac.graphql.auth.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
+import java.io.OutputStream;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /bulk/points?batchId=&runId=&atomic=}: the bulk upload for large batches, as NDJSON,
- * CSV or an Arrow IPC stream, with the semantics and result of {@code bulkUpsertDataPoints} (the
+ * {@code POST /bulk/points?batchId=&runId=&atomic=&delimiter=}: the bulk upload for large batches, as
+ * NDJSON, CSV or an Arrow IPC stream, with the semantics and result of {@code bulkUpsertDataPoints} (the
  * result's JSON is the mutation's). Callers need a CRAWLER or ADMIN key ({@link HttpCallers}); refusals
- * are answered by {@link io.almanac.graphql.HttpErrorHandler} with the GraphQL error shape and code.
+ * are answered by {@link io.almanac.graphql.HttpErrorHandler} with the GraphQL error shape and code:
+ * 415 for a Content-Type or charset not read, 400 {@code delimiter} or {@code body}, 413 for a body over
+ * {@code almanac.http.max-streamed-body-size}, 429 when too many points are in flight.
+ *
+ * <p>The body is parsed as a stream up to {@code almanac.ingest.max-points} points plus one; a batch with
+ * more is refused with {@code BATCH_TOO_LARGE}, archiving the points read, and the rest of the body is
+ * read and dropped (up to the body limit) so that the sender gets the answer rather than a reset
+ * connection.
  */
 @RestController
 class BulkPointsController {
 
+  /** The query parameter naming the CSV separator. */
+  static final String DELIMITER = "delimiter";
+
   private final BulkUpsertService service;
   private final HttpCallers callers;
+  private final IngestSettings settings;
+  private final UploadPermits permits;
 
-  BulkPointsController(BulkUpsertService service, HttpCallers callers) {
+  BulkPointsController(BulkUpsertService service, HttpCallers callers, IngestSettings settings,
+      UploadPermits permits) {
     this.service = service;
     this.callers = callers;
+    this.settings = settings;
+    this.permits = permits;
   }
 
   @PostMapping(path = "/bulk/points", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -38,17 +56,30 @@ class BulkPointsController {
       @RequestParam(name = BULKDATAPOINTSINPUT.BatchId, required = false) String batchId,
       @RequestParam(name = BULKDATAPOINTSINPUT.RunId, required = false) String runId,
       @RequestParam(name = BULKDATAPOINTSINPUT.Atomic, defaultValue = "false") boolean atomic,
-      InputStream body) {
+      @RequestParam(name = DELIMITER, required = false) String delimiter) throws IOException {
     callers.require(request, Role.CRAWLER);
-    List<ReceivedPoint> points;
+    BulkPointsParser.Dialect dialect;
     try {
-      points = BulkPointsParser.parse(contentType, body);
+      dialect = BulkPointsParser.dialect(contentType, delimiter);
+    } catch (BulkPointsParser.UnsupportedBody e) {
+      ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+      problem.setProperty("argument", HttpHeaders.CONTENT_TYPE);
+      throw new ErrorResponseException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, problem, null);
     } catch (IllegalArgumentException e) {
-      throw AlmanacGraphQLException.badInput(HttpHeaders.CONTENT_TYPE, e.getMessage());
-    } catch (IOException | RuntimeException e) {
-      throw AlmanacGraphQLException.badInput("body",
-          "The body is not a readable " + contentType + " stream: " + e.getMessage());
+      throw AlmanacGraphQLException.badInput(DELIMITER, e.getMessage());
     }
-    return service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, points));
+    try (UploadPermits.Permit permit = permits.forBody(request.getContentLengthLong())) {
+      InputStream body = request.getInputStream();
+      BulkPointsParser.Parsed parsed;
+      try {
+        parsed = BulkPointsParser.parse(dialect, body, settings.maxPoints());
+      } catch (BulkPointsParser.UnreadableBody e) {
+        throw AlmanacGraphQLException.badInput("body", e.getMessage());
+      }
+      if (parsed.more()) {
+        body.transferTo(OutputStream.nullOutputStream());
+      }
+      return service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(), parsed.more()));
+    }
   }
 }

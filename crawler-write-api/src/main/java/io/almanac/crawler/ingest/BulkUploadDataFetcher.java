@@ -4,15 +4,14 @@ import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.DgsQuery;
 import com.netflix.graphql.dgs.InputArgument;
+import graphql.schema.DataFetchingEnvironment;
 import io.almanac.crawler.generated.DgsConstants.MUTATION;
 import io.almanac.crawler.generated.DgsConstants.QUERY;
-import io.almanac.crawler.generated.types.BulkDataPointsInput;
-import io.almanac.crawler.generated.types.DataPointInput;
 import io.almanac.store.RawBatch;
 import io.almanac.store.RawPoint;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code bulkUpsertDataPoints} and {@code archivedBatch}. */
 @DgsComponent
@@ -26,21 +25,21 @@ public class BulkUploadDataFetcher {
       List<RawPoint> points, List<PointError> batchErrors) {}
 
   private final BulkUpsertService service;
+  private final UploadPermits permits;
 
-  public BulkUploadDataFetcher(BulkUpsertService service) {
+  BulkUploadDataFetcher(BulkUpsertService service, UploadPermits permits) {
     this.service = service;
+    this.permits = permits;
   }
 
+  /** Reads the input as graphql-java coerced it ({@link UploadInputMapper}), not as the generated type. */
   @DgsMutation(field = MUTATION.BulkUpsertDataPoints)
-  public BulkUpsertResult bulkUpsertDataPoints(
-      @InputArgument(name = MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input) BulkDataPointsInput input) {
-    List<DataPointInput> sent = input.getPoints();
-    List<ReceivedPoint> points = new ArrayList<>(sent.size());
-    for (int i = 0; i < sent.size(); i++) {
-      points.add(ReceivedPoint.of(i, sent.get(i)));
+  public BulkUpsertResult bulkUpsertDataPoints(DataFetchingEnvironment environment) {
+    Map<String, ?> input = environment.getArgument(MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input);
+    BulkUpsertService.Upload upload = UploadInputMapper.upload(input);
+    try (UploadPermits.Permit permit = permits.forPoints(upload.points().size())) {
+      return service.upload(upload);
     }
-    return service.upload(new BulkUpsertService.Upload(input.getBatchId(), input.getRunId(),
-        Boolean.TRUE.equals(input.getAtomic()), points));
   }
 
   @DgsQuery(field = QUERY.ArchivedBatch)

@@ -34,8 +34,17 @@ import org.springframework.stereotype.Service;
 @Service
 public class BulkUpsertService {
 
-  /** An upload, from the GraphQL mutation or the HTTP endpoint; {@code points.get(i).index() == i}. */
-  public record Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points) {}
+  /**
+   * An upload, from the GraphQL mutation or the HTTP endpoint; {@code points.get(i).index() == i}.
+   *
+   * @param more whether the sender sent more points than {@code points}, which were not read (a streamed
+   *     body stops at {@code almanac.ingest.max-points}): the batch is refused as too large
+   */
+  public record Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points, boolean more) {
+    public Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points) {
+      this(batchId, runId, atomic, points, false);
+    }
+  }
 
   /** The argument a refusal of the batch id names: the mutation's {@code input.batchId}. */
   private static final String BATCH_ID_ARGUMENT =
@@ -60,8 +69,10 @@ public class BulkUpsertService {
 
   public BulkUpsertResult upload(Upload upload) {
     String batchId = upload.batchId() == null ? UUID.randomUUID().toString() : upload.batchId();
-    if (batchId.isBlank() || batchId.length() > 200) {
-      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT, "batchId must be 1 to 200 characters");
+    if (batchId.isBlank() || batchId.length() > 200 || batchId.indexOf('\u0000') >= 0) {
+      // U+0000: PostgreSQL text cannot hold it, the ledger could not record the batch.
+      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT,
+          "batchId must be 1 to 200 characters, without U+0000");
     }
     OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     if (!ledger.claim(batchId, receivedAt, upload.runId())) {
@@ -103,9 +114,11 @@ public class BulkUpsertService {
       return reject(batchId, receivedAt, upload,
           PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"));
     }
-    if (total > settings.maxPoints()) {
+    if (upload.more() || total > settings.maxPoints()) {
+      // A streamed body was read only up to the limit: its first points are archived, not all it held.
       return reject(batchId, receivedAt, upload, PointError.batch(PointErrorCode.BATCH_TOO_LARGE, "The batch has "
-          + total + " points; at most " + settings.maxPoints() + " are accepted per upload"));
+          + (upload.more() ? "more than " + total : total) + " points; at most " + settings.maxPoints()
+          + " are accepted per upload"));
     }
     LocalDate today = LocalDate.now(settings.zone());
     ValidatedBatch validated = validator.validate(points, today);

@@ -38,6 +38,11 @@ class PointValidator {
 
   private record Key(long seriesId, int date, int revision) {}
 
+  /** Longest value text parsed: a stored decimal has 38 digits, a sign, a point and maybe an exponent. */
+  private static final int MAX_VALUE_CHARS = 100;
+
+  private static final int QUOTED_CHARS = 200;
+
   private final SeriesLookup series;
 
   PointValidator(SeriesLookup series) {
@@ -60,6 +65,9 @@ class PointValidator {
       try {
         if (p.malformed() != null) {
           throw new Refusal(MALFORMED_RECORD, p.malformed());
+        }
+        if (p.errorCode() != null) {
+          throw new Refusal(p.errorCode(), p.errorMessage()); // refused on receipt
         }
         long id = resolveSeries(p, knownIds, knownKeys);
         LocalDate day = parseDate(p.date(), INVALID_DATE, DATAPOINTINPUT.Date);
@@ -89,17 +97,18 @@ class PointValidator {
       Long provider = Ids.parse(p.providerId());
       byKey = provider == null ? null : knownKeys.get(new SeriesKey(provider, p.externalId()));
       if (byKey == null) {
-        throw new Refusal(UNKNOWN_SERIES, "No series '" + p.externalId() + "' of provider '" + p.providerId() + "'");
+        throw new Refusal(UNKNOWN_SERIES, "No series '" + abbreviate(p.externalId()) + "' of provider '"
+            + abbreviate(p.providerId()) + "'");
       }
     }
     if (p.seriesId() != null) {
       Long id = Ids.parse(p.seriesId());
       if (id == null || !knownIds.containsKey(id)) {
-        throw new Refusal(UNKNOWN_SERIES, "No series with id '" + p.seriesId() + "'");
+        throw new Refusal(UNKNOWN_SERIES, "No series with id '" + abbreviate(p.seriesId()) + "'");
       }
       if (byKey != null && !byKey.equals(id)) {
-        throw new Refusal(SERIES_MISMATCH, "seriesId '" + p.seriesId() + "' and providerId '" + p.providerId()
-            + "' + externalId '" + p.externalId() + "' name different series");
+        throw new Refusal(SERIES_MISMATCH, "seriesId '" + abbreviate(p.seriesId()) + "' and providerId '"
+            + abbreviate(p.providerId()) + "' + externalId '" + abbreviate(p.externalId()) + "' name different series");
       }
       return id;
     }
@@ -116,7 +125,7 @@ class PointValidator {
     try {
       return Scalars.parseDate(text);
     } catch (DateTimeParseException e) {
-      throw new Refusal(code, field + " '" + text + "' is not an ISO date (yyyy-MM-dd)");
+      throw new Refusal(code, field + " '" + abbreviate(text) + "' is not an ISO date (yyyy-MM-dd)");
     }
   }
 
@@ -124,21 +133,35 @@ class PointValidator {
     if (text == null) {
       return null;
     }
+    if (text.length() > MAX_VALUE_CHARS) {
+      // No stored value is this long; BigDecimal's parse of a huge digit string would take long.
+      throw new Refusal(INVALID_VALUE, "value '" + abbreviate(text) + "' (" + text.length()
+          + " characters) is not a decimal of at most 38 digits");
+    }
     BigDecimal value;
     try {
       value = Scalars.parseDecimal(text);
     } catch (NumberFormatException e) {
       String lower = text.toLowerCase(Locale.ROOT);
       if (lower.contains("nan") || lower.contains("inf")) {
-        throw new Refusal(NON_FINITE_VALUE, "value '" + text + "' is not a finite number");
+        throw new Refusal(NON_FINITE_VALUE, "value '" + abbreviate(text) + "' is not a finite number");
       }
-      throw new Refusal(INVALID_VALUE, "value '" + text + "' is not a decimal number");
+      if (text.trim().matches("[+-]?[0-9]+,[0-9]+")) {
+        throw new Refusal(INVALID_VALUE, "value '" + text.trim() + "' has a decimal comma; write it with a point ("
+            + text.trim().replace(',', '.') + ")");
+      }
+      throw new Refusal(INVALID_VALUE, "value '" + abbreviate(text) + "' is not a decimal number");
     }
     if (!TimeseriesWriter.fitsStoredScale(value)) {
       throw new Refusal(INVALID_VALUE,
-          "value '" + text + "' has more than 10 fractional digits or more than 28 integer digits");
+          "value '" + abbreviate(text) + "' has more than 10 fractional digits or more than 28 integer digits");
     }
     return value;
+  }
+
+  /** A client's text quoted in an error message: at most {@link #QUOTED_CHARS} characters of it. */
+  private static String abbreviate(String text) {
+    return PointError.quote(text, QUOTED_CHARS);
   }
 
   private static Set<Long> requestedIds(List<ReceivedPoint> points) {
@@ -156,7 +179,8 @@ class PointValidator {
     Set<SeriesKey> keys = new HashSet<>();
     for (ReceivedPoint p : points) {
       Long provider = Ids.parse(p.providerId());
-      if (provider != null && p.externalId() != null) {
+      // PostgreSQL text cannot hold U+0000, so no series has such an id; asking would fail the query.
+      if (provider != null && p.externalId() != null && p.externalId().indexOf('\u0000') < 0) {
         keys.add(new SeriesKey(provider, p.externalId()));
       }
     }

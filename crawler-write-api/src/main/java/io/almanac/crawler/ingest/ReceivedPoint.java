@@ -1,6 +1,5 @@
 package io.almanac.crawler.ingest;
 
-import io.almanac.crawler.generated.types.DataPointInput;
 import io.almanac.store.RawPoint;
 
 /**
@@ -10,7 +9,8 @@ import io.almanac.store.RawPoint;
  * @param index position in the batch, from 0
  * @param malformed why the record could not be read at all (HTTP uploads), its other fields then null;
  *     null for a readable record
- * @param errorCode null until validation refuses the point
+ * @param errorCode null until validation refuses the point (or set on receipt: a GraphQL number that may
+ *     have been rounded)
  * @param errorMessage null until validation refuses the point
  */
 public record ReceivedPoint(int index, String seriesId, String providerId, String externalId, String date,
@@ -19,11 +19,6 @@ public record ReceivedPoint(int index, String seriesId, String providerId, Strin
   static ReceivedPoint of(int index, String seriesId, String providerId, String externalId, String date,
       String value, String revisionDate) {
     return new ReceivedPoint(index, seriesId, providerId, externalId, date, value, revisionDate, null, null, null);
-  }
-
-  static ReceivedPoint of(int index, DataPointInput input) {
-    return of(index, input.getSeriesId(), input.getProviderId(), input.getExternalId(), input.getDate(),
-        input.getValue(), input.getRevisionDate());
   }
 
   /** A record that could not be read, and why (quoting it). */

@@ -117,6 +117,28 @@ class BulkPointsHttpTest {
     assertThat(h.value(april[0])).isNull();
   }
 
+  /** Excel's "CSV UTF-8" in a German locale: BOM, CRLF, quoted names, semicolons; NDJSON numbers exact. */
+  @Test
+  void spreadsheetCsvAndExactNdjsonNumbersAreCommitted() throws Exception {
+    String csv = "\uFEFF\"Series ID\";\"DATE\";\"Value\";\"revision_date\"\r\n"
+        + seriesId + ";2024-06-01;1000.25;2024-06-02\r\n"
+        + ";;;\r\n";
+    JsonNode csvResult = Json.MAPPER.readTree(post("?batchId=excel-1", "text/csv; charset=UTF-8",
+        csv.getBytes(StandardCharsets.UTF_8), crawler).body());
+    assertThat(csvResult.path("status").asString()).isEqualTo("COMMITTED");
+    assertThat(csvResult.path("summary").path("successful").asInt()).isEqualTo(1);
+    String ndjson = "\uFEFF{\"seriesId\": " + seriesId + ", \"date\": \"2024-06-03\", \"value\": 1234567890.1234567891,"
+        + " \"revisionDate\": \"2024-06-04\"}\r\n\r\n";
+    JsonNode ndjsonResult = Json.MAPPER.readTree(post("", "application/x-ndjson", ndjson.getBytes(StandardCharsets.UTF_8),
+        crawler).body());
+    assertThat(ndjsonResult.path("status").asString()).isEqualTo("COMMITTED");
+    SeriesHistory h = history();
+    int[] june = h.view(null, LocalDate.parse("2024-06-01"), LocalDate.parse("2024-06-03"));
+    assertThat(june).hasSize(2);
+    assertThat(h.value(june[0]).stripTrailingZeros().toPlainString()).isEqualTo("1000.25");
+    assertThat(h.value(june[1]).stripTrailingZeros().toPlainString()).isEqualTo("1234567890.1234567891");
+  }
+
   @Test
   void refusalsUseHttpStatusAndTheGraphQLErrorShape() throws Exception {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
@@ -127,8 +149,21 @@ class BulkPointsHttpTest {
     String viewer = "Bearer " + keys.create(2, Role.VIEWER, "viewer").secret();
     assertThat(post("", "application/x-ndjson", body, viewer).statusCode()).isEqualTo(403);
     HttpResponse<String> xml = post("", "application/xml", body, crawler);
-    assertThat(xml.statusCode()).isEqualTo(400);
+    assertThat(xml.statusCode()).isEqualTo(415);
     assertThat(xml.body()).contains("BAD_USER_INPUT", "application/x-ndjson");
+    HttpResponse<String> unknownCharset = post("", "text/csv; charset=x-unknown-9", body, crawler);
+    assertThat(unknownCharset.statusCode()).isEqualTo(415);
+    JsonNode charsetError = Json.MAPPER.readTree(unknownCharset.body()).path("errors").get(0);
+    assertThat(charsetError.path("message").asString()).contains("x-unknown-9");
+    assertThat(charsetError.path("extensions").path("argument").asString()).isEqualTo("Content-Type");
+    HttpResponse<String> headerless = post("", "text/csv", "1,2024-01-01,5\n".getBytes(StandardCharsets.UTF_8), crawler);
+    assertThat(headerless.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(headerless.body()).path("errors").get(0).path("extensions").path("argument")
+        .asString()).isEqualTo("body");
+    HttpResponse<String> pipe = post("?delimiter=%7C", "text/csv", body, crawler);
+    assertThat(pipe.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(pipe.body()).path("errors").get(0).path("extensions").path("argument").asString())
+        .isEqualTo("delimiter");
   }
 
   @Test

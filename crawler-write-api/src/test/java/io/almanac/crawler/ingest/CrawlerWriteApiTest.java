@@ -236,9 +236,43 @@ class CrawlerWriteApiTest {
         .satisfies(e -> assertThat(e.getExtensions()).containsEntry("code", "CONFLICT"));
   }
 
+  /**
+   * A Decimal given as a JSON number has been through a double at the gateway: up to 15 significant
+   * digits it is exact, past them refused per point; as a string any stored precision is exact.
+   */
   @Test
-  void uploadsAreMappedByTheDirectPathAndUnknownRunsRefused() {
-    assertThat(inputMapper).isInstanceOf(UploadInputMapper.class);
+  void decimalsSentAsNumbersAreExactUpTo15DigitsAndRefusedPastThem() {
+    String batch = "numbers-" + System.nanoTime();
+    List<Map<String, Object>> points = List.of(
+        point(gdpId, "1990-01-01", "1234567890.1234567891", "2024-01-01"),     // 0 string: exact
+        point(gdpId, "1990-01-02", 1234567890.1234567, "2024-01-01"),          // 1 variable number, 17 digits
+        point(gdpId, "1990-01-03", 123456789.012345, "2024-01-01"),            // 2 variable number, 15 digits
+        point(gdpId, "1990-01-04", 42, "2024-01-01"));                         // 3 integer
+    Map<String, Object> result = bulk(Map.of("batchId", batch, "points", points));
+    assertThat((List<Map<String, Object>>) result.get("errors")).singleElement().satisfies(e -> {
+      assertThat(e).containsEntry("index", 1).containsEntry("code", "INVALID_VALUE");
+      assertThat((String) e.get("message")).contains("1234567890.1234567", "send decimals as strings");
+    });
+    Map<String, Object> literal = (Map<String, Object>) ok("""
+        mutation { bulkUpsertDataPoints(input: {points: [
+          {seriesId: "%s", date: "1990-01-05", value: 1234567890.1234567891, revisionDate: "2024-01-01"},
+          {seriesId: "%s", date: "1990-01-06", value: 2.5, revisionDate: "2024-01-01"}]}) {
+          status errors { index code message } } }""".formatted(gdpId, gdpId), Map.of()).get("bulkUpsertDataPoints");
+    assertThat(literal).containsEntry("status", "PARTIAL");
+    assertThat((List<Map<String, Object>>) literal.get("errors")).extracting(e -> e.get("index") + ":" + e.get("code"))
+        .containsExactly("0:INVALID_VALUE");
+    SeriesHistory h = history(gdpId);
+    int[] rows = h.view(null, java.time.LocalDate.parse("1990-01-01"), java.time.LocalDate.parse("1990-01-06"));
+    List<String> stored = new ArrayList<>();
+    for (int row : rows) {
+      stored.add(h.date(row) + "=" + h.value(row).stripTrailingZeros().toPlainString());
+    }
+    assertThat(stored).containsExactly("1990-01-01=1234567890.1234567891", "1990-01-03=123456789.012345",
+        "1990-01-04=42", "1990-01-06=2.5");
+  }
+
+  @Test
+  void unknownRunsAreRefused() {
     Map<String, Object> refused =
         bulk(Map.of("runId", "987654", "points", List.of(point(gdpId, "2024-01-01", "1", null))));
     assertThat(refused).containsEntry("status", "REJECTED");
