@@ -32,6 +32,9 @@ public final class LocalStackMain {
     long started = System.nanoTime();
     System.out.println("Starting Almanac (logs in " + options.runDir().resolve("logs") + ") ...");
     LocalStack stack = LocalStack.start(options);
+    // A process that dies is reported, not restarted, and the others keep serving (a partial answer
+    // beats none); Ctrl-C still stops everything.
+    stack.watch(LocalStackMain::reportExit);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nStopping Almanac ...");
@@ -52,6 +55,16 @@ public final class LocalStackMain {
         Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0, stack.gateway(),
         stack.financial(), stack.crawler(), stack.users(), stack.adminAuthorization());
     stopped.await();
+  }
+
+  static void reportExit(ManagedProcess.Exit exit) {
+    StringBuilder report = new StringBuilder()
+        .append(String.format("%n%s (pid %d) exited with code %d; the other processes keep running."
+                + " Last %d lines of %s:%n", exit.name(), exit.pid(), exit.exitCode(), exit.lastLines().size(),
+            exit.log()));
+    exit.lastLines().forEach(line -> report.append("  | ").append(line).append(System.lineSeparator()));
+    System.err.print(report);
+    System.err.flush();
   }
 
   private static int port(String variable, int defaultPort) {

@@ -24,8 +24,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * {@code {"errors": [{"message": ..., "extensions": {"code": ..., ...}}]}}, and the status is the code's
  * ({@link ErrorCode#httpStatus()}), with {@code Retry-After} when the refusal names one. Requests Spring
  * refuses for the chosen endpoint (a parameter of the wrong type, a missing one, an unreadable body) keep
- * Spring's 4xx status; anything unexpected is a 500 carrying only a reference to the log line. Requests no
- * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
+ * Spring's 4xx status; a database that is down or too slow is a 503 {@code UNAVAILABLE} with
+ * {@code Retry-After} ({@link DependencyFailures}); anything unexpected is a 500 carrying only a reference
+ * to the log line. Requests no endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
  * endpoint is no {@code @RestController}: this advice never touches either. A failure after the response
  * was committed (a streamed export half sent) gets no answer here: an error body would be appended to the
  * data, so the exception goes on to the servlet container, which closes the connection and the client sees
@@ -47,6 +48,11 @@ public class HttpErrorHandler {
     Throwable failure = AlmanacExceptionHandler.unwrap(exception);
     if (failure instanceof AlmanacGraphQLException refusal) {
       return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);
+    }
+    if (DependencyFailures.isDependencyDown(failure)) {
+      log.warn("Database unavailable at {} {}: {}", request.getMethod(), request.getRequestURI(),
+          DependencyFailures.rootCause(failure));
+      return answer(503, DependencyFailures.refusal(), HttpHeaders.EMPTY);
     }
     if (failure instanceof TypeMismatchException mismatch) {
       String name = mismatch.getPropertyName();

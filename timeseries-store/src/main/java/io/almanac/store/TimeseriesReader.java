@@ -2,6 +2,8 @@ package io.almanac.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +19,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The read side of the store. Observations of a few series are read row group by row group
@@ -25,8 +29,17 @@ import org.apache.iceberg.io.CloseableIterable;
  */
 public final class TimeseriesReader {
 
+  /** How long reads use the last loaded table state after the catalog failed before asking it again. */
+  static final Duration CATALOG_RETRY = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(TimeseriesReader.class);
+  private static final long NONE = Long.MIN_VALUE;
+
   private final TimeseriesStore store;
   private final ObservationReader observations = new ObservationReader();
+  /** {@link System#nanoTime()} of the first failed refresh of an outage, or {@link #NONE}. */
+  private volatile long catalogDownSince = NONE;
+  private volatile long catalogRetryAt;
 
   public TimeseriesReader(TimeseriesStore store) {
     this.store = store;
@@ -111,14 +124,14 @@ public final class TimeseriesReader {
   /** The current snapshot id of the series table after a refresh, or -1 when it is empty. */
   public long seriesSnapshot() {
     Table table = store.series();
-    table.refresh();
+    refresh(table);
     return snapshotIdOf(table);
   }
 
   /** A batch as archived, points in the order received, or empty when no batch with that id was archived. */
   public Optional<RawBatch> readRawBatch(String batchId, OffsetDateTime receivedAt) {
     Table table = store.rawBatches();
-    table.refresh();
+    refresh(table);
     if (table.currentSnapshot() == null) {
       return Optional.empty();
     }
@@ -140,8 +153,56 @@ public final class TimeseriesReader {
 
   private Table freshObservations() {
     Table table = store.observations();
-    table.refresh();
+    refresh(table);
     return table;
+  }
+
+  /**
+   * Refreshes {@code table} from the catalog; when the catalog's database cannot be reached, reads go on
+   * at the state last loaded (no commit can land while the catalog is down, so it is also the newest
+   * one, unless a commit landed between the last refresh and the outage) and the catalog is asked again
+   * after {@link #CATALOG_RETRY}, so that each read does not wait for the database's timeout. A table
+   * never loaded, or a failure not caused by the database, fails the read.
+   */
+  private void refresh(Table table) {
+    long now = System.nanoTime();
+    if (catalogDownSince != NONE && now - catalogRetryAt < 0 && table.currentSnapshot() != null) {
+      return;
+    }
+    try {
+      table.refresh();
+    } catch (RuntimeException e) {
+      if (table.currentSnapshot() == null || !causedByDatabase(e)) {
+        throw e;
+      }
+      synchronized (this) {
+        if (catalogDownSince == NONE) {
+          catalogDownSince = now;
+          log.warn("The catalog cannot be reached ({}); reads use the table state last loaded until it is back",
+              e.toString());
+        }
+        catalogRetryAt = now + CATALOG_RETRY.toNanos();
+      }
+      return;
+    }
+    if (catalogDownSince != NONE) {
+      synchronized (this) {
+        if (catalogDownSince != NONE) {
+          log.info("The catalog is back after {} s; reads see new commits again",
+              Duration.ofNanos(now - catalogDownSince).toSeconds());
+          catalogDownSince = NONE;
+        }
+      }
+    }
+  }
+
+  private static boolean causedByDatabase(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long snapshotIdOf(Table table) {

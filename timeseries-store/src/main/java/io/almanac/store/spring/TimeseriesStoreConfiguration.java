@@ -72,10 +72,19 @@ public class TimeseriesStoreConfiguration {
     catalog.put("uri", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + CATALOG_SCHEMA);
     catalog.put("jdbc.user", environment.getProperty("spring.datasource.username", ""));
     catalog.put("jdbc.password", environment.getProperty("spring.datasource.password", ""));
+    // The catalog opens its own connections (DriverManager, not the pool): give them the pool's pgjdbc
+    // timeouts, so a stalled database cannot hang a table refresh or commit either.
+    pooledDriverProperties(environment).forEach((key, value) -> catalog.put("jdbc." + key, value));
     String warehouse = environment.getProperty("almanac.store.warehouse", "data/warehouse");
     catalog.put("warehouse", Path.of(warehouse).toAbsolutePath().normalize().toUri().toString());
     catalog.put("io-impl", LocalFileIO.class.getName());
     return catalog;
+  }
+
+  /** {@code spring.datasource.hikari.data-source-properties}: the driver properties of the pool's connections. */
+  static Map<String, String> pooledDriverProperties(Environment environment) {
+    return Binder.get(environment).bind("spring.datasource.hikari.data-source-properties",
+        Bindable.mapOf(String.class, String.class)).orElse(Map.of());
   }
 
   /** Every subgraph starts at once; concurrent CREATE SCHEMA IF NOT EXISTS can still collide, so retry. */
