@@ -29,17 +29,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimeseriesReader {
 
-  /** How long reads use the last loaded table state after the catalog failed before asking it again. */
-  static final Duration CATALOG_RETRY = Duration.ofSeconds(5);
+  /** While the catalog is unreachable, how often it is asked again. */
+  static final Duration CATALOG_RETRY = Duration.ofSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(TimeseriesReader.class);
-  private static final long NONE = Long.MIN_VALUE;
 
   private final TimeseriesStore store;
   private final ObservationReader observations = new ObservationReader();
-  /** {@link System#nanoTime()} of the first failed refresh of an outage, or {@link #NONE}. */
-  private volatile long catalogDownSince = NONE;
-  private volatile long catalogRetryAt;
+  /** A refresh failed because the catalog's database could not be reached, and none succeeded since. */
+  private volatile boolean catalogDown;
 
   public TimeseriesReader(TimeseriesStore store) {
     this.store = store;
@@ -158,15 +156,16 @@ public final class TimeseriesReader {
   }
 
   /**
-   * Refreshes {@code table} from the catalog; when the catalog's database cannot be reached, reads go on
-   * at the state last loaded (no commit can land while the catalog is down, so it is also the newest
-   * one, unless a commit landed between the last refresh and the outage) and the catalog is asked again
-   * after {@link #CATALOG_RETRY}, so that each read does not wait for the database's timeout. A table
+   * Refreshes {@code table} from the catalog (read-your-writes). When the catalog's database cannot be
+   * reached, reads go on at the state last loaded: no commit can land while the catalog is down, so that is
+   * also the newest state, unless a commit landed between the last refresh and the outage. Only the
+   * first read of an outage waits for the database's timeout; then a background thread asks the catalog
+   * every {@link #CATALOG_RETRY} until it answers, and reads refresh inline again from then on (so a
+   * commit made just after the database returned may be missed by reads for up to that long). A table
    * never loaded, or a failure not caused by the database, fails the read.
    */
   private void refresh(Table table) {
-    long now = System.nanoTime();
-    if (catalogDownSince != NONE && now - catalogRetryAt < 0 && table.currentSnapshot() != null) {
+    if (catalogDown && table.currentSnapshot() != null) {
       return;
     }
     try {
@@ -175,23 +174,38 @@ public final class TimeseriesReader {
       if (table.currentSnapshot() == null || !causedByDatabase(e)) {
         throw e;
       }
-      synchronized (this) {
-        if (catalogDownSince == NONE) {
-          catalogDownSince = now;
-          log.warn("The catalog cannot be reached ({}); reads use the table state last loaded until it is back",
-              e.toString());
-        }
-        catalogRetryAt = now + CATALOG_RETRY.toNanos();
-      }
+      catalogUnreachable(e);
+    }
+  }
+
+  private synchronized void catalogUnreachable(RuntimeException failure) {
+    if (catalogDown) {
       return;
     }
-    if (catalogDownSince != NONE) {
-      synchronized (this) {
-        if (catalogDownSince != NONE) {
-          log.info("The catalog is back after {} s; reads see new commits again",
-              Duration.ofNanos(now - catalogDownSince).toSeconds());
-          catalogDownSince = NONE;
+    catalogDown = true;
+    log.warn("The catalog cannot be reached ({}); reads use the table state last loaded until it is back",
+        failure.toString());
+    Thread probe = new Thread(this::probeUntilBack, "catalog-probe");
+    probe.setDaemon(true);
+    probe.start();
+  }
+
+  private void probeUntilBack() {
+    long since = System.nanoTime();
+    while (true) {
+      try {
+        Thread.sleep(CATALOG_RETRY.toMillis());
+        for (Table table : List.of(store.observations(), store.series(), store.rawBatches())) {
+          table.refresh();
         }
+        catalogDown = false;
+        log.info("The catalog is back after {} s; reads see new commits again",
+            Duration.ofNanos(System.nanoTime() - since).toSeconds());
+        return;
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException stillDown) {
+        // asked again after CATALOG_RETRY
       }
     }
   }
