@@ -10,7 +10,10 @@ import java.util.concurrent.CountDownLatch;
  * <p>Environment: {@code ALMANAC_DB_URL} (+ {@code ALMANAC_DB_USER}, {@code ALMANAC_DB_PASSWORD}) to
  * use an external PostgreSQL instead of the embedded one; {@code ALMANAC_GATEWAY_PORT} (default
  * 4000); {@code ALMANAC_FINANCIAL_PORT}, {@code ALMANAC_CRAWLER_PORT}, {@code ALMANAC_USERS_PORT}
- * (default 4001-4003). Argument {@code --no-demo} skips the demo dataset.
+ * (default 4001-4003); {@code ALMANAC_BIND_ADDRESS} (default 127.0.0.1, loopback only) for the
+ * subgraphs' listening address. Argument {@code --no-demo} skips the demo dataset. A process of the stack
+ * that exits by itself is reported (name, exit code, the last lines of its log) and not restarted; the
+ * others keep running until Ctrl-C.
  */
 public final class LocalStackMain {
 
