@@ -161,17 +161,18 @@ public final class TimeseriesReader {
    * also the newest state, unless a commit landed between the last refresh and the outage. Only the
    * first read of an outage waits for the database's timeout; then a background thread asks the catalog
    * every {@link #CATALOG_RETRY} until it answers, and reads refresh inline again from then on (so a
-   * commit made just after the database returned may be missed by reads for up to that long). A table
-   * never loaded, or a failure not caused by the database, fails the read.
+   * commit made just after the database returned may be missed by reads for up to that long). Every
+   * table was loaded when the store opened, so there always is a last state (an empty table's is empty).
+   * A failure not caused by the database fails the read.
    */
   private void refresh(Table table) {
-    if (catalogDown && table.currentSnapshot() != null) {
+    if (catalogDown) {
       return;
     }
     try {
       table.refresh();
     } catch (RuntimeException e) {
-      if (table.currentSnapshot() == null || !causedByDatabase(e)) {
+      if (!causedByDatabase(e)) {
         throw e;
       }
       catalogUnreachable(e);
