@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * PostgreSQL paused (SIGSTOP: a stalled server, connections accepted by the kernel and never answered)
- * and then stopped, under a stack of its own: writes and metadata reads fail fast with UNAVAILABLE,
+ * and then stopped, under a stack of its own: writes, providers and {@code me} fail fast with UNAVAILABLE,
  * series reads the financial subgraph's caches hold keep being served, readiness is DOWN and liveness
  * UP, and once the database is back everything answers again with the same processes (no restart).
  * Also checks that the stack listens on loopback only.
@@ -53,6 +53,7 @@ class DatabaseOutageTest {
       mutation($input: BulkDataPointsInput!) { bulkUpsertDataPoints(input: $input) {
         batchId status summary { successful failed } errors { code message } } }""";
   private static final String PROVIDERS = "{ providers(first: 50) { nodes { id name } } }";
+  private static final String ME = "{ me { id role } }";
 
   private static LocalStack stack;
   private static StackHttp gateway;
@@ -147,6 +148,11 @@ class DatabaseOutageTest {
     assertThat(providers.took()).as("providers answered within " + FAST).isLessThan(FAST);
     System.out.printf("%s: providers refused with UNAVAILABLE in %d ms%n", batchId, providers.took().toMillis());
 
+    // Identities (the user subgraph's tables).
+    StackHttp.Answer me = gateway.graphql(ME);
+    assertThat(me.firstCode()).as("me during the outage: " + me.body()).isEqualTo("UNAVAILABLE");
+    assertThat(me.took()).as("me answered within " + FAST).isLessThan(FAST);
+
     // Cached reads: the first read of the outage may wait for the database's timeouts once, then each is served.
     long detecting = System.nanoTime();
     await("a cached read served during the outage", Duration.ofSeconds(30),
@@ -191,6 +197,7 @@ class DatabaseOutageTest {
     assertServedFromCache(gateway.graphql(READ, Map.of("id", seriesId)));
     JsonNode providers = gateway.data(PROVIDERS, Map.of()).path("providers").path("nodes");
     assertThat(providers.findValuesAsString("id")).contains(providerId);
+    assertThat(gateway.data(ME, Map.of()).path("me").path("role").asString()).isEqualTo("ADMIN");
     assertThat(pids()).as("the same processes: none was restarted").isEqualTo(pids);
   }
 
