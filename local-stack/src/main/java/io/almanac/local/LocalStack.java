@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -61,6 +62,11 @@ public final class LocalStack implements AutoCloseable {
   /** The environment every subgraph process gets (for {@link #startAnother}). */
   private Map<String, String> subgraphEnv = Map.of();
   private EmbeddedPostgres embedded;
+  /** The embedded database's port (0 with an external one), kept for {@link #startDatabase()}. */
+  private int databasePort;
+  /** Processes {@link #pauseDatabase()} stopped, postmaster first. */
+  private final List<Long> pausedDatabase = new ArrayList<>();
+  private volatile Consumer<ManagedProcess.Exit> watcher;
   private String jdbcUrl;
   private String dbUser;
   private String dbPassword;
@@ -92,7 +98,9 @@ public final class LocalStack implements AutoCloseable {
     if (options.dbUrl() == null) {
       // A fresh database each start, so the warehouse (whose catalog lives in it) starts fresh too.
       deleteRecursively(warehouse);
-      embedded = EmbeddedPostgres.builder().start();
+      deleteRecursively(databaseDirectory());
+      embedded = startEmbedded(0);
+      databasePort = embedded.getPort();
       jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
       dbUser = "postgres";
       dbPassword = "postgres";
@@ -147,6 +155,111 @@ public final class LocalStack implements AutoCloseable {
         List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir, gatewayEnv, logs.resolve("gateway.log"));
     processes.add(gatewayProcess);
     gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
+  }
+
+  /** The embedded database's data directory (kept across {@link #stopDatabase()} and {@link #startDatabase()}). */
+  private Path databaseDirectory() {
+    return options.runDir().toAbsolutePath().resolve("postgres");
+  }
+
+  private EmbeddedPostgres startEmbedded(int port) throws IOException {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setDataDirectory(databaseDirectory())
+        .setCleanDataDirectory(false);
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    return builder.start();
+  }
+
+  /**
+   * SIGSTOP to the embedded PostgreSQL, its postmaster first (so it forks no new backend) and then every
+   * process it started: it keeps its sockets, the kernel still accepts connections for it, and nothing
+   * answers (a stalled database). {@link #resumeDatabase()} undoes it; {@link #close()} too.
+   */
+  public synchronized void pauseDatabase() {
+    if (!pausedDatabase.isEmpty()) {
+      throw new IllegalStateException("The database is already paused");
+    }
+    ProcessHandle postmaster = postmaster();
+    pausedDatabase.add(postmaster.pid());
+    signal("STOP", postmaster.pid());
+    postmaster.descendants().forEach(p -> {
+      pausedDatabase.add(p.pid());
+      signal("STOP", p.pid());
+    });
+  }
+
+  /** SIGCONT to every process {@link #pauseDatabase()} stopped. */
+  public synchronized void resumeDatabase() {
+    for (int i = pausedDatabase.size() - 1; i >= 0; i--) {
+      signal("CONT", pausedDatabase.get(i));
+    }
+    pausedDatabase.clear();
+  }
+
+  /**
+   * Stops the embedded PostgreSQL (a fast shutdown: sessions are ended, clients see their connections
+   * closed, then nothing listens on its port). {@link #startDatabase()} starts it again on the same port
+   * and data.
+   */
+  public synchronized void stopDatabase() throws IOException {
+    requireEmbedded();
+    embedded.close();
+    embedded = null;
+  }
+
+  /** Starts the database {@link #stopDatabase()} stopped, on the same port and data directory. */
+  public synchronized void startDatabase() throws IOException {
+    if (embedded != null) {
+      throw new IllegalStateException("The database is running");
+    }
+    if (databasePort == 0) {
+      throw new IllegalStateException("This stack uses an external database");
+    }
+    embedded = startEmbedded(databasePort);
+  }
+
+  /** The postmaster's process, from the first line of {@code postmaster.pid} in its data directory. */
+  public ProcessHandle postmaster() {
+    requireEmbedded();
+    try {
+      String pid = Files.readAllLines(databaseDirectory().resolve("postmaster.pid")).get(0).strip();
+      return ProcessHandle.of(Long.parseLong(pid))
+          .orElseThrow(() -> new IllegalStateException("The postmaster (pid " + pid + ") is not running"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading postmaster.pid failed", e);
+    }
+  }
+
+  private void requireEmbedded() {
+    if (embedded == null) {
+      throw new IllegalStateException(databasePort == 0 ? "This stack uses an external database"
+          : "The database is stopped");
+    }
+  }
+
+  private static void signal(String signal, long pid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while signalling " + pid, e);
+    }
+  }
+
+  /**
+   * Reports every process of the stack (and those {@link #startAnother} starts later) that exits without
+   * being asked to, see {@link ManagedProcess#watch}. The launcher's; tests that kill on purpose need none.
+   */
+  public synchronized void watch(Consumer<ManagedProcess.Exit> listener) {
+    watcher = listener;
+    processes.forEach(p -> p.watch(listener));
   }
 
   /**
@@ -221,6 +334,9 @@ public final class LocalStack implements AutoCloseable {
     command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
     ManagedProcess process = ManagedProcess.start(name, command, home, env, logs.resolve(name + ".log"));
     processes.add(process);
+    if (watcher != null) {
+      process.watch(watcher);
+    }
     return process;
   }
 
@@ -291,9 +407,12 @@ public final class LocalStack implements AutoCloseable {
     return options.runDir();
   }
 
-  /** Stops the gateway first, then the subgraphs, then the embedded database. */
+  /** Stops the gateway first, then the subgraphs, then the embedded database (and deletes its data). */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (!pausedDatabase.isEmpty()) {
+      resumeDatabase();
+    }
     for (int i = processes.size() - 1; i >= 0; i--) {
       processes.get(i).close();
     }
@@ -305,6 +424,13 @@ public final class LocalStack implements AutoCloseable {
         System.err.println("Stopping the embedded PostgreSQL failed: " + e.getMessage());
       }
       embedded = null;
+    }
+    if (databasePort != 0) {
+      try {
+        deleteRecursively(databaseDirectory());
+      } catch (IOException | RuntimeException e) {
+        System.err.println("Deleting the embedded PostgreSQL's data failed: " + e.getMessage());
+      }
     }
   }
 }

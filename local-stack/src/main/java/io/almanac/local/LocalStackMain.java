@@ -10,7 +10,10 @@ import java.util.concurrent.CountDownLatch;
  * <p>Environment: {@code ALMANAC_DB_URL} (+ {@code ALMANAC_DB_USER}, {@code ALMANAC_DB_PASSWORD}) to
  * use an external PostgreSQL instead of the embedded one; {@code ALMANAC_GATEWAY_PORT} (default
  * 4000); {@code ALMANAC_FINANCIAL_PORT}, {@code ALMANAC_CRAWLER_PORT}, {@code ALMANAC_USERS_PORT}
- * (default 4001-4003). Argument {@code --no-demo} skips the demo dataset.
+ * (default 4001-4003); {@code ALMANAC_BIND_ADDRESS} (default 127.0.0.1, loopback only) for the
+ * subgraphs' listening address. Argument {@code --no-demo} skips the demo dataset. A process of the stack
+ * that exits by itself is reported (name, exit code, the last lines of its log) and not restarted; the
+ * others keep running until Ctrl-C.
  */
 public final class LocalStackMain {
 
@@ -32,6 +35,9 @@ public final class LocalStackMain {
     long started = System.nanoTime();
     System.out.println("Starting Almanac (logs in " + options.runDir().resolve("logs") + ") ...");
     LocalStack stack = LocalStack.start(options);
+    // A process that dies is reported, not restarted, and the others keep serving (a partial answer
+    // beats none); Ctrl-C still stops everything.
+    stack.watch(LocalStackMain::reportExit);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nStopping Almanac ...");
@@ -52,6 +58,16 @@ public final class LocalStackMain {
         Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0, stack.gateway(),
         stack.financial(), stack.crawler(), stack.users(), stack.adminAuthorization());
     stopped.await();
+  }
+
+  static void reportExit(ManagedProcess.Exit exit) {
+    StringBuilder report = new StringBuilder()
+        .append(String.format("%n%s (pid %d) exited with code %d; the other processes keep running."
+                + " Last %d lines of %s:%n", exit.name(), exit.pid(), exit.exitCode(), exit.lastLines().size(),
+            exit.log()));
+    exit.lastLines().forEach(line -> report.append("  | ").append(line).append(System.lineSeparator()));
+    System.err.print(report);
+    System.err.flush();
   }
 
   private static int port(String variable, int defaultPort) {

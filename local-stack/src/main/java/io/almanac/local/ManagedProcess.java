@@ -5,12 +5,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A child process with its log file, a readiness URL, and a stop that always ends it (and its
@@ -18,16 +20,54 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ManagedProcess implements AutoCloseable {
 
+  /** Lines of its log shown when a watched process exits unexpectedly. */
+  public static final int EXIT_TAIL_LINES = 20;
+
+  /**
+   * A watched process that ended without being asked to ({@link #kill} and {@link #close} ask).
+   *
+   * @param name the process's name in the stack
+   * @param pid its process id
+   * @param exitCode its exit code (128 + the signal's number when a signal ended it, e.g. 137 for SIGKILL)
+   * @param log its log file
+   * @param lastLines the last {@link #EXIT_TAIL_LINES} lines of that log, oldest first
+   */
+  public record Exit(String name, long pid, int exitCode, Path log, List<String> lastLines) {}
+
   private final String name;
   private final ProcessBuilder builder;
   private final Path log;
   private volatile Process process;
+  /** The process {@link #kill} or {@link #close} ended on purpose: its exit is not reported. */
+  private volatile Process endedOnPurpose;
+  private volatile Consumer<Exit> watcher;
 
   private ManagedProcess(String name, ProcessBuilder builder, Path log) throws IOException {
     this.name = name;
     this.builder = builder;
     this.log = log;
     this.process = builder.start();
+  }
+
+  /**
+   * Calls {@code listener} (on another thread) when the process, or the one a later {@link #restart}
+   * starts, exits without {@link #kill} or {@link #close} having been called: a crash, an
+   * {@code OutOfMemoryError} exit, a signal from outside. The launcher reports such exits; nothing restarts
+   * the process.
+   */
+  public void watch(Consumer<Exit> listener) {
+    watcher = listener;
+    watchCurrent();
+  }
+
+  private void watchCurrent() {
+    Process current = process;
+    current.onExit().thenAccept(ended -> {
+      Consumer<Exit> listener = watcher;
+      if (listener != null && endedOnPurpose != ended) {
+        listener.accept(new Exit(name, ended.pid(), ended.exitValue(), log, tail(EXIT_TAIL_LINES)));
+      }
+    });
   }
 
   /** Starts {@code command} with this process's environment plus {@code env}. */
@@ -116,6 +156,7 @@ public final class ManagedProcess implements AutoCloseable {
   /** SIGKILL, as a crash or the kernel's OOM killer would end it, and waits until it is gone. */
   public void kill() {
     Process current = process;
+    endedOnPurpose = current;
     current.descendants().forEach(ProcessHandle::destroyForcibly);
     current.destroyForcibly();
     try {
@@ -160,6 +201,9 @@ public final class ManagedProcess implements AutoCloseable {
     }
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = builder.start();
+    if (watcher != null) {
+      watchCurrent();
+    }
   }
 
   /** A paused process ignores SIGTERM until continued; /proc says whether it is stopped (Linux). */
@@ -174,17 +218,27 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   private String tail() {
+    return String.join("\n", tail(40));
+  }
+
+  /** The last {@code count} lines of the log (undecodable bytes replaced), or a line saying why not. */
+  private List<String> tail(int count) {
     try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      List<String> lines = List.of(new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\\R", -1));
+      int end = lines.size();
+      if (end > 0 && lines.get(end - 1).isEmpty()) {
+        end--;
+      }
+      return lines.subList(Math.max(0, end - count), end);
     } catch (IOException e) {
-      return "(log unreadable: " + e.getMessage() + ")";
+      return List.of("(log unreadable: " + e.getMessage() + ")");
     }
   }
 
   @Override
   public void close() {
     Process process = this.process;
+    endedOnPurpose = process;
     if (isStopped(process)) {
       resume();
     }

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one mapper from exceptions to GraphQL errors ({@link HttpErrorHandler} is its twin for HTTP
- * endpoints). Refusals ({@link AlmanacGraphQLException}) keep their message and code; anything else
+ * endpoints). Refusals ({@link AlmanacGraphQLException}) keep their message and code; a database that is
+ * down or too slow ({@link DependencyFailures}) is {@code UNAVAILABLE} with {@code retryAfter}; anything else
  * becomes {@code INTERNAL} with a reference to the log line, so no stack trace, SQL or file path reaches
  * a client.
  */
@@ -34,6 +35,9 @@ public class AlmanacExceptionHandler implements DataFetcherExceptionHandler {
     AlmanacGraphQLException refusal;
     if (exception instanceof AlmanacGraphQLException e) {
       refusal = e;
+    } else if (DependencyFailures.isDependencyDown(exception)) {
+      log.warn("Database unavailable at {}: {}", parameters.getPath(), DependencyFailures.rootCause(exception));
+      refusal = DependencyFailures.refusal();
     } else {
       String reference = UUID.randomUUID().toString();
       log.error("Internal error {} at {}", reference, parameters.getPath(), exception);

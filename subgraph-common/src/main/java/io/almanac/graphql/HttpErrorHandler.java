@@ -26,8 +26,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * ({@link ErrorCode#httpStatus()}), with {@code Retry-After} when the refusal names one. Requests Spring
  * refuses for the chosen endpoint (a parameter of the wrong type, a missing one, an unreadable body) keep
  * Spring's 4xx status (with the {@code argument} a refusal's problem detail names); a body that grew past its
- * limit while read ({@link BodyTooLargeException}) is 413 LIMIT_EXCEEDED with {@code limit}; anything
- * unexpected is a 500 carrying only a reference to the log line. Requests no
+ * limit while read ({@link BodyTooLargeException}) is 413 LIMIT_EXCEEDED with {@code limit}; a database that
+ * is down or too slow is a 503 {@code UNAVAILABLE} with {@code Retry-After} ({@link DependencyFailures});
+ * anything unexpected is a 500 carrying only a reference to the log line. Requests no
  * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
  * endpoint is no {@code @RestController}: this advice never touches either. A failure after the response
  * was committed (a streamed export half sent) gets no answer here: an error body would be appended to the
@@ -56,6 +57,11 @@ public class HttpErrorHandler {
         return answer(413, new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, tooLarge.getMessage(),
             Map.of("limit", tooLarge.limit())), HttpHeaders.EMPTY);
       }
+    }
+    if (DependencyFailures.isDependencyDown(failure)) {
+      log.warn("Database unavailable at {} {}: {}", request.getMethod(), request.getRequestURI(),
+          DependencyFailures.rootCause(failure));
+      return answer(503, DependencyFailures.refusal(), HttpHeaders.EMPTY);
     }
     if (failure instanceof TypeMismatchException mismatch) {
       String name = mismatch.getPropertyName();

@@ -2,6 +2,8 @@ package io.almanac.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +19,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The read side of the store. Observations of a few series are read row group by row group
@@ -25,8 +29,15 @@ import org.apache.iceberg.io.CloseableIterable;
  */
 public final class TimeseriesReader {
 
+  /** While the catalog is unreachable, how often it is asked again. */
+  static final Duration CATALOG_RETRY = Duration.ofSeconds(1);
+
+  private static final Logger log = LoggerFactory.getLogger(TimeseriesReader.class);
+
   private final TimeseriesStore store;
   private final ObservationReader observations = new ObservationReader();
+  /** A refresh failed because the catalog's database could not be reached, and none succeeded since. */
+  private volatile boolean catalogDown;
 
   public TimeseriesReader(TimeseriesStore store) {
     this.store = store;
@@ -111,14 +122,14 @@ public final class TimeseriesReader {
   /** The current snapshot id of the series table after a refresh, or -1 when it is empty. */
   public long seriesSnapshot() {
     Table table = store.series();
-    table.refresh();
+    refresh(table);
     return snapshotIdOf(table);
   }
 
   /** A batch as archived, points in the order received, or empty when no batch with that id was archived. */
   public Optional<RawBatch> readRawBatch(String batchId, OffsetDateTime receivedAt) {
     Table table = store.rawBatches();
-    table.refresh();
+    refresh(table);
     if (table.currentSnapshot() == null) {
       return Optional.empty();
     }
@@ -140,8 +151,73 @@ public final class TimeseriesReader {
 
   private Table freshObservations() {
     Table table = store.observations();
-    table.refresh();
+    refresh(table);
     return table;
+  }
+
+  /**
+   * Refreshes {@code table} from the catalog (read-your-writes). When the catalog's database cannot be
+   * reached, reads go on at the state last loaded: no commit can land while the catalog is down, so that is
+   * also the newest state, unless a commit landed between the last refresh and the outage. Only the
+   * first read of an outage waits for the database's timeout; then a background thread asks the catalog
+   * every {@link #CATALOG_RETRY} until it answers, and reads refresh inline again from then on (so a
+   * commit made just after the database returned may be missed by reads for up to that long). Every
+   * table was loaded when the store opened, so there always is a last state (an empty table's is empty).
+   * A failure not caused by the database fails the read.
+   */
+  private void refresh(Table table) {
+    if (catalogDown) {
+      return;
+    }
+    try {
+      table.refresh();
+    } catch (RuntimeException e) {
+      if (!causedByDatabase(e)) {
+        throw e;
+      }
+      catalogUnreachable(e);
+    }
+  }
+
+  private synchronized void catalogUnreachable(RuntimeException failure) {
+    if (catalogDown) {
+      return;
+    }
+    catalogDown = true;
+    log.warn("The catalog cannot be reached ({}); reads use the table state last loaded until it is back",
+        failure.toString());
+    Thread probe = new Thread(this::probeUntilBack, "catalog-probe");
+    probe.setDaemon(true);
+    probe.start();
+  }
+
+  private void probeUntilBack() {
+    long since = System.nanoTime();
+    while (true) {
+      try {
+        Thread.sleep(CATALOG_RETRY.toMillis());
+        for (Table table : List.of(store.observations(), store.series(), store.rawBatches())) {
+          table.refresh();
+        }
+        catalogDown = false;
+        log.info("The catalog is back after {} s; reads see new commits again",
+            Duration.ofNanos(System.nanoTime() - since).toSeconds());
+        return;
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException stillDown) {
+        // asked again after CATALOG_RETRY
+      }
+    }
+  }
+
+  private static boolean causedByDatabase(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long snapshotIdOf(Table table) {

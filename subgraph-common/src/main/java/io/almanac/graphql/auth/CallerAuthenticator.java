@@ -1,6 +1,7 @@
 package io.almanac.graphql.auth;
 
 import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.DependencyFailures;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.auth.db.tables.records.ApiKeysRecord;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ public class CallerAuthenticator {
     long now = System.nanoTime();
     Verdict verdict = cache.get(authorization);
     if (verdict == null || verdict.expiresAtNanos() - now < 0) {
-      verdict = verify(authorization, now);
+      verdict = verifyOrKeep(authorization, verdict, now);
       if (cache.size() >= MAX_CACHED) {
         cache.clear();
       }
@@ -50,6 +51,23 @@ public class CallerAuthenticator {
       throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED, verdict.refusal());
     }
     return verdict.caller();
+  }
+
+  /**
+   * A key verified before the database became unreachable keeps its verdict until the database answers
+   * again: reads the caches can serve stay available, and no revocation can be written meanwhile anyway.
+   * Keys not verified before the outage fail with the database's error (UNAVAILABLE).
+   */
+  private Verdict verifyOrKeep(String authorization, Verdict expired, long now) {
+    try {
+      return verify(authorization, now);
+    } catch (RuntimeException e) {
+      if (expired != null && expired.caller() != null && DependencyFailures.isDependencyDown(e)) {
+        // Kept for another TTL, so not every request waits for the database's timeout.
+        return new Verdict(expired.caller(), null, now + ttlNanos);
+      }
+      throw e;
+    }
   }
 
   private Verdict verify(String authorization, long now) {

@@ -30,6 +30,17 @@ public class TimeseriesStoreConfiguration {
 
   static final String CATALOG_SCHEMA = "iceberg";
 
+  /**
+   * The catalog's statements are single-row lookups and updates by key, so its waits are shorter than the
+   * pool's (seconds): a paused server costs a refresh at most about 5 s (one socket timeout, then one
+   * login timeout when Iceberg retries on a new connection), after which reads use the last loaded state.
+   */
+  static final Map<String, String> CATALOG_DRIVER_DEFAULTS = Map.of(
+      "connectTimeout", "3",
+      "loginTimeout", "2",
+      "socketTimeout", "3",
+      "options", "-c statement_timeout=2s");
+
   @Bean(destroyMethod = "close")
   public TimeseriesStore timeseriesStore(Environment environment, DataSource dataSource) {
     Binder binder = Binder.get(environment);
@@ -72,10 +83,24 @@ public class TimeseriesStoreConfiguration {
     catalog.put("uri", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + CATALOG_SCHEMA);
     catalog.put("jdbc.user", environment.getProperty("spring.datasource.username", ""));
     catalog.put("jdbc.password", environment.getProperty("spring.datasource.password", ""));
+    // The catalog opens its own connections (DriverManager, not the pool): bound their waits too, so a
+    // stalled database cannot hang a table refresh or commit.
+    catalogDriverProperties(environment).forEach((key, value) -> catalog.put("jdbc." + key, value));
     String warehouse = environment.getProperty("almanac.store.warehouse", "data/warehouse");
     catalog.put("warehouse", Path.of(warehouse).toAbsolutePath().normalize().toUri().toString());
     catalog.put("io-impl", LocalFileIO.class.getName());
     return catalog;
+  }
+
+  /**
+   * pgjdbc properties of the JDBC catalog's connections: {@link #CATALOG_DRIVER_DEFAULTS} overridden by
+   * {@code almanac.store.catalog-driver.*}.
+   */
+  static Map<String, String> catalogDriverProperties(Environment environment) {
+    Map<String, String> properties = new LinkedHashMap<>(CATALOG_DRIVER_DEFAULTS);
+    properties.putAll(Binder.get(environment).bind("almanac.store.catalog-driver",
+        Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
+    return properties;
   }
 
   /** Every subgraph starts at once; concurrent CREATE SCHEMA IF NOT EXISTS can still collide, so retry. */
