@@ -15,6 +15,9 @@
 //   ALMANAC_GATEWAY_PORT    listen port (default 4000)
 //   ALMANAC_GATEWAY_HOST    listen address (default 127.0.0.1; use 0.0.0.0 in a container)
 //   ALMANAC_CORS_ORIGINS    comma-separated allowed origins (default: any origin)
+//   ALMANAC_UPSTREAM_TIMEOUT milliseconds a subgraph may take to answer one request (default 10000);
+//                           past it that subgraph's part of the answer is null with an UNAVAILABLE
+//                           error, and an export not started by then is answered 504 UNAVAILABLE
 //
 // Besides GraphQL, GET /export/* (the financial subgraph's file exports) is forwarded to the
 // financial subgraph, so a user knows one origin (see exportForwarding below).
@@ -69,8 +72,9 @@ const EXPORT_REQUEST_HEADERS = ['authorization', 'accept'];
 // Transfer-Encoding and Connection are the gateway's own; the body is passed on as a stream.
 const EXPORT_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'content-length', 'retry-after'];
 
-function jsonError(fetchAPI, status, code, message, headers = {}) {
-  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+function jsonError(fetchAPI, status, code, message, headers = {}, subgraph = undefined) {
+  const extensions = subgraph ? { code, subgraph } : { code };
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions }] }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
@@ -80,9 +84,11 @@ function jsonError(fetchAPI, status, code, message, headers = {}) {
  * GET /export/* forwarded to the financial subgraph, which authenticates the caller and answers the
  * file or a refusal (GraphQL's error shape, its status); the gateway passes the answer through as it
  * arrives, never holding a whole file. A plugin's onRequest runs before GraphQL handling, so these
- * paths never reach the GraphQL endpoint. Unreachable subgraph: 502 with an INTERNAL error.
+ * paths never reach the GraphQL endpoint. Bounded like GraphQL's subgraph requests: no answer (status
+ * and headers) within `timeoutMs` is 504 UNAVAILABLE, a refused connection 503 UNAVAILABLE, and a body
+ * that stops arriving for `timeoutMs` is cut off (the client sees a truncated transfer, not a hang).
  */
-function exportForwarding(upstream) {
+function exportForwarding(upstream, timeoutMs) {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       // The URL is parsed and dot segments resolved, so only paths under /export/ go upstream.
@@ -98,22 +104,225 @@ function exportForwarding(upstream) {
         if (value) headers[name] = value;
       }
       const target = new URL(url.pathname + url.search, upstream);
-      return fetchAPI.fetch(target, { method: request.method, headers, signal: request.signal }).then(
+      // One controller for the whole exchange: the client going away, no headers in time, or a
+      // stalled body all abort the upstream request, so nothing is left reading from the subgraph.
+      const upstreamAbort = new AbortController();
+      const onClientAbort = () => upstreamAbort.abort(request.signal.reason);
+      request.signal?.addEventListener('abort', onClientAbort, { once: true });
+      let timedOut = false;
+      const headersTimer = setTimeout(() => {
+        timedOut = true;
+        upstreamAbort.abort(new Error(`no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      return fetchAPI.fetch(target, { method: request.method, headers, signal: upstreamAbort.signal }).then(
         (answer) => {
+          clearTimeout(headersTimer);
           const passed = {};
           for (const name of EXPORT_RESPONSE_HEADERS) {
             const value = answer.headers.get(name);
             if (value) passed[name] = value;
           }
-          endResponse(new fetchAPI.Response(answer.body, { status: answer.status, headers: passed }));
+          const body = idleBounded(answer.body, timeoutMs, () => upstreamAbort.abort(new Error('export stalled')));
+          endResponse(new fetchAPI.Response(body, { status: answer.status, headers: passed }));
         },
         (error) => {
-          console.error(`Export forwarding to ${target.origin} failed: ${error?.message ?? error}`);
-          endResponse(jsonError(fetchAPI, 502, 'INTERNAL', 'The export service is unreachable'));
+          clearTimeout(headersTimer);
+          request.signal?.removeEventListener('abort', onClientAbort);
+          console.error(`Export forwarding to ${target.origin} failed: ${timedOut ? `no answer within ${timeoutMs} ms`
+            : error?.cause?.code ?? error?.message ?? error}`);
+          endResponse(timedOut
+            ? jsonError(fetchAPI, 504, 'UNAVAILABLE', `The export service did not answer within ${timeoutMs} ms; retry later`,
+              {}, 'financial')
+            : jsonError(fetchAPI, 503, 'UNAVAILABLE', 'The export service is unreachable; retry later', {}, 'financial'));
         },
       );
     },
   };
+}
+
+/**
+ * `body` passed on chunk by chunk, failing (and calling `abort`) when no chunk arrives for `timeoutMs`:
+ * a subgraph paused in the middle of a file must not hold the client's connection forever.
+ */
+function idleBounded(body, timeoutMs, abort) {
+  if (!body) return body;
+  const reader = body.getReader();
+  return new ReadableStream({
+    pull(controller) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          abort();
+          controller.error(new Error(`export stalled for ${timeoutMs} ms`));
+          resolve();
+        }, timeoutMs);
+        reader.read().then(
+          ({ done, value }) => {
+            clearTimeout(timer);
+            if (done) controller.close();
+            else controller.enqueue(value);
+            resolve();
+          },
+          (error) => {
+            clearTimeout(timer);
+            controller.error(error);
+            resolve();
+          },
+        );
+      });
+    },
+    cancel(reason) {
+      abort();
+      return reader.cancel(reason);
+    },
+  });
+}
+
+// Codes Hive Gateway's HTTP transport and upstream timeout give a subgraph request that failed (as
+// opposed to the errors a subgraph answers with, which carry Almanac's codes).
+const TRANSPORT_FAILURE_CODES = new Set(['TIMEOUT_ERROR', 'GATEWAY_TIMEOUT', 'RESPONSE_VALIDATION_FAILED']);
+
+/** True for an error the gateway made because it got no usable answer from a subgraph. */
+function isTransportFailure(error) {
+  const extensions = error?.extensions ?? {};
+  if (TRANSPORT_FAILURE_CODES.has(extensions.code)) return true;
+  // The transport attaches the upstream request (URL, body) to its own errors; a subgraph's never have it.
+  if (extensions.request) return true;
+  const original = error?.originalError;
+  return original != null && original.name !== 'GraphQLError';
+}
+
+function failureReason(error, timeoutMs) {
+  const extensions = error?.extensions ?? {};
+  if (extensions.code === 'TIMEOUT_ERROR' || extensions.code === 'GATEWAY_TIMEOUT'
+    || error?.originalError?.name === 'TimeoutError' || error?.name === 'TimeoutError') {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const status = extensions.response?.status;
+  if (status) return `it answered HTTP ${status}`;
+  if (extensions.code === 'RESPONSE_VALIDATION_FAILED') return 'it gave no GraphQL answer';
+  return 'the connection failed';
+}
+
+/**
+ * The error a client sees for a subgraph that is down or too slow: code UNAVAILABLE, `subgraph` naming
+ * it as composed (financial, crawler, users). Everything else the transport attached (the upstream
+ * URL, request body, response headers, an HTTP status that would turn a partial answer into a 5xx) is
+ * dropped. The GraphQLError is changed in place so it keeps its path; with no original error left it
+ * is a deliberate error, which the gateway's error masking passes through.
+ */
+function unavailable(subgraph, error, timeoutMs) {
+  const message = `The ${subgraph} subgraph is unavailable (${failureReason(error, timeoutMs)}); `
+    + 'the fields it resolves are null in this answer. Retry later.';
+  const extensions = { code: 'UNAVAILABLE', subgraph };
+  if (error && typeof error === 'object' && error.name === 'GraphQLError') {
+    error.message = message;
+    error.extensions = extensions;
+    error.originalError = undefined;
+    return error;
+  }
+  return { message, extensions };
+}
+
+// graphql-java's messages for a variable or literal its scalar refused (subgraph-common gives these
+// BAD_USER_INPUT itself; this is the backstop for a subgraph that does not).
+const INVALID_VARIABLE = /^Variable '([^']+)' has an invalid value: ?(.*)$/s;
+const INVALID_LITERAL = /argument '([^']+)' with value .* is not a valid '([^']+)'(?: - (.*))?$/s;
+
+/** The name of the first argument in `document` whose value uses variable `name`, if any. */
+function argumentUsing(document, name) {
+  let found;
+  const visit = (node, argument) => {
+    if (found || node == null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach((child) => visit(child, argument));
+      return;
+    }
+    if (node.kind === 'Argument') {
+      visit(node.value, node.name.value);
+      return;
+    }
+    if (node.kind === 'Variable' && argument && node.name?.value === name) {
+      found = argument;
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key !== 'loc') visit(child, argument);
+    }
+  };
+  visit(document, undefined);
+  return found;
+}
+
+/**
+ * Gives a subgraph's error without `extensions.code` a documented code instead of the gateway's
+ * DOWNSTREAM_SERVICE_ERROR: a refused variable or literal is BAD_USER_INPUT naming the argument, any
+ * other validation error GRAPHQL_VALIDATION_FAILED, anything else INTERNAL.
+ */
+function codeUncoded(error, request) {
+  const extensions = error.extensions ?? {};
+  if (extensions.code) return;
+  const variable = INVALID_VARIABLE.exec(error.message ?? '');
+  const literal = variable ? null : INVALID_LITERAL.exec(error.message ?? '');
+  if (variable) {
+    const argument = argumentUsing(request?.document, variable[1]) ?? variable[1];
+    error.message = `Invalid value for argument '${argument}' (variable $${variable[1]}): ${variable[2]}`;
+    error.extensions = { code: 'BAD_USER_INPUT', argument, variable: variable[1] };
+  } else if (literal) {
+    error.message = `Invalid value for argument '${literal[1]}': ${literal[3] ?? `not a valid ${literal[2]}`}`;
+    error.extensions = { code: 'BAD_USER_INPUT', argument: literal[1] };
+  } else if (extensions.classification === 'ValidationError') {
+    error.extensions = { code: 'GRAPHQL_VALIDATION_FAILED' };
+  } else {
+    error.extensions = { ...extensions, code: 'INTERNAL' };
+  }
+}
+
+/**
+ * Subgraph failures as named errors. Wraps each subgraph request (outside the upstream timeout, which
+ * Hive Gateway installs before user plugins): a request that failed or timed out becomes a result with
+ * one UNAVAILABLE error naming the subgraph, so the gateway answers everything the other subgraphs
+ * served and nulls only that subgraph's (nullable) fields. Errors a subgraph answered with keep their
+ * code; one without a code gets one (codeUncoded).
+ */
+function subgraphFailures(timeoutMs) {
+  const relabel = (subgraph, result, request) => {
+    if (result && Array.isArray(result.errors)) {
+      result.errors = result.errors.map((error) => {
+        if (isTransportFailure(error)) return unavailable(subgraph, error, timeoutMs);
+        codeUncoded(error, request);
+        return error;
+      });
+    }
+    return result;
+  };
+  const failed = (subgraph, error) => ({ errors: [unavailable(subgraph, error, timeoutMs)] });
+  return {
+    onSubgraphExecute({ subgraphName, executor, setExecutor }) {
+      setExecutor((request) => {
+        let result;
+        try {
+          result = executor(request);
+        } catch (error) {
+          return failed(subgraphName, error);
+        }
+        if (result && typeof result.then === 'function') {
+          return result.then((answer) => relabel(subgraphName, answer, request), (error) => failed(subgraphName, error));
+        }
+        return relabel(subgraphName, result, request);
+      });
+    },
+  };
+}
+
+/** ALMANAC_UPSTREAM_TIMEOUT: milliseconds, default 10 s. */
+function upstreamTimeout() {
+  const raw = process.env.ALMANAC_UPSTREAM_TIMEOUT?.trim();
+  if (!raw) return 10_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`ALMANAC_UPSTREAM_TIMEOUT is not a positive number of milliseconds: ${JSON.stringify(raw)}`);
+  }
+  return value;
 }
 
 function port() {
@@ -136,6 +345,8 @@ function cors() {
   return { origin: origins, credentials: true };
 }
 
+const UPSTREAM_TIMEOUT = upstreamTimeout();
+
 /** @type {import('@graphql-hive/gateway').GatewayConfig} */
 export const gatewayConfig = {
   supergraph: SUPERGRAPH,
@@ -154,15 +365,22 @@ export const gatewayConfig = {
 
   cors: cors(),
 
+  // Every subgraph request is bounded; subgraphFailures turns a late or failed one into UNAVAILABLE.
+  upstreamTimeout: UPSTREAM_TIMEOUT,
+  // Subgraph errors name their subgraph as `subgraph` (as UNAVAILABLE does); an error without a code
+  // gets one in subgraphFailures before this default could apply.
+  subgraphErrors: { errorCode: 'INTERNAL', subgraphNameProp: 'subgraph' },
+
   // Exports exist only where a financial subgraph does (the benchmark's baseline gateway runs this file
   // over a supergraph of its own without one, and serves no exports).
   plugins: () => {
+    const failures = subgraphFailures(UPSTREAM_TIMEOUT);
     const financial = financialUrl();
     if (!financial) {
       console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
-      return [];
+      return [failures];
     }
-    return [exportForwarding(financial)];
+    return [failures, exportForwarding(financial, UPSTREAM_TIMEOUT)];
   },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
