@@ -314,6 +314,73 @@ function subgraphFailures(timeoutMs) {
   };
 }
 
+// graphql-js's refusals of a variable at the gateway (an enum value, Int or non-null it checks itself):
+// 'Variable "$f" got invalid value ...', 'Variable "$id" of required type "ID!" was not provided.'
+const GATEWAY_VARIABLE = /^Variable "\$([^"]+)"/;
+// graphql-armor's document limits (maxDepth, maxTokens, ...), reported as syntax errors without a code.
+const DOCUMENT_LIMIT = /^Syntax Error: (?:Query depth limit|Token limit|.*\blimit of \d+)/;
+
+function requestError(error, extensions, status) {
+  error.extensions = { ...extensions, http: { status } };
+}
+
+/**
+ * Every error the gateway answers by itself gets a documented code (the README's "Errors" table):
+ * a refused variable BAD_USER_INPUT naming the argument that uses it, a document over the depth or
+ * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query) BAD_USER_INPUT, a body over
+ * Yoga's limit LIMIT_EXCEEDED (still 413), the masked "Unexpected error." INTERNAL. Codes it already
+ * gives (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED) and the subgraphs' codes are kept.
+ */
+function gatewayErrorCodes() {
+  const codeVariableErrors = (result, document) => {
+    for (const error of result?.errors ?? []) {
+      if (error.extensions?.code) continue;
+      const variable = GATEWAY_VARIABLE.exec(error.message ?? '');
+      if (!variable) continue;
+      const argument = argumentUsing(document, variable[1]) ?? variable[1];
+      requestError(error, { code: 'BAD_USER_INPUT', argument, variable: variable[1] }, 400);
+    }
+  };
+  const codeRequestErrors = (result) => {
+    for (const error of result?.errors ?? []) {
+      const code = error.extensions?.code;
+      const message = error.message ?? '';
+      if (DOCUMENT_LIMIT.test(message)) {
+        error.message = message.replace(/^Syntax Error: /, '');
+        requestError(error, { code: 'LIMIT_EXCEEDED' }, 400);
+      } else if (code === 'REQUEST_ENTITY_TOO_LARGE') {
+        requestError(error, { code: 'LIMIT_EXCEEDED' }, 413);
+      } else if (code === 'BAD_REQUEST') {
+        requestError(error, { code: 'BAD_USER_INPUT' }, 400);
+      } else if (code === 'INTERNAL_SERVER_ERROR') {
+        error.extensions = { ...error.extensions, code: 'INTERNAL' };
+      } else if (!code) {
+        const variable = GATEWAY_VARIABLE.exec(message);
+        if (variable) {
+          requestError(error, { code: 'BAD_USER_INPUT', argument: variable[1], variable: variable[1] }, 400);
+        } else if (result.data === undefined) {
+          requestError(error, { code: 'BAD_USER_INPUT' }, 400);
+        } else {
+          error.extensions = { ...error.extensions, code: 'INTERNAL' };
+        }
+      }
+    }
+  };
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result }) {
+          if (result && !(Symbol.asyncIterator in result)) codeVariableErrors(result, args.document);
+        },
+      };
+    },
+    onResultProcess({ result }) {
+      if (!result || Symbol.asyncIterator in result) return;
+      for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one);
+    },
+  };
+}
+
 /** ALMANAC_UPSTREAM_TIMEOUT: milliseconds, default 10 s. */
 function upstreamTimeout() {
   const raw = process.env.ALMANAC_UPSTREAM_TIMEOUT?.trim();
@@ -378,9 +445,9 @@ export const gatewayConfig = {
     const financial = financialUrl();
     if (!financial) {
       console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
-      return [failures];
+      return [failures, gatewayErrorCodes()];
     }
-    return [failures, exportForwarding(financial, UPSTREAM_TIMEOUT)];
+    return [failures, gatewayErrorCodes(), exportForwarding(financial, UPSTREAM_TIMEOUT)];
   },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
