@@ -4,7 +4,6 @@ import graphql.ErrorClassification;
 import graphql.ErrorType;
 import graphql.ExecutionResult;
 import graphql.GraphQLError;
-import graphql.GraphqlErrorBuilder;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
@@ -71,41 +70,74 @@ public class ValidationErrorCodes extends SimplePerformantInstrumentation {
   public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
       InstrumentationExecutionParameters parameters, InstrumentationState state) {
     List<GraphQLError> errors = result.getErrors();
-    if (errors.stream().allMatch(ValidationErrorCodes::hasCode)) {
+    if (errors.stream().allMatch(ValidationErrorCodes::isFinal)) {
       return CompletableFuture.completedFuture(result);
     }
     Request request = new Request(parameters.getQuery());
     List<GraphQLError> coded = new ArrayList<>(errors.size());
     for (GraphQLError error : errors) {
-      coded.add(hasCode(error) ? error : code(error, request));
+      coded.add(isFinal(error) ? error : code(error, request));
     }
     return CompletableFuture.completedFuture(result.transform(builder -> builder.errors(coded)));
   }
 
-  private static boolean hasCode(GraphQLError error) {
+  /** Coded, and without DGS's classification fields. */
+  private static boolean isFinal(GraphQLError error) {
     Map<String, Object> extensions = error.getExtensions();
-    return extensions != null && extensions.get("code") != null;
+    return extensions != null && extensions.get("code") != null && !extensions.containsKey(DGS_ERROR_TYPE);
   }
 
+  /**
+   * DGS's own instrumentation (which runs before this one) turns graphql-java's errors into typed errors
+   * whose extensions keep the original {@code classification} and add {@code errorType}/{@code errorDetail};
+   * the latter would read like a second code ({@code errorType: UNAVAILABLE} on every refusal a fetcher
+   * throws), so they are dropped: {@code code} is the one name of an error.
+   */
+  private static final String DGS_ERROR_TYPE = "errorType";
+  private static final String DGS_ERROR_DETAIL = "errorDetail";
+
   static GraphQLError code(GraphQLError error, Request request) {
-    ErrorClassification type = error.getErrorType();
-    String message = error.getMessage() == null ? "" : error.getMessage();
-    if (error instanceof ValidationError validation) {
-      ValidationErrorClassification kind = validation.getValidationErrorType();
-      if (kind == ValidationErrorType.WrongType || kind == ValidationErrorType.NullValueForNonNullArgument) {
-        return literal(error, message, request);
-      }
-      return rebuild(error, message, Map.of("code", VALIDATION_FAILED));
+    Map<String, Object> extensions = error.getExtensions() == null ? Map.of() : error.getExtensions();
+    if (extensions.get("code") != null) {
+      Map<String, Object> kept = new LinkedHashMap<>(extensions);
+      kept.remove(DGS_ERROR_TYPE);
+      kept.remove(DGS_ERROR_DETAIL);
+      kept.remove("classification");
+      return rebuild(error, error.getMessage(), kept);
     }
-    if (type == ErrorType.InvalidSyntax) {
+    String message = error.getMessage() == null ? "" : error.getMessage();
+    String classification = classification(error, extensions);
+    if ("InvalidSyntax".equals(classification)) {
       return rebuild(error, message, Map.of("code", PARSE_FAILED));
     }
-    if (type == ErrorType.ValidationError) {
-      // Variable coercion (CoercingParseValueException, NonNullableValueCoercedAsNullException, ...): the
-      // error is located at the variable's definition.
-      return variable(error, message, request);
+    if (!"ValidationError".equals(classification)) {
+      return error;
     }
-    return error;
+    if (error instanceof ValidationError validation) {
+      ValidationErrorClassification kind = validation.getValidationErrorType();
+      return kind == ValidationErrorType.WrongType || kind == ValidationErrorType.NullValueForNonNullArgument
+          ? literal(error, message, request) : rebuild(error, message, Map.of("code", VALIDATION_FAILED));
+    }
+    // After DGS's conversion only the message tells the rule: "Validation error (WrongType@[...]) : ...".
+    if (message.startsWith("Validation error (WrongType") || message.startsWith("Validation error (NullValueForNonNull")) {
+      return literal(error, message, request);
+    }
+    if (message.startsWith("Validation error (")) {
+      return rebuild(error, message, Map.of("code", VALIDATION_FAILED));
+    }
+    // Variable coercion (CoercingParseValueException, NonNullableValueCoercedAsNullException, ...): the
+    // error is located at the variable's definition.
+    return variable(error, message, request);
+  }
+
+  private static String classification(GraphQLError error, Map<String, Object> extensions) {
+    if (extensions.get("classification") instanceof String named) {
+      return named;
+    }
+    if (error instanceof ValidationError || error.getErrorType() == ErrorType.ValidationError) {
+      return "ValidationError";
+    }
+    return error.getErrorType() == ErrorType.InvalidSyntax ? "InvalidSyntax" : null;
   }
 
   private static GraphQLError literal(GraphQLError error, String message, Request request) {
@@ -167,17 +199,40 @@ public class ValidationErrorCodes extends SimplePerformantInstrumentation {
   }
 
   private static GraphQLError rebuild(GraphQLError error, String message, Map<String, Object> extensions) {
-    GraphqlErrorBuilder<?> builder = GraphqlErrorBuilder.newError()
-        .message(message)
-        .errorType(error.getErrorType())
-        .extensions(extensions);
-    if (error.getLocations() != null) {
-      builder.locations(error.getLocations());
+    return new CodedError(message, error.getLocations(), error.getPath(), extensions);
+  }
+
+  /**
+   * An error as a client should read it: no {@code classification} (graphql-java adds one from the error
+   * type, which would be a second name beside {@code code}).
+   */
+  record CodedError(String message, List<SourceLocation> locations, List<Object> path,
+      Map<String, Object> extensions) implements GraphQLError {
+
+    @Override
+    public String getMessage() {
+      return message;
     }
-    if (error.getPath() != null) {
-      builder.path(error.getPath());
+
+    @Override
+    public List<SourceLocation> getLocations() {
+      return locations;
     }
-    return builder.build();
+
+    @Override
+    public List<Object> getPath() {
+      return path;
+    }
+
+    @Override
+    public Map<String, Object> getExtensions() {
+      return extensions;
+    }
+
+    @Override
+    public ErrorClassification getErrorType() {
+      return null;
+    }
   }
 
   /** The request's document, parsed again only when an error needs it (errors are the rare path). */

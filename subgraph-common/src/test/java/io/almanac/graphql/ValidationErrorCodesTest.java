@@ -6,6 +6,7 @@ import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
@@ -128,6 +129,34 @@ class ValidationErrorCodesTest {
     ExecutionResult result = run("{ echo(id: 1, raw: \"2024-02-30\") }", Map.of());
     assertThat(result.getErrors()).isEmpty();
     assertThat(result.<Map<String, Object>>getData().get("echo").toString()).contains("raw=2024-02-30");
+  }
+
+  @Test
+  void codedErrorsLoseDgsTypeFieldsAndClassificationButKeepTheirCode() {
+    GraphQLError dgsShaped = GraphqlErrorBuilder.newError().message("No key")
+        .extensions(Map.of("code", "UNAUTHENTICATED", "errorType", "UNAVAILABLE", "errorDetail", "SERVICE_ERROR"))
+        .build();
+    GraphQLError coded = ValidationErrorCodes.code(dgsShaped, new ValidationErrorCodes.Request("{ a }"));
+    assertThat(coded.getMessage()).isEqualTo("No key");
+    assertThat(coded.toSpecification().get("extensions")).isEqualTo(Map.of("code", "UNAUTHENTICATED"));
+  }
+
+  /** As DGS hands them on: its typed error keeps graphql-java's message and classification only. */
+  @Test
+  void errorsAlreadyConvertedByDgsAreCodedFromTheirClassification() {
+    GraphQLError literal = GraphqlErrorBuilder.newError()
+        .message("Validation error (WrongType@[series/data]) : argument 'to' with value 'IntValue{value=20240101}' "
+            + "is not a valid 'Date' - Date must be a string literal, got IntValue{value=20240101}")
+        .extensions(Map.of("classification", "ValidationError", "errorType", "BAD_REQUEST")).build();
+    GraphQLError coded = ValidationErrorCodes.code(literal, new ValidationErrorCodes.Request("{ a }"));
+    assertThat(coded.getExtensions()).isEqualTo(Map.of("code", "BAD_USER_INPUT", "argument", "to"));
+    assertThat(coded.getMessage())
+        .isEqualTo("Invalid value for argument 'to': Date must be a string literal, got 20240101");
+    GraphQLError variable = GraphqlErrorBuilder.newError()
+        .message("Variable 'd' has an invalid value: Invalid Date '2024-13-45'")
+        .extensions(Map.of("classification", "ValidationError")).build();
+    assertThat(ValidationErrorCodes.code(variable, new ValidationErrorCodes.Request("query($d: Date) { a(from: $d) }"))
+        .getExtensions()).isEqualTo(Map.of("code", "BAD_USER_INPUT", "argument", "from", "variable", "d"));
   }
 
   @Test
