@@ -131,9 +131,9 @@ function exportForwarding(upstream, timeoutMs) {
           console.error(`Export forwarding to ${target.origin} failed: ${timedOut ? `no answer within ${timeoutMs} ms`
             : error?.cause?.code ?? error?.message ?? error}`);
           endResponse(timedOut
-            ? jsonError(fetchAPI, 504, 'UNAVAILABLE', `The export service did not answer within ${timeoutMs} ms; retry later`,
+            ? jsonError(fetchAPI, 504, 'UNAVAILABLE', `The financial subgraph did not answer the export within ${timeoutMs} ms; retry later`,
               {}, 'financial')
-            : jsonError(fetchAPI, 503, 'UNAVAILABLE', 'The export service is unreachable; retry later', {}, 'financial'));
+            : jsonError(fetchAPI, 503, 'UNAVAILABLE', 'The financial subgraph (exports) is unreachable; retry later', {}, 'financial'));
         },
       );
     },
