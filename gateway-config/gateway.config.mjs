@@ -15,9 +15,11 @@
 //   ALMANAC_GATEWAY_PORT    listen port (default 4000)
 //   ALMANAC_GATEWAY_HOST    listen address (default 127.0.0.1; use 0.0.0.0 in a container)
 //   ALMANAC_CORS_ORIGINS    comma-separated allowed origins (default: any origin)
-//   ALMANAC_UPSTREAM_TIMEOUT milliseconds a subgraph may take to answer one request (default 10000);
-//                           past it that subgraph's part of the answer is null with an UNAVAILABLE
-//                           error, and an export not started by then is answered 504 UNAVAILABLE
+//   ALMANAC_UPSTREAM_TIMEOUT milliseconds a subgraph may take to answer one query request (default
+//                           10000); past it that subgraph's part of the answer is null with an
+//                           UNAVAILABLE error, and an export not started by then is answered 504 UNAVAILABLE
+//   ALMANAC_UPSTREAM_MUTATION_TIMEOUT  the same for a mutation (default 60000): an upload returns after
+//                           its commit, and a large one on a busy machine may rightly take longer than a read
 //
 // Besides GraphQL, GET /export/* (the financial subgraph's file exports) is forwarded to the
 // financial subgraph, so a user knows one origin (see exportForwarding below).
@@ -277,6 +279,34 @@ function codeUncoded(error, request) {
   }
 }
 
+/** The response keys of the root fields of the operation in `document`. */
+function rootKeys(document) {
+  const operation = document?.definitions?.find((definition) => definition.kind === 'OperationDefinition');
+  return (operation?.selectionSet?.selections ?? [])
+    .filter((selection) => selection.kind === 'Field')
+    .map((field) => field.alias?.value ?? field.name.value);
+}
+
+/**
+ * A subgraph whose non-null root field failed answers `data: null`, losing the other root fields of the
+ * same request without an error of their own; the gateway would then report them as an unexpected
+ * (masked, INTERNAL) error. Each such field gets a copy of the cause instead (its code and argument), so
+ * the client reads why (e.g. one bad cursor among several searches: BAD_USER_INPUT for each).
+ */
+function explainLostRootFields(result, request) {
+  if (result.data != null || result.errors.length === 0) return;
+  const cause = result.errors.find((error) => error.extensions?.code) ?? result.errors[0];
+  const failed = new Set(result.errors.map((error) => error.path?.[0]).filter((key) => key !== undefined));
+  for (const key of rootKeys(request?.document)) {
+    if (failed.has(key)) continue;
+    result.errors.push({
+      message: `Not answered because another field of the same request failed: ${cause.message}`,
+      path: [key],
+      extensions: { ...cause.extensions },
+    });
+  }
+}
+
 /**
  * Subgraph failures as named errors. Wraps each subgraph request (outside the upstream timeout, which
  * Hive Gateway installs before user plugins): a request that failed or timed out becomes a result with
@@ -284,18 +314,19 @@ function codeUncoded(error, request) {
  * served and nulls only that subgraph's (nullable) fields. Errors a subgraph answered with keep their
  * code; one without a code gets one (codeUncoded).
  */
-function subgraphFailures(timeoutMs) {
+function subgraphFailures(timeoutOf) {
   const relabel = (subgraph, result, request) => {
     if (result && Array.isArray(result.errors)) {
       result.errors = result.errors.map((error) => {
-        if (isTransportFailure(error)) return unavailable(subgraph, error, timeoutMs);
+        if (isTransportFailure(error)) return unavailable(subgraph, error, timeoutOf(request));
         codeUncoded(error, request);
         return error;
       });
+      explainLostRootFields(result, request);
     }
     return result;
   };
-  const failed = (subgraph, error) => ({ errors: [unavailable(subgraph, error, timeoutMs)] });
+  const failed = (subgraph, error, request) => ({ errors: [unavailable(subgraph, error, timeoutOf(request))] });
   return {
     onSubgraphExecute({ subgraphName, executor, setExecutor }) {
       setExecutor((request) => {
@@ -303,10 +334,10 @@ function subgraphFailures(timeoutMs) {
         try {
           result = executor(request);
         } catch (error) {
-          return failed(subgraphName, error);
+          return failed(subgraphName, error, request);
         }
         if (result && typeof result.then === 'function') {
-          return result.then((answer) => relabel(subgraphName, answer, request), (error) => failed(subgraphName, error));
+          return result.then((answer) => relabel(subgraphName, answer, request), (error) => failed(subgraphName, error, request));
         }
         return relabel(subgraphName, result, request);
       });
@@ -327,7 +358,8 @@ function requestError(error, extensions, status) {
 /**
  * Every error the gateway answers by itself gets a documented code (the README's "Errors" table):
  * a refused variable BAD_USER_INPUT naming the argument that uses it, a document over the depth or
- * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query) BAD_USER_INPUT, a body over
+ * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query, an operation name the document
+ * does not define) BAD_USER_INPUT, a body over
  * Yoga's limit LIMIT_EXCEEDED (still 413), the masked "Unexpected error." INTERNAL. Codes it already
  * gives (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED) and the subgraphs' codes are kept.
  */
@@ -350,7 +382,7 @@ function gatewayErrorCodes() {
         requestError(error, { code: 'LIMIT_EXCEEDED' }, 400);
       } else if (code === 'REQUEST_ENTITY_TOO_LARGE') {
         requestError(error, { code: 'LIMIT_EXCEEDED' }, 413);
-      } else if (code === 'BAD_REQUEST') {
+      } else if (code === 'BAD_REQUEST' || code === 'OPERATION_RESOLUTION_FAILURE') {
         requestError(error, { code: 'BAD_USER_INPUT' }, 400);
       } else if (code === 'INTERNAL_SERVER_ERROR') {
         error.extensions = { ...error.extensions, code: 'INTERNAL' };
@@ -381,13 +413,13 @@ function gatewayErrorCodes() {
   };
 }
 
-/** ALMANAC_UPSTREAM_TIMEOUT: milliseconds, default 10 s. */
-function upstreamTimeout() {
-  const raw = process.env.ALMANAC_UPSTREAM_TIMEOUT?.trim();
-  if (!raw) return 10_000;
+/** A timeout in milliseconds from the environment variable `name`, or `fallback`. */
+function millis(name, fallback) {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`ALMANAC_UPSTREAM_TIMEOUT is not a positive number of milliseconds: ${JSON.stringify(raw)}`);
+    throw new Error(`${name} is not a positive number of milliseconds: ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -412,7 +444,13 @@ function cors() {
   return { origin: origins, credentials: true };
 }
 
-const UPSTREAM_TIMEOUT = upstreamTimeout();
+const UPSTREAM_TIMEOUT = millis('ALMANAC_UPSTREAM_TIMEOUT', 10_000);
+const UPSTREAM_MUTATION_TIMEOUT = millis('ALMANAC_UPSTREAM_MUTATION_TIMEOUT', 60_000);
+
+/** The bound of one subgraph request: a mutation's (an upload waits for its commit) or a read's. */
+function upstreamTimeoutOf(executionRequest) {
+  return executionRequest?.operationType === 'mutation' ? UPSTREAM_MUTATION_TIMEOUT : UPSTREAM_TIMEOUT;
+}
 
 /** @type {import('@graphql-hive/gateway').GatewayConfig} */
 export const gatewayConfig = {
@@ -433,7 +471,7 @@ export const gatewayConfig = {
   cors: cors(),
 
   // Every subgraph request is bounded; subgraphFailures turns a late or failed one into UNAVAILABLE.
-  upstreamTimeout: UPSTREAM_TIMEOUT,
+  upstreamTimeout: ({ executionRequest }) => upstreamTimeoutOf(executionRequest),
   // Subgraph errors name their subgraph as `subgraph` (as UNAVAILABLE does); an error without a code
   // gets one in subgraphFailures before this default could apply.
   subgraphErrors: { errorCode: 'INTERNAL', subgraphNameProp: 'subgraph' },
@@ -441,7 +479,7 @@ export const gatewayConfig = {
   // Exports exist only where a financial subgraph does (the benchmark's baseline gateway runs this file
   // over a supergraph of its own without one, and serves no exports).
   plugins: () => {
-    const failures = subgraphFailures(UPSTREAM_TIMEOUT);
+    const failures = subgraphFailures(upstreamTimeoutOf);
     const financial = financialUrl();
     if (!financial) {
       console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
