@@ -74,6 +74,10 @@ const EXPORT_REQUEST_HEADERS = ['authorization', 'accept'];
 // Transfer-Encoding and Connection are the gateway's own; the body is passed on as a stream.
 const EXPORT_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'content-length', 'retry-after'];
 
+// Almanac's codes of the HTTP statuses a refusal can have (subgraph-common's ErrorCode).
+const HTTP_STATUS_CODES = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
+  409: 'CONFLICT', 413: 'LIMIT_EXCEEDED', 429: 'LIMIT_EXCEEDED' };
+
 function jsonError(fetchAPI, status, code, message, headers = {}, subgraph = undefined) {
   const extensions = subgraph ? { code, subgraph } : { code };
   return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions }] }), {
@@ -119,6 +123,9 @@ function exportForwarding(upstream, timeoutMs) {
       return fetchAPI.fetch(target, { method: request.method, headers, signal: upstreamAbort.signal }).then(
         (answer) => {
           clearTimeout(headersTimer);
+          if (answer.status >= 400) {
+            return answer.text().then((text) => endResponse(refusal(fetchAPI, answer, text)));
+          }
           const passed = {};
           for (const name of EXPORT_RESPONSE_HEADERS) {
             const value = answer.headers.get(name);
@@ -140,6 +147,31 @@ function exportForwarding(upstream, timeoutMs) {
       );
     },
   };
+}
+
+/**
+ * An export refusal as the client gets it: the subgraph's own when it is in the GraphQL error shape with a
+ * code (HttpErrorHandler's), else one made here from the status, since a refusal made below Almanac's
+ * handlers (Tomcat's HTML page for an encoded slash in the path, Spring's JSON for an unknown path) has
+ * no code. A 5xx without a code is UNAVAILABLE.
+ */
+function refusal(fetchAPI, answer, text) {
+  try {
+    const body = JSON.parse(text);
+    if (Array.isArray(body?.errors) && body.errors.every((error) => error?.extensions?.code)) {
+      const headers = { 'content-type': 'application/json' };
+      const retryAfter = answer.headers.get('retry-after');
+      if (retryAfter) headers['retry-after'] = retryAfter;
+      return new fetchAPI.Response(text, { status: answer.status, headers });
+    }
+  } catch {
+    // not JSON: coded below
+  }
+  return answer.status >= 500
+    ? jsonError(fetchAPI, 503, 'UNAVAILABLE', `The financial subgraph failed the export (HTTP ${answer.status}); retry later`,
+      {}, 'financial')
+    : jsonError(fetchAPI, answer.status, HTTP_STATUS_CODES[answer.status] ?? 'BAD_USER_INPUT',
+      `The export request was refused (HTTP ${answer.status}): check the path and parameters`);
 }
 
 /**

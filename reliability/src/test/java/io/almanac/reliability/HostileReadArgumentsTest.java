@@ -177,10 +177,18 @@ class HostileReadArgumentsTest {
     String context = what + " with " + abbreviate(String.valueOf(hostile)) + " -> HTTP " + answer.status() + " "
         + abbreviate(answer.body());
     assertThat(answer.status()).as(context).isLessThan(500);
+    if (answer.status() == 431) {
+      // Node's HTTP parser refuses a request line over 16 KiB before any handler runs (empty body).
+      return;
+    }
     if (!answer.contentType().contains("json")) {
+      assertThat(answer.status()).as("a refusal not in the GraphQL error shape: " + context).isLessThan(400);
       return;
     }
     JsonNode body = JSON.readTree(answer.body());
+    if (answer.status() >= 400) {
+      assertThat(body.path("errors").isEmpty()).as("a refusal without errors: " + context).isFalse();
+    }
     for (JsonNode error : body.path("errors")) {
       String code = error.path("extensions").path("code").asString("");
       assertThat(DOCUMENTED).as(context).contains(code);
