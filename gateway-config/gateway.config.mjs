@@ -327,8 +327,10 @@ function rootKeys(document) {
  */
 function explainLostRootFields(result, request) {
   if (result.data != null || result.errors.length === 0) return;
-  const cause = result.errors.find((error) => error.extensions?.code) ?? result.errors[0];
   const failed = new Set(result.errors.map((error) => error.path?.[0]).filter((key) => key !== undefined));
+  // Errors without a path (a failed request, a refused variable) already apply to every field.
+  if (failed.size === 0) return;
+  const cause = result.errors.find((error) => error.path && error.extensions?.code) ?? result.errors[0];
   for (const key of rootKeys(request?.document)) {
     if (failed.has(key)) continue;
     result.errors.push({
@@ -337,6 +339,27 @@ function explainLostRootFields(result, request) {
       extensions: { ...cause.extensions },
     });
   }
+}
+
+/**
+ * One error per path: the gateway folds several errors at one field into an AggregateError, which its
+ * error masking turns into an INTERNAL "Unexpected error."; the first keeps its code, the messages are
+ * joined.
+ */
+function oneErrorPerPath(errors) {
+  const byPath = new Map();
+  const kept = [];
+  for (const error of errors) {
+    const key = JSON.stringify(error.path ?? null);
+    const first = byPath.get(key);
+    if (first) {
+      if (!first.message.includes(error.message)) first.message = `${first.message}; ${error.message}`;
+      continue;
+    }
+    byPath.set(key, error);
+    kept.push(error);
+  }
+  return kept;
 }
 
 /**
@@ -355,6 +378,7 @@ function subgraphFailures(timeoutOf) {
         return error;
       });
       explainLostRootFields(result, request);
+      result.errors = oneErrorPerPath(result.errors);
     }
     return result;
   };

@@ -227,7 +227,7 @@ class HostileReadArgumentsTest {
       "changes(since: \"2000-01-01\", until: V) { date }", "revisionStats(from: V) { observations }",
       "revisionStats(to: V) { observations }", "revisionStats(asOf: V) { observations }");
 
-  @Property(tries = 15)
+  @Property(tries = 10)
   void hostileDatesInEveryDateArgument(@ForAll("hostileTexts") List<String> values) {
     for (String value : values) {
       for (String read : DATE_READS) {
