@@ -261,6 +261,8 @@ function unavailable(subgraph, error, timeoutMs) {
 // BAD_USER_INPUT itself; this is the backstop for a subgraph that does not).
 const INVALID_VARIABLE = /^Variable '([^']+)' has an invalid value: ?(.*)$/s;
 const INVALID_LITERAL = /argument '([^']+)' with value .* is not a valid '([^']+)'(?: - (.*))?$/s;
+// graphql-java's AST toString in its messages (`StringValue{value='x'}`): shown as the value it holds.
+const AST_VALUE = /\b[A-Z][A-Za-z]*Value\{(?:value|name)=('?)([^{}]*?)\1\}/g;
 
 /** The name of the first argument in `document` whose value uses variable `name`, if any. */
 function argumentUsing(document, name) {
@@ -299,10 +301,12 @@ function codeUncoded(error, request) {
   const literal = variable ? null : INVALID_LITERAL.exec(error.message ?? '');
   if (variable) {
     const argument = argumentUsing(request?.document, variable[1]) ?? variable[1];
-    error.message = `Invalid value for argument '${argument}' (variable $${variable[1]}): ${variable[2]}`;
+    error.message = `Invalid value for argument '${argument}' (variable $${variable[1]}): `
+      + variable[2].replace(AST_VALUE, '$2');
     error.extensions = { code: 'BAD_USER_INPUT', argument, variable: variable[1] };
   } else if (literal) {
-    error.message = `Invalid value for argument '${literal[1]}': ${literal[3] ?? `not a valid ${literal[2]}`}`;
+    const reason = literal[3]?.replace(AST_VALUE, '$2') ?? `not a valid ${literal[2]}`;
+    error.message = `Invalid value for argument '${literal[1]}': ${reason}`;
     error.extensions = { code: 'BAD_USER_INPUT', argument: literal[1] };
   } else if (extensions.classification === 'ValidationError') {
     error.extensions = { code: 'GRAPHQL_VALIDATION_FAILED' };
