@@ -64,7 +64,10 @@ class HostileReadArgumentsTest {
   static void start() throws IOException {
     Path home = Path.of("..").toAbsolutePath().normalize();
     Path runDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "hostile-reads");
-    stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0, false));
+    // A generous gateway timeout: this test asserts codes, not latency, and a cold read of a giant argument
+    // on a busy build machine must not turn into UNAVAILABLE (SubgraphDownTest tests timeouts).
+    stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0, false,
+        Map.of("ALMANAC_UPSTREAM_TIMEOUT", "60000")));
     key = stack.adminAuthorization();
     GraphQLClient admin = new GraphQLClient(stack.gateway(), key);
     providerId = admin.data("mutation { createProvider(input: {name: \"Hostile Bureau\", type: API}) { id } }")
