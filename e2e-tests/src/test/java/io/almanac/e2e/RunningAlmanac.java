@@ -5,6 +5,7 @@ import io.almanac.local.GraphQLClient;
 import io.almanac.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -38,7 +39,10 @@ public final class RunningAlmanac implements BeforeAllCallback {
         Path home = Path.of("..").toAbsolutePath().normalize();
         // Under target/: a failed run's logs stay to read, and mvn clean removes them.
         Path runDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "almanac-e2e");
-        LocalStack stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0));
+        // A generous gateway timeout: these scenarios test answers, not timeouts, and a cold first read on
+        // a busy build machine can take longer than the 10 s default (SubgraphDownTest tests timeouts).
+        LocalStack stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0, false,
+            Map.of("ALMANAC_UPSTREAM_TIMEOUT", "60000")));
         GraphQLClient gateway = new GraphQLClient(stack.gateway(), stack.adminAuthorization());
         return new Almanac(stack, DemoDataset.load(gateway), gateway);
       } catch (Exception e) {

@@ -117,9 +117,26 @@ public class ProviderService {
   static Map<String, Object> config(Object value) {
     if (!(value instanceof Map<?, ?> map)) {
       throw AlmanacGraphQLException.badInput(INPUT + UPDATEPROVIDERINPUT.Config, "config must be a JSON object, got "
-          + (value == null ? "null" : value.getClass().getSimpleName()));
+          + jsonKind(value));
     }
     return (Map<String, Object>) map;
+  }
+
+  /** The JSON kind of a value the JSON scalar produced, as a client would name it (not a Java class). */
+  private static String jsonKind(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof java.util.List<?>) {
+      return "an array";
+    }
+    if (value instanceof CharSequence) {
+      return "a string";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    return value instanceof Boolean ? "a boolean" : "a scalar";
   }
 
   /** The schedule stripped, which must be a cron expression; null stays null (no schedule). */
