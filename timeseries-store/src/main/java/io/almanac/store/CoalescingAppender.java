@@ -208,6 +208,8 @@ final class CoalescingAppender implements Closeable {
         base = table.currentSnapshot();
         long committed = highWater(table);
         if (committed >= lowestStamp(group)) {
+          log.info("Another process committed to {} first with later stamps; re-stamped {} batches", table.name(),
+              group.size());
           table.io().deleteFile(file.location());
           through = stamp(group, committed);
           rows.sort(order);
