@@ -134,7 +134,7 @@ class CrashRecoveryStoreTest {
       writer.archive(raw("new-" + i)).get();
     }
     TableMaintenance keeping = new TableMaintenance(store, writer,
-        new TableMaintenance.Settings(100, 2_000_000, 0.1, Duration.ZERO, Duration.ZERO, 1),
+        new TableMaintenance.Settings(64, 2_000_000, 0.1, Duration.ZERO, Duration.ZERO, 1),
         () -> Optional.of(keepSince));
     keeping.run();
     for (int i = 0; i < 3; i++) {
@@ -142,7 +142,7 @@ class CrashRecoveryStoreTest {
     }
     // Without the floor, retention zero and one snapshot kept: only the last commit's summary is left.
     new TableMaintenance(store, writer,
-        new TableMaintenance.Settings(100, 2_000_000, 0.1, Duration.ZERO, Duration.ZERO, 1)).run();
+        new TableMaintenance.Settings(64, 2_000_000, 0.1, Duration.ZERO, Duration.ZERO, 1)).run();
     assertThat(writer.tablesHolding("new-0")).isEmpty();
     assertThat(writer.tablesHolding("new-2")).containsExactly(TableKind.RAW_BATCHES);
   }
@@ -170,7 +170,7 @@ class CrashRecoveryStoreTest {
     }
 
     TableMaintenance maintenance = new TableMaintenance(store, writer,
-        new TableMaintenance.Settings(100, 2_000_000, 0.1, Duration.ofDays(1), Duration.ofDays(1), 50,
+        new TableMaintenance.Settings(64, 2_000_000, 0.1, Duration.ofDays(1), Duration.ofDays(1), 50,
             Duration.ofHours(1)));
     List<TableMaintenance.Report> reports = maintenance.run();
 
