@@ -48,7 +48,7 @@ class CrashRetryTest {
   private static final int POINTS = Sizes.pick(2_000, 5_000);
   private static final int KILLS = Sizes.pick(3, 22);
   /** Each client sends at least this many batches, and goes on while kills are still to come. */
-  private static final int MIN_BATCHES = Sizes.pick(12, 60);
+  private static final int MIN_BATCHES = Sizes.pick(8, 60);
   private static final Duration ORPHAN_AGE = Duration.ofSeconds(15);
   private static final LocalDate FIRST_DATE = LocalDate.of(1990, 1, 1);
 
@@ -178,10 +178,8 @@ class CrashRetryTest {
         // A file a running compaction wrote is unreferenced until it commits: only files still
         // unreferenced count.
         Set<Path> before = orphansAfterKills.get(table);
-        await(orphanDeadline, "orphans of " + table + " removed", () -> {
-          Set<Path> now = warehouse.unreferencedFiles(table);
-          return before.stream().noneMatch(now::contains);
-        });
+        await(orphanDeadline, () -> "orphans of " + table + " removed; left: " + stillOrphaned(warehouse, table, before),
+            () -> stillOrphaned(warehouse, table, before).isEmpty());
       }
       int orphans = orphansAfterKills.values().stream().mapToInt(Set::size).sum();
       for (TableIdentifier table : Warehouse.TABLES) {
@@ -207,11 +205,17 @@ class CrashRetryTest {
     return new Batch("crash-c" + c + "-b" + i, points);
   }
 
-  private static void await(Instant deadline, String what, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
+  private static Set<Path> stillOrphaned(Warehouse warehouse, TableIdentifier table, Set<Path> before) {
+    Set<Path> now = warehouse.unreferencedFiles(table);
+    now.retainAll(before);
+    return now;
+  }
+
+  private static void await(Instant deadline, java.util.function.Supplier<String> what,
+      java.util.function.BooleanSupplier condition) throws InterruptedException {
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("Not true by " + deadline + ": " + what);
+        throw new AssertionError("Not true by " + deadline + ": " + what.get());
       }
       Thread.sleep(250); // polling interval of a condition with a deadline
     }

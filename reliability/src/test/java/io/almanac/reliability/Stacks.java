@@ -19,7 +19,8 @@ final class Stacks {
   /** A fresh stack (own embedded PostgreSQL and warehouse under target/), with {@code settings} for every process. */
   static LocalStack start(String name, Map<String, String> settings) throws IOException {
     Path home = Path.of("..").toAbsolutePath().normalize();
-    Path runDir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), name);
+    // Absolute: the processes run in the repository root, the test in its module.
+    Path runDir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), name);
     return LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0, false, settings));
   }
 

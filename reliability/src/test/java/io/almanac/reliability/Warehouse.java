@@ -126,7 +126,10 @@ final class Warehouse implements Closeable {
     return problems;
   }
 
-  /** Files under the table's folder that neither its metadata log nor any retained snapshot references. */
+  /**
+   * Files under the table's folder that neither its metadata log nor any retained snapshot references
+   * (a Hadoop checksum {@code .name.crc} goes with {@code name}).
+   */
   Set<Path> unreferencedFiles(TableIdentifier id) {
     Table table = table(id);
     TableMetadata metadata = ((HasTableOperations) table).operations().current();
@@ -147,11 +150,17 @@ final class Warehouse implements Closeable {
     }
     Set<Path> unreferenced = new HashSet<>();
     try (Stream<Path> files = Files.walk(path(table.location()))) {
-      files.filter(Files::isRegularFile).filter(f -> !referenced.contains(f)).forEach(unreferenced::add);
+      files.filter(Files::isRegularFile).filter(f -> !referenced.contains(checksummed(f))).forEach(unreferenced::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return unreferenced;
+  }
+
+  private static Path checksummed(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(".") && name.endsWith(".crc") && name.length() > 5
+        ? file.resolveSibling(name.substring(1, name.length() - 4)) : file;
   }
 
   private static Path path(String location) {

@@ -331,6 +331,8 @@ public final class TableMaintenance {
 
   private int expire(TableKind kind) {
     try {
+      // Asked here, not on the committer: it may query a database.
+      Optional<Instant> keep = retainSince.get();
       return writer.committerOf(kind).exclusive(table -> {
         List<Long> times = new ArrayList<>();
         table.snapshots().forEach(s -> times.add(s.timestampMillis()));
@@ -339,7 +341,6 @@ public final class TableMaintenance {
         if (times.size() > settings.maxSnapshots()) {
           cutoff = Math.max(cutoff, times.get(settings.maxSnapshots() - 1));
         }
-        Optional<Instant> keep = retainSince.get();
         if (keep.isPresent()) {
           cutoff = Math.min(cutoff, keep.get().toEpochMilli());
         }
