@@ -39,7 +39,9 @@ import tools.jackson.databind.JsonNode;
  * all retained in this test, say so); the current snapshots reference only existing files and no
  * delete files; and maintenance removes the files the kills orphaned (orphan age 15 s here).
  *
- * <p>Quick: 3 kills; long ({@code ./almanac reliability}): 22.
+ * <p>Every other kill lands inside a commit: as soon as a new data file appears in a table folder (an
+ * upload's or a compaction's, written and not yet committed); the others at random moments.
+ * Quick: 3 kills; long ({@code ./almanac reliability}): 22.
  */
 class CrashRetryTest {
 
@@ -87,6 +89,7 @@ class CrashRetryTest {
     AtomicInteger failedAttempts = new AtomicInteger();
     Map<String, Batch> sent = new ConcurrentHashMap<>();
     Map<String, BulkClient.Ack> acks = new ConcurrentHashMap<>();
+    Set<Path> orphanedByKills = ConcurrentHashMap.newKeySet();
 
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
     try {
@@ -106,12 +109,21 @@ class CrashRetryTest {
       Future<Integer> killer = pool.submit(() -> {
         SplittableRandom random = new SplittableRandom(14);
         ManagedProcess crawler = stack.process("crawler-write-api");
-        try {
+        try (Warehouse warehouse = new Warehouse(stack)) {
           for (int k = 0; k < KILLS; k++) {
-            // A random moment within the uploads (and the maintenance runs beside them): the fault
-            // schedule, not a wait for anything.
-            Thread.sleep(random.nextLong(300, 3_000));
+            if (k % 2 == 0) {
+              // Inside a commit: as soon as a new data file appears (an upload's or a compaction's,
+              // written and about to be committed).
+              awaitNewDataFile(deadline);
+            } else {
+              // A random moment within the uploads: the fault schedule, not a wait for anything.
+              Thread.sleep(random.nextLong(300, 3_000));
+            }
             crawler.kill();
+            // Nothing of the dead process is in flight: what is unreferenced now, the kill orphaned.
+            for (TableIdentifier table : Warehouse.TABLES) {
+              orphanedByKills.addAll(warehouse.unreferencedFiles(table));
+            }
             stack.restart("crawler-write-api");
           }
           return KILLS;
@@ -169,19 +181,10 @@ class CrashRetryTest {
       }
 
       // Files the kills left behind (written, never committed) go once older than the orphan age.
-      Map<TableIdentifier, Set<Path>> orphansAfterKills = new HashMap<>();
-      for (TableIdentifier table : Warehouse.TABLES) {
-        orphansAfterKills.put(table, warehouse.unreferencedFiles(table));
-      }
       Instant orphanDeadline = Instant.now().plus(ORPHAN_AGE.multipliedBy(4)).plusSeconds(30);
-      for (TableIdentifier table : Warehouse.TABLES) {
-        // A file a running compaction wrote is unreferenced until it commits: only files still
-        // unreferenced count.
-        Set<Path> before = orphansAfterKills.get(table);
-        await(orphanDeadline, () -> "orphans of " + table + " removed; left: " + stillOrphaned(warehouse, table, before),
-            () -> stillOrphaned(warehouse, table, before).isEmpty());
-      }
-      int orphans = orphansAfterKills.values().stream().mapToInt(Set::size).sum();
+      await(orphanDeadline, () -> "files orphaned by the kills removed; left: " + existing(orphanedByKills),
+          () -> existing(orphanedByKills).isEmpty());
+      int orphans = orphanedByKills.size();
       for (TableIdentifier table : Warehouse.TABLES) {
         assertThat(warehouse.currentSnapshotProblems(table)).as(table + " after orphan removal").isEmpty();
       }
@@ -205,10 +208,33 @@ class CrashRetryTest {
     return new Batch("crash-c" + c + "-b" + i, points);
   }
 
-  private static Set<Path> stillOrphaned(Warehouse warehouse, TableIdentifier table, Set<Path> before) {
-    Set<Path> now = warehouse.unreferencedFiles(table);
-    now.retainAll(before);
-    return now;
+  private static List<Path> existing(Set<Path> files) {
+    return files.stream().filter(Files::exists).toList();
+  }
+
+  /** Waits until a data file appears that was not there when called (polling the table folders). */
+  private static void awaitNewDataFile(Instant deadline) throws Exception {
+    List<Path> folders = List.of(stack.runDir().resolve("warehouse/almanac/observations/data"),
+        stack.runDir().resolve("warehouse/almanac_raw/raw_batches/data"));
+    Set<Path> known = dataFiles(folders);
+    while (known.containsAll(dataFiles(folders))) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("No new data file by " + deadline);
+      }
+      Thread.sleep(2); // polling interval of the condition
+    }
+  }
+
+  private static Set<Path> dataFiles(List<Path> folders) throws java.io.IOException {
+    Set<Path> files = new java.util.HashSet<>();
+    for (Path folder : folders) {
+      if (Files.isDirectory(folder)) {
+        try (var list = Files.list(folder)) {
+          list.filter(f -> f.getFileName().toString().endsWith(".parquet")).forEach(files::add);
+        }
+      }
+    }
+    return files;
   }
 
   private static void await(Instant deadline, java.util.function.Supplier<String> what,
