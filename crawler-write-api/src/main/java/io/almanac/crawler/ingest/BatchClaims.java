@@ -10,18 +10,21 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
+import java.sql.DriverManager;
+import java.util.Properties;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.stereotype.Component;
 
 /**
  * Who is writing which batch, across every crawler-write-api process on the database. A claim is a
  * PostgreSQL session advisory lock on the batch id, held by this process's lock session (one
- * connection kept open for the purpose): when the process dies, PostgreSQL closes the session and the
- * claim is gone with it, so a retry can take over; while the process lives (even paused), it holds.
+ * connection of its own, outside the pool, so that closing it really ends the session): when the
+ * process dies, PostgreSQL closes the session and the claim is gone with it, so a retry can take over;
+ * while the process lives (even paused), it holds.
  * Within the process a set of ids in flight keeps two requests apart (a session's advisory locks are
  * re-entrant).
  *
@@ -34,15 +37,23 @@ class BatchClaims {
   private static final Logger log = LoggerFactory.getLogger(BatchClaims.class);
   private static final int VALID_CHECK_SECONDS = 2;
 
-  private final DataSource dataSource;
+  private final String url;
+  private final Properties credentials = new Properties();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   /** Guarded by {@code this}. */
   private Connection session;
   /** Increases each time the lock session is replaced: claims of an older one are lost. Guarded by {@code this}. */
   private long generation;
 
-  BatchClaims(DataSource dataSource) {
-    this.dataSource = dataSource;
+  BatchClaims(@Value("${spring.datasource.url}") String url,
+      @Value("${spring.datasource.username:}") String user,
+      @Value("${spring.datasource.password:}") String password) {
+    this.url = url;
+    credentials.setProperty("user", user);
+    credentials.setProperty("password", password);
+    // A lost server must not hang a claim: connect within 5 s, and notice a dead peer.
+    credentials.setProperty("connectTimeout", "5");
+    credentials.setProperty("tcpKeepAlive", "true");
   }
 
   /** A claim of one batch id; closing it releases it. */
@@ -131,7 +142,7 @@ class BatchClaims {
   private Connection session() {
     if (session == null) {
       try {
-        session = dataSource.getConnection();
+        session = DriverManager.getConnection(url, credentials);
         session.setAutoCommit(true);
         generation++;
       } catch (SQLException e) {

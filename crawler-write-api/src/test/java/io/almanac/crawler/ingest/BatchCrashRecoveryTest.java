@@ -23,7 +23,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
+import java.sql.DriverManager;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -32,6 +32,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,7 +52,7 @@ class BatchCrashRecoveryTest {
   @Autowired TimeseriesWriter writer;
   @Autowired TimeseriesReader reader;
   @Autowired TimeseriesStore store;
-  @Autowired DataSource dataSource;
+  @Value("${spring.datasource.url}") String url;
   @Autowired org.jooq.DSLContext db;
 
   private static long seriesId;
@@ -117,7 +118,8 @@ class BatchCrashRecoveryTest {
   @Test
   void aClaimHeldByAnotherSessionIsAConflictUntilThatSessionEnds() throws Exception {
     List<ReceivedPoint> points = points(LocalDate.of(2001, 1, 1), 3, 10);
-    try (Connection otherProcess = dataSource.getConnection()) {
+    // A session of its own (not a pooled connection, whose session outlives close()).
+    try (Connection otherProcess = DriverManager.getConnection(url, "postgres", "postgres")) {
       try (PreparedStatement lock = otherProcess.prepareStatement("SELECT pg_advisory_lock(?)")) {
         lock.setLong(1, BatchClaims.key("held-elsewhere"));
         lock.execute();
