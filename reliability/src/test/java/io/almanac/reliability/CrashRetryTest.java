@@ -39,8 +39,9 @@ import tools.jackson.databind.JsonNode;
  * all retained in this test, say so); the current snapshots reference only existing files and no
  * delete files; and maintenance removes the files the kills orphaned (orphan age 15 s here).
  *
- * <p>Every other kill lands inside a commit: as soon as a new data file appears in a table folder (an
- * upload's or a compaction's, written and not yet committed); the others at random moments.
+ * <p>Each kill waits until the restarted process has acknowledged a batch; then every other kill lands
+ * inside a commit (0-40 ms after a new data file appears in a table folder: an upload's or a
+ * compaction's, written and about to be committed), the others at random moments.
  * Quick: 3 kills; long ({@code ./almanac reliability}): 22.
  */
 class CrashRetryTest {
@@ -111,10 +112,15 @@ class CrashRetryTest {
         ManagedProcess crawler = stack.process("crawler-write-api");
         try (Warehouse warehouse = new Warehouse(stack)) {
           for (int k = 0; k < KILLS; k++) {
+            // Progress between kills: the restarted process acknowledges a batch first (else every
+            // kill would strike the retries of the same batches).
+            int acknowledged = acks.size();
+            await(deadline, () -> "a batch acknowledged after restart " + acks.size(), () -> acks.size() > acknowledged);
             if (k % 2 == 0) {
-              // Inside a commit: as soon as a new data file appears (an upload's or a compaction's,
-              // written and about to be committed).
+              // Inside a commit: once a new data file appears (an upload's or a compaction's, written
+              // and about to be committed), a random 0-40 ms later: before or after its commit.
               awaitNewDataFile(deadline);
+              Thread.sleep(random.nextLong(0, 40));
             } else {
               // A random moment within the uploads: the fault schedule, not a wait for anything.
               Thread.sleep(random.nextLong(300, 3_000));
@@ -188,9 +194,16 @@ class CrashRetryTest {
       for (TableIdentifier table : Warehouse.TABLES) {
         assertThat(warehouse.currentSnapshotProblems(table)).as(table + " after orphan removal").isEmpty();
       }
+      List<String> takeovers;
+      try (var lines = Files.lines(stack.process("crawler-write-api").log())) {
+        takeovers = lines.filter(l -> l.contains("was left unfinished; completing it")).toList();
+      }
+      long partial = takeovers.stream().filter(l -> !l.contains("already committed to: [])")).count();
       System.out.printf("CrashRetryTest: %d kills, %d batches of %d points (%d points), %d acknowledged after"
-              + " a retry, %d failed attempts, %d files orphaned by the kills (all removed), nothing lost%n",
-          KILLS, sent.size(), POINTS, (long) sent.size() * POINTS, retried, failedAttempts.get(), orphans);
+              + " a retry, %d failed attempts, %d take-overs of a dead process's batch (%d after one of its two"
+              + " commits), %d files orphaned by the kills (all removed), nothing lost%n",
+          KILLS, sent.size(), POINTS, (long) sent.size() * POINTS, retried, failedAttempts.get(), takeovers.size(),
+          partial, orphans);
     }
   }
 
