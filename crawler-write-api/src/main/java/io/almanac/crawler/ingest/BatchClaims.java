@@ -51,8 +51,12 @@ class BatchClaims {
     this.url = url;
     credentials.setProperty("user", user);
     credentials.setProperty("password", password);
-    // A lost server must not hang a claim: connect within 5 s, and notice a dead peer.
-    credentials.setProperty("connectTimeout", "5");
+    // A stopped or stalled server must not hang uploads on the claim session (whose monitor they
+    // share): bounded connect, login and reads (seconds), as the pool's connections have; the
+    // SQLException is then answered UNAVAILABLE.
+    credentials.setProperty("connectTimeout", "3");
+    credentials.setProperty("loginTimeout", "3");
+    credentials.setProperty("socketTimeout", "5");
     credentials.setProperty("tcpKeepAlive", "true");
   }
 
