@@ -1,9 +1,20 @@
 package io.almanac.store;
 
 import java.io.Closeable;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,9 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,28 +37,56 @@ import org.slf4j.LoggerFactory;
  * completes with the snapshot id once those rows are committed; batches arriving within the linger
  * window share one sorted data file and one commit, so many small uploads don't become many small
  * files and many catalog round trips.
+ *
+ * <p>Every commit names the batches it carries in its snapshot summary ({@value #BATCH_IDS}), so a
+ * retry after a crash can tell from the table which of its commits already happened.
+ *
+ * <p>With a stamp column (the observations' {@code ingested_at}), rows are stamped here, at commit,
+ * with times above every stamp already committed by any process ({@value #INGESTED_THROUGH} in the
+ * snapshot summaries), and the commit is refused by Iceberg's validation when another process added
+ * data meanwhile; it is then stamped again if the other commit's stamps caught up. So the order of
+ * stamps (which decides which write of a key wins) is the order of commits, across processes and
+ * whatever their clocks say.
  */
 final class CoalescingAppender implements Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(CoalescingAppender.class);
   private static final int COMMIT_ATTEMPTS = 5;
+  /** Commits refused because another process added data first, before giving up (each re-stamps at most once). */
+  private static final int VALIDATION_ATTEMPTS = 20;
+  /** Snapshot summary property: the ids of the batches a commit carries, URL-encoded, comma-separated. */
+  static final String BATCH_IDS = "almanac.batch-ids";
+  /** Snapshot summary property: the highest stamp (epoch microseconds) committed so far. */
+  static final String INGESTED_THROUGH = "almanac.ingested-through";
   /** Upper bound of rows per commit, so one commit's sort buffer stays bounded in memory. */
   private static final int MAX_ROWS_PER_COMMIT = 2_000_000;
 
   /** Rows to append, or (with {@code operation} set) a change that must run alone on the committer. */
-  private record Pending(List<Record> rows, Function<Table, Long> operation, CompletableFuture<Long> done) {}
+  private record Pending(String batchId, List<Record> rows, Function<Table, Long> operation,
+      CompletableFuture<Long> done) {}
 
   private final Supplier<Table> tableLoader;
   private final Comparator<Record> order;
+  /** Column stamped at commit with a strictly increasing time, or null. */
+  private final Column<OffsetDateTime> stampColumn;
   private final long lingerNanos;
+  /** Last stamp issued by this committer, epoch microseconds. */
+  private long lastStampMicros;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread committer;
   private volatile boolean closed;
   private Table table;
 
   CoalescingAppender(String name, Supplier<Table> tableLoader, Comparator<Record> order, long lingerNanos) {
+    this(name, tableLoader, order, null, lingerNanos);
+  }
+
+  /** With {@code stampColumn}, rows are stamped at commit (see the class comment); their value there is ignored. */
+  CoalescingAppender(String name, Supplier<Table> tableLoader, Comparator<Record> order,
+      Column<OffsetDateTime> stampColumn, long lingerNanos) {
     this.tableLoader = tableLoader;
     this.order = order;
+    this.stampColumn = stampColumn;
     this.lingerNanos = lingerNanos;
     this.table = tableLoader.get();
     this.committer = new Thread(this::run, "iceberg-committer-" + name);
@@ -51,8 +94,11 @@ final class CoalescingAppender implements Closeable {
     this.committer.start();
   }
 
-  /** Queues rows for the next commit; the future completes with the id of the snapshot holding them. */
-  CompletableFuture<Long> append(List<Record> rows) {
+  /**
+   * Queues rows for the next commit; the future completes with the id of the snapshot holding them.
+   * {@code batchId} (nullable) is recorded in that snapshot's summary (see {@link #batchIds}).
+   */
+  CompletableFuture<Long> append(String batchId, List<Record> rows) {
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (closed) {
       done.completeExceptionally(new IllegalStateException("The committer is closed"));
@@ -62,7 +108,7 @@ final class CoalescingAppender implements Closeable {
       done.complete(null);
       return done;
     }
-    queue.add(new Pending(rows, null, done));
+    queue.add(new Pending(batchId, rows, null, done));
     return done;
   }
 
@@ -76,7 +122,7 @@ final class CoalescingAppender implements Closeable {
       done.completeExceptionally(new IllegalStateException("The committer is closed"));
       return done;
     }
-    queue.add(new Pending(List.of(), operation, done));
+    queue.add(new Pending(null, List.of(), operation, done));
     return done;
   }
 
@@ -127,22 +173,124 @@ final class CoalescingAppender implements Closeable {
   private long writeAndCommit(List<Pending> group, int rowCount) {
     List<Record> rows = new ArrayList<>(rowCount);
     group.forEach(p -> rows.addAll(p.rows()));
+    String ids = encodeBatchIds(group.stream().map(Pending::batchId).filter(Objects::nonNull).toList());
+    table.refresh();
+    Snapshot base = table.currentSnapshot();
+    long through = stampColumn == null ? 0 : stamp(group, highWater(table));
     rows.sort(order);
     DataFile file = write(rows);
-    CommitFailedException conflict = null;
+    RuntimeException failure = null;
+    int conflicts = 0;
     for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
       try {
-        table.newAppend().scanManifestsWith(IcebergExecutors.CALLER_THREAD).appendFile(file).commit();
+        if (stampColumn == null) {
+          commit(table.newAppend().scanManifestsWith(IcebergExecutors.CALLER_THREAD).appendFile(file), ids, 0);
+        } else {
+          // An overwrite that deletes nothing is an append (so recorded), but it can validate that no
+          // other data landed since the stamps were chosen.
+          var overwrite = table.newOverwrite().scanManifestsWith(IcebergExecutors.CALLER_THREAD).addFile(file)
+              .conflictDetectionFilter(Expressions.alwaysTrue()).validateNoConflictingData();
+          if (base != null) {
+            overwrite.validateFromSnapshot(base.snapshotId());
+          }
+          commit(overwrite, ids, through);
+        }
         return table.currentSnapshot().snapshotId();
+      } catch (ValidationException e) {
+        // Another process committed data since the stamps were chosen: keep the file if its stamps
+        // are still above everything committed, else stamp and write it again.
+        failure = e;
+        if (++conflicts > VALIDATION_ATTEMPTS) {
+          break;
+        }
+        attempt--;
+        table.refresh();
+        base = table.currentSnapshot();
+        long committed = highWater(table);
+        if (committed >= lowestStamp(group)) {
+          log.info("Another process committed to {} first with later stamps; re-stamped {} batches", table.name(),
+              group.size());
+          table.io().deleteFile(file.location());
+          through = stamp(group, committed);
+          rows.sort(order);
+          file = write(rows);
+        }
       } catch (CommitFailedException e) {
         // Iceberg already retried against fresh metadata; another process kept winning. Back off.
-        conflict = e;
+        failure = e;
         table = tableLoader.get();
         backOff(attempt);
       }
     }
     table.io().deleteFile(file.location());
-    throw conflict;
+    throw failure;
+  }
+
+  private static void commit(SnapshotUpdate<?> update, String batchIds, long ingestedThrough) {
+    if (!batchIds.isEmpty()) {
+      update.set(BATCH_IDS, batchIds);
+    }
+    if (ingestedThrough > 0) {
+      update.set(INGESTED_THROUGH, Long.toString(ingestedThrough));
+    }
+    update.commit();
+  }
+
+  /**
+   * Stamps each batch's rows with one time, strictly increasing in queue order, above {@code floor}
+   * and this committer's last stamp, and at least the clock; returns the highest stamp (epoch µs).
+   */
+  private long stamp(List<Pending> group, long floor) {
+    long micros = Math.max(floor, lastStampMicros);
+    for (Pending p : group) {
+      micros = Math.max(micros + 1, nowMicros());
+      OffsetDateTime time = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+          Math.floorMod(micros, 1_000_000L) * 1_000L).atOffset(ZoneOffset.UTC);
+      for (Record row : p.rows()) {
+        stampColumn.set(row, time);
+      }
+    }
+    lastStampMicros = micros;
+    return micros;
+  }
+
+  private long lowestStamp(List<Pending> group) {
+    OffsetDateTime first = stampColumn.get(group.get(0).rows().get(0));
+    return first.toEpochSecond() * 1_000_000L + first.getNano() / 1_000;
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
+  /**
+   * The highest stamp committed to {@code table} as far as its retained snapshots tell (compactions
+   * carry it forward), 0 when none does.
+   */
+  static long highWater(Table table) {
+    long through = 0;
+    for (Snapshot snapshot : table.snapshots()) {
+      String value = snapshot.summary() == null ? null : snapshot.summary().get(INGESTED_THROUGH);
+      if (value != null) {
+        through = Math.max(through, Long.parseLong(value));
+      }
+    }
+    return through;
+  }
+
+  /** The batch ids a snapshot's summary names (see {@value #BATCH_IDS}); empty when none. */
+  static Set<String> batchIds(Snapshot snapshot) {
+    String value = snapshot.summary() == null ? null : snapshot.summary().get(BATCH_IDS);
+    if (value == null || value.isEmpty()) {
+      return Set.of();
+    }
+    return Arrays.stream(value.split(",")).map(id -> URLDecoder.decode(id, StandardCharsets.UTF_8))
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  private static String encodeBatchIds(List<String> ids) {
+    return ids.stream().map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8)).collect(Collectors.joining(","));
   }
 
   /** Writes rows (already sorted) as one data file of the table; the caller commits it. */

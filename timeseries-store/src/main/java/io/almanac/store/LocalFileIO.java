@@ -10,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -19,7 +23,9 @@ import org.apache.iceberg.io.BulkDeletionFailureException;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.SeekableInputStream;
+import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.SupportsBulkOperations;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Deletes run on the caller's thread: a bulk delete is a few metadata files after each commit,
  * which Iceberg would otherwise hand to a pool it polls every 10 ms.
  */
-public class LocalFileIO implements SupportsBulkOperations {
+public class LocalFileIO implements SupportsBulkOperations, SupportsPrefixOperations {
 
   private static final Logger log = LoggerFactory.getLogger(LocalFileIO.class);
   private static final int READ_BUFFER = 8 << 10;
@@ -100,6 +106,49 @@ public class LocalFileIO implements SupportsBulkOperations {
     if (failures > 0) {
       throw new BulkDeletionFailureException(failures);
     }
+  }
+
+  /**
+   * Every regular file under {@code prefix} (a directory location), named as {@code prefix} is
+   * ({@code prefix + "/" + relative path}), with its size and last-modified time (local files have no
+   * reliable creation time; a file is written once). A missing directory lists nothing.
+   */
+  @Override
+  public Iterable<FileInfo> listPrefix(String prefix) {
+    Path root = path(prefix);
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    String base = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    List<FileInfo> files = new ArrayList<>();
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) paths::iterator) {
+        try {
+          BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+          if (attributes.isRegularFile()) {
+            String relative = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+            files.add(new FileInfo(base + "/" + relative, attributes.size(),
+                attributes.lastModifiedTime().toMillis()));
+          }
+        } catch (NoSuchFileException deletedMeanwhile) {
+          // deleted while listing (an expired snapshot's file): nothing to report
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new UncheckedIOException("Listing " + prefix + " failed",
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+    }
+    return files;
+  }
+
+  /** Deletes every file under {@code prefix}. */
+  @Override
+  public void deletePrefix(String prefix) {
+    deleteFiles(() -> Stream.of(listPrefix(prefix)).flatMap(i -> {
+      List<String> locations = new ArrayList<>();
+      i.forEach(f -> locations.add(f.location()));
+      return locations.stream();
+    }).iterator());
   }
 
   /** {@code file:/a/b}, {@code file:///a/b} or a plain path. */

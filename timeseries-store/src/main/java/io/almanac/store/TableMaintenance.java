@@ -3,25 +3,37 @@ package io.almanac.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.ManifestContent;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.CloseableIterator;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.parquet.Parquet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * only they referenced) and lets Iceberg merge manifests. Merging and writing run on the caller's
  * thread; each commit runs on the table's committer between appends, and a commit that lost a race
  * (e.g. a series deleted meanwhile) is abandoned and its files deleted, so no data is ever lost.
+ *
+ * <p>Orphan files (under a table's location, referenced by no retained snapshot or metadata file,
+ * e.g. written by a commit that a crash interrupted) are deleted once older than the orphan age, like
+ * Iceberg's {@code DeleteOrphanFiles}: its default of 3 days leaves any running writer's (a Spark job's)
+ * files alone. Listing goes through the table's FileIO ({@link SupportsPrefixOperations}: local disk
+ * and S3 alike); a FileIO without it is skipped, with a warning.
  */
 public final class TableMaintenance {
 
@@ -50,15 +68,28 @@ public final class TableMaintenance {
    * @param snapshotRetention snapshots older than this are expired, and beyond the newest
    *     {@code maxSnapshots} too (every snapshot adds to the metadata each commit rewrites); as-of
    *     reads of the past use revision dates, not old snapshots
+   * @param orphanAge files no snapshot references are deleted once older than this; it must exceed the
+   *     longest time any writer (this service's compaction, a Spark job) takes from writing a file to
+   *     committing it
    */
   public record Settings(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, Duration quietPeriod,
-      Duration snapshotRetention, int maxSnapshots) {
+      Duration snapshotRetention, int maxSnapshots, Duration orphanAge) {
+
+    /** Iceberg's own default for {@code DeleteOrphanFiles}. */
+    public static final Duration DEFAULT_ORPHAN_AGE = Duration.ofDays(3);
+
+    /** With the default orphan age. */
+    public Settings(int minFilesToMerge, long rowsPerFile, double restToBaseRatio, Duration quietPeriod,
+        Duration snapshotRetention, int maxSnapshots) {
+      this(minFilesToMerge, rowsPerFile, restToBaseRatio, quietPeriod, snapshotRetention, maxSnapshots,
+          DEFAULT_ORPHAN_AGE);
+    }
 
     /**
      * @throws IllegalArgumentException naming the first argument out of range: {@code minFilesToMerge}
      *     from 2 to the fan-in ({@value TableMaintenance#MAX_FAN_IN}), {@code rowsPerFile} at least 1,
      *     {@code restToBaseRatio} a positive finite number, durations zero or positive (not null),
-     *     {@code maxSnapshots} at least 1
+     *     {@code maxSnapshots} at least 1, {@code orphanAge} positive
      */
     public Settings {
       // The planner's policy checks the arguments the two share (fields are not assigned yet here).
@@ -72,6 +103,10 @@ public final class TableMaintenance {
       if (maxSnapshots < 1) {
         throw new IllegalArgumentException("maxSnapshots must be >= 1 (the current snapshot), was " + maxSnapshots);
       }
+      if (orphanAge == null || orphanAge.isNegative() || orphanAge.isZero()) {
+        // Zero would delete the files of a commit being written right now.
+        throw new IllegalArgumentException("orphanAge must be positive, was " + orphanAge);
+      }
     }
 
     CompactionPlanner.Policy policy() {
@@ -81,16 +116,30 @@ public final class TableMaintenance {
 
   /** What one run did to one table. */
   public record Report(TableKind table, int filesBefore, int filesAfter, long rowsRead, long rowsWritten,
-      int snapshotsExpired) {}
+      int snapshotsExpired, int orphansDeleted) {}
 
   private final TimeseriesStore store;
   private final TimeseriesWriter writer;
   private final Settings settings;
+  private final Supplier<Optional<Instant>> retainSince;
+  /** When each table's orphans were last looked for (epoch ms): listing a table and reading all its manifests is not free. */
+  private final Map<TableKind, Long> orphansCheckedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TableMaintenance(TimeseriesStore store, TimeseriesWriter writer, Settings settings) {
+    this(store, writer, settings, Optional::empty);
+  }
+
+  /**
+   * @param retainSince asked before each expiry: snapshots committed at or after the instant it gives
+   *     are kept whatever their age or number (their summaries are evidence a crash recovery needs,
+   *     see {@link TimeseriesWriter#tablesHolding})
+   */
+  public TableMaintenance(TimeseriesStore store, TimeseriesWriter writer, Settings settings,
+      Supplier<Optional<Instant>> retainSince) {
     this.store = store;
     this.writer = writer;
     this.settings = settings;
+    this.retainSince = retainSince;
   }
 
   /** One pass over every table. */
@@ -119,7 +168,7 @@ public final class TableMaintenance {
     Table table = loader.get();
     Snapshot start = table.currentSnapshot();
     if (start == null) {
-      return new Report(kind, 0, 0, 0, 0, 0);
+      return new Report(kind, 0, 0, 0, 0, 0, removeOrphans(kind, table));
     }
     List<DataFile> files = dataFiles(table);
     List<List<DataFile>> jobs = switch (kind) {
@@ -139,8 +188,9 @@ public final class TableMaintenance {
       }
     }
     int expired = expire(kind);
-    Report report = new Report(kind, files.size(), filesAfter, counts[0], counts[1], expired);
-    if (counts[1] > 0 || expired > 0) {
+    int orphans = removeOrphans(kind, table);
+    Report report = new Report(kind, files.size(), filesAfter, counts[0], counts[1], expired, orphans);
+    if (counts[1] > 0 || expired > 0 || orphans > 0) {
       log.info("Maintenance of {}: {}", kind, report);
     }
     return report;
@@ -256,11 +306,16 @@ public final class TableMaintenance {
       long startSnapshot) {
     try {
       writer.committerOf(kind).exclusive(current -> {
-        current.newRewrite()
+        RewriteFiles rewrite = current.newRewrite()
             .scanManifestsWith(IcebergExecutors.CALLER_THREAD)
             .validateFromSnapshot(startSnapshot)
-            .rewriteFiles(new HashSet<>(removed), new HashSet<>(added))
-            .commit();
+            .rewriteFiles(new HashSet<>(removed), new HashSet<>(added));
+        long through = CoalescingAppender.highWater(current);
+        if (through > 0) {
+          // Carried forward so that expiring the appends' snapshots does not lose the high-water mark.
+          rewrite.set(CoalescingAppender.INGESTED_THROUGH, Long.toString(through));
+        }
+        rewrite.commit();
         return current.currentSnapshot().snapshotId();
       }).get();
       return true;
@@ -276,6 +331,8 @@ public final class TableMaintenance {
 
   private int expire(TableKind kind) {
     try {
+      // Asked here, not on the committer: it may query a database.
+      Optional<Instant> keep = retainSince.get();
       return writer.committerOf(kind).exclusive(table -> {
         List<Long> times = new ArrayList<>();
         table.snapshots().forEach(s -> times.add(s.timestampMillis()));
@@ -283,6 +340,9 @@ public final class TableMaintenance {
         long cutoff = System.currentTimeMillis() - settings.snapshotRetention().toMillis();
         if (times.size() > settings.maxSnapshots()) {
           cutoff = Math.max(cutoff, times.get(settings.maxSnapshots() - 1));
+        }
+        if (keep.isPresent()) {
+          cutoff = Math.min(cutoff, keep.get().toEpochMilli());
         }
         if (times.size() <= 1 || times.get(times.size() - 1) >= cutoff) {
           return 0L;
@@ -301,6 +361,105 @@ public final class TableMaintenance {
       }
       return 0;
     }
+  }
+
+  /**
+   * Deletes the table's orphan files older than the orphan age; returns how many. Runs at most once per
+   * orphan age (and at least hourly), as no file becomes deletable sooner than that.
+   */
+  private int removeOrphans(TableKind kind, Table table) {
+    long now = System.currentTimeMillis();
+    long every = Math.min(settings.orphanAge().toMillis(), Duration.ofHours(1).toMillis());
+    Long last = orphansCheckedAt.get(kind);
+    if (last != null && now - last < every) {
+      return 0;
+    }
+    orphansCheckedAt.put(kind, now);
+    if (!(table.io() instanceof SupportsPrefixOperations prefixes)) {
+      log.warn("Orphan files of {} are not removed: its FileIO ({}) cannot list files", kind,
+          table.io().getClass().getName());
+      return 0;
+    }
+    try {
+      // Reachable files first, listing second: a file written after this point is younger than the age.
+      table.refresh();
+      Set<String> reachable = reachableFiles(table);
+      long cutoff = System.currentTimeMillis() - settings.orphanAge().toMillis();
+      List<String> orphans = new ArrayList<>();
+      for (FileInfo file : prefixes.listPrefix(table.location())) {
+        if (file.createdAtMillis() < cutoff && !reachable.contains(normalize(checksummed(file.location())))) {
+          orphans.add(file.location());
+        }
+      }
+      for (String orphan : orphans) {
+        table.io().deleteFile(orphan);
+      }
+      if (!orphans.isEmpty()) {
+        log.info("Deleted {} orphan files of {}", orphans.size(), kind);
+      }
+      return orphans.size();
+    } catch (RuntimeException e) {
+      log.warn("Orphan file removal of {} failed: {}", kind, e.toString());
+      return 0;
+    }
+  }
+
+  /**
+   * Every file the table's metadata references: metadata files (current and logged), statistics,
+   * manifest lists, manifests and the data and delete files of every retained snapshot.
+   */
+  static Set<String> reachableFiles(Table table) {
+    Set<String> reachable = new HashSet<>();
+    TableMetadata metadata = ((HasTableOperations) table).operations().current();
+    reachable.add(normalize(metadata.metadataFileLocation()));
+    metadata.previousFiles().forEach(entry -> reachable.add(normalize(entry.file())));
+    metadata.statisticsFiles().forEach(stats -> reachable.add(normalize(stats.path())));
+    metadata.partitionStatisticsFiles().forEach(stats -> reachable.add(normalize(stats.path())));
+    Set<String> manifests = new HashSet<>();
+    for (Snapshot snapshot : table.snapshots()) {
+      if (snapshot.manifestListLocation() != null) {
+        reachable.add(normalize(snapshot.manifestListLocation()));
+      }
+      for (ManifestFile manifest : snapshot.allManifests(table.io())) {
+        if (!manifests.add(manifest.path())) {
+          continue;
+        }
+        reachable.add(normalize(manifest.path()));
+        if (manifest.content() == ManifestContent.DATA) {
+          try (ManifestReader<DataFile> files = ManifestFiles.read(manifest, table.io(), table.specs())) {
+            files.forEach(f -> reachable.add(normalize(f.location())));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        } else {
+          try (ManifestReader<DeleteFile> files = ManifestFiles.readDeleteManifest(manifest, table.io(),
+              table.specs())) {
+            files.forEach(f -> reachable.add(normalize(f.location())));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    }
+    return reachable;
+  }
+
+  /** A Hadoop checksum {@code .name.crc} belongs to {@code name}: it is reachable when that is. */
+  private static String checksummed(String location) {
+    int slash = location.lastIndexOf('/');
+    String name = location.substring(slash + 1);
+    if (name.startsWith(".") && name.endsWith(".crc") && name.length() > 5) {
+      return location.substring(0, slash + 1) + name.substring(1, name.length() - 4);
+    }
+    return location;
+  }
+
+  /** Local locations compare as paths ({@code file:/a}, {@code file:///a} and {@code /a} are one file). */
+  private static String normalize(String location) {
+    if (location.startsWith("file:") || location.startsWith("/")) {
+      return LocalFileIO.path(location).normalize().toString();
+    }
+    return location;
   }
 
   private static int count(Iterable<?> items) {

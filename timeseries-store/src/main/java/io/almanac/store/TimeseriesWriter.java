@@ -2,14 +2,15 @@ package io.almanac.store;
 
 import java.io.Closeable;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 
 /**
@@ -18,29 +19,36 @@ import org.apache.iceberg.data.Record;
  */
 public final class TimeseriesWriter implements Closeable {
 
+  /** Placeholder until the committer stamps the rows. */
+  private static final OffsetDateTime UNSTAMPED = OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+
   private final CoalescingAppender observations;
   private final CoalescingAppender series;
   private final CoalescingAppender rawBatches;
-  /** Last issued ingestion timestamp in microseconds: strictly increasing, so later writes win. */
-  private final AtomicLong lastIngestMicros = new AtomicLong();
+  private final TimeseriesStore store;
 
   public TimeseriesWriter(TimeseriesStore store) {
     long linger = store.settings().commitLinger().toNanos();
+    this.store = store;
     this.observations = new CoalescingAppender(ObservationLayout.TABLE_NAME, store::loadObservations,
-        ObservationLayout.ORDER, linger);
+        ObservationLayout.ORDER, ObservationLayout.INGESTED_AT, linger);
     this.series = new CoalescingAppender(SeriesLayout.TABLE_NAME, store::loadSeries, SeriesLayout.ORDER, linger);
     this.rawBatches = new CoalescingAppender(RawBatchLayout.TABLE_NAME, store::loadRawBatches, RawBatchLayout.ORDER,
         linger);
   }
 
-  /** Appends observations of one batch. Rows of this call win over any earlier write of the same key. */
+  /**
+   * Appends observations of one batch. Rows of this call win over any write of the same key committed
+   * before it, by this process or another: their {@code ingested_at} is chosen at commit, in commit
+   * order (see {@link CoalescingAppender}). The commit's snapshot names {@code batchId} (see
+   * {@link #tablesHolding}).
+   */
   public CompletableFuture<Long> appendObservations(String batchId, List<ObservationRow> rows) {
-    OffsetDateTime ingestedAt = nextIngestTime();
     List<Record> records = new ArrayList<>(rows.size());
     for (ObservationRow row : rows) {
-      records.add(ObservationLayout.newRecord(row, ingestedAt, batchId));
+      records.add(ObservationLayout.newRecord(row, UNSTAMPED, batchId));
     }
-    return observations.append(records);
+    return observations.append(batchId, records);
   }
 
   /** Appends new versions of series metadata; the latest {@code updatedAt} of an id wins on read. */
@@ -49,12 +57,41 @@ public final class TimeseriesWriter implements Closeable {
     for (SeriesRecord version : versions) {
       records.add(SeriesLayout.newRecord(version));
     }
-    return series.append(records);
+    return series.append(null, records);
   }
 
-  /** Keeps a batch as received, as one row (a batch without points too, so it is never lost). */
+  /**
+   * Keeps a batch as received, as one row (a batch without points too, so it is never lost); the
+   * commit's snapshot names the batch (see {@link #tablesHolding}).
+   */
   public CompletableFuture<Long> archive(RawBatch batch) {
-    return rawBatches.append(List.of(RawBatchLayout.newRecord(batch)));
+    return rawBatches.append(batch.batchId(), List.of(RawBatchLayout.newRecord(batch)));
+  }
+
+  /**
+   * Which of the raw archive ({@link TableKind#RAW_BATCHES}) and the observations
+   * ({@link TableKind#OBSERVATIONS}) hold a commit of {@code batchId}, according to their current
+   * metadata (read from the catalog now): the commits of this and any other process, as long as the
+   * snapshots that made them are retained (see {@link TableMaintenance}'s {@code retainSince}).
+   */
+  public Set<TableKind> tablesHolding(String batchId) {
+    Set<TableKind> holding = EnumSet.noneOf(TableKind.class);
+    if (carries(store.loadRawBatches(), batchId)) {
+      holding.add(TableKind.RAW_BATCHES);
+    }
+    if (carries(store.loadObservations(), batchId)) {
+      holding.add(TableKind.OBSERVATIONS);
+    }
+    return holding;
+  }
+
+  private static boolean carries(Table table, String batchId) {
+    for (Snapshot snapshot : table.snapshots()) {
+      if (CoalescingAppender.batchIds(snapshot).contains(batchId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -83,13 +120,6 @@ public final class TimeseriesWriter implements Closeable {
    */
   public static boolean fitsStoredScale(BigDecimal value) {
     return ObservationRow.fitsStoredScale(value);
-  }
-
-  private OffsetDateTime nextIngestTime() {
-    Instant now = Instant.now();
-    long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    long micros = lastIngestMicros.updateAndGet(last -> Math.max(last + 1, nowMicros));
-    return Instant.ofEpochSecond(micros / 1_000_000L, (micros % 1_000_000L) * 1_000L).atOffset(ZoneOffset.UTC);
   }
 
   @Override

@@ -11,25 +11,44 @@ import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
 import io.almanac.store.RawBatch;
 import io.almanac.store.RawPoint;
+import io.almanac.store.TableKind;
 import io.almanac.store.TimeseriesReader;
 import io.almanac.store.TimeseriesWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Bulk uploads of observations. Order of work: claim the batch id (idempotency), validate, archive
- * the batch as received and append the valid rows (both committed before answering), record the
- * result. A batch re-sent with the same id gets the recorded result and changes nothing.
+ * Bulk uploads of observations. Order of work: claim the batch id ({@link BatchClaims}), record it in
+ * the ledger as IN_PROGRESS, validate, archive the batch as received and append the valid rows (two
+ * Iceberg commits, both before answering, each naming the batch in its snapshot summary), record the
+ * result (with the run's counts, in one transaction). A batch re-sent with the same id gets the
+ * recorded result and changes nothing; re-sent while its first request is still being written, it is
+ * refused with CONFLICT.
+ *
+ * <p>Crash safety: if the process writing a batch dies, its claim dies with it, and the batch stays
+ * IN_PROGRESS. A retry with the same id takes it over: it asks the tables which of the two commits
+ * already happened ({@link TimeseriesWriter#tablesHolding}, or what maintenance recorded from them,
+ * see {@link #settleAbandonedClaims}), makes only the missing ones, with the first attempt's receipt
+ * time (so default revision dates are the same), and records and returns the result the first
+ * attempt would have returned. So a batch is never committed twice, and never lost for a client
+ * that retries.
  */
 @Service
 public class BulkUpsertService {
@@ -50,21 +69,34 @@ public class BulkUpsertService {
   private static final String BATCH_ID_ARGUMENT =
       MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input + "." + BULKDATAPOINTSINPUT.BatchId;
 
+  private static final Logger log = LoggerFactory.getLogger(BulkUpsertService.class);
+  /** Unsettled claims settled per maintenance run at most. */
+  private static final int SETTLE_LIMIT = 100;
+  /**
+   * Snapshots this much older than the oldest unsettled claim (or than now) are still kept: the
+   * clocks of the processes that stamp claims and snapshots may differ by up to this much.
+   */
+  static final Duration CLOCK_MARGIN = Duration.ofSeconds(10);
+
   private final PointValidator validator;
+  private final BatchClaims claims;
   private final BatchLedger ledger;
   private final TimeseriesWriter writer;
   private final TimeseriesReader reader;
   private final IngestSettings settings;
   private final RunRepository runs;
+  private final TransactionTemplate transactions;
 
-  BulkUpsertService(PointValidator validator, BatchLedger ledger, TimeseriesWriter writer, TimeseriesReader reader,
-      IngestSettings settings, RunRepository runs) {
+  BulkUpsertService(PointValidator validator, BatchClaims claims, BatchLedger ledger, TimeseriesWriter writer,
+      TimeseriesReader reader, IngestSettings settings, RunRepository runs, TransactionTemplate transactions) {
     this.validator = validator;
+    this.claims = claims;
     this.ledger = ledger;
     this.writer = writer;
     this.reader = reader;
     this.settings = settings;
     this.runs = runs;
+    this.transactions = transactions;
   }
 
   public BulkUpsertResult upload(Upload upload) {
@@ -74,53 +106,101 @@ public class BulkUpsertService {
       throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT,
           "batchId must be 1 to 200 characters, without U+0000");
     }
-    OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    if (!ledger.claim(batchId, receivedAt, upload.runId())) {
-      return replay(batchId);
-    }
-    try {
-      BulkUpsertResult result = process(batchId, receivedAt, upload);
-      ledger.complete(batchId, result);
-      if (upload.runId() != null && !isRunRefusal(result)) {
-        runs.addRecords(Long.parseLong(upload.runId()), result.summary().getSuccessful(),
-            result.summary().getFailed());
+    try (BatchClaims.Claim claim = claims.tryClaim(batchId).orElseThrow(() -> new AlmanacGraphQLException(
+        ErrorCode.CONFLICT, "Batch '" + batchId + "' is being written by another request; send it again once that"
+            + " one has answered", Map.of("argument", BATCH_ID_ARGUMENT)))) {
+      Optional<BatchLedger.Entry> entry = ledger.find(batchId);
+      if (entry.isPresent() && entry.get().done()) {
+        return entry.get().result().asReplay();
       }
+      OffsetDateTime receivedAt;
+      Set<TableKind> committed;
+      if (entry.isEmpty()) {
+        receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        ledger.start(batchId, receivedAt, upload.runId());
+        committed = Set.of();
+      } else {
+        // Left IN_PROGRESS by a request that failed or a process that stopped (its claim is free): what
+        // maintenance recorded, and what the retained snapshots say (the snapshots since an attempt
+        // began are kept until maintenance records them).
+        receivedAt = entry.get().receivedAt();
+        committed = EnumSet.noneOf(TableKind.class);
+        committed.addAll(entry.get().knownCommitted());
+        committed.addAll(writer.tablesHolding(batchId));
+        ledger.restart(batchId, OffsetDateTime.now(ZoneOffset.UTC));
+        log.info("Batch {} received {} was left unfinished; completing it (already committed to: {})", batchId,
+            receivedAt, committed);
+      }
+      BulkUpsertResult result = process(batchId, receivedAt, upload, committed, claim);
+      transactions.executeWithoutResult(status -> {
+        ledger.complete(batchId, result);
+        if (upload.runId() != null && !isRunRefusal(result)) {
+          runs.addRecords(Long.parseLong(upload.runId()), result.summary().getSuccessful(),
+              result.summary().getFailed());
+        }
+      });
       return result;
-    } catch (RuntimeException e) {
-      ledger.release(batchId);
-      throw e;
     }
   }
 
-  private BulkUpsertResult replay(String batchId) {
-    BatchLedger.Entry entry = ledger.find(batchId).orElseThrow(() -> new AlmanacGraphQLException(ErrorCode.CONFLICT,
-        "Batch '" + batchId + "' was being written and failed; send it again",
-        Map.of("argument", BATCH_ID_ARGUMENT)));
-    if (!entry.done()) {
-      throw new AlmanacGraphQLException(ErrorCode.CONFLICT,
-          "Batch '" + batchId + "' is being written by another request", Map.of("argument", BATCH_ID_ARGUMENT));
+  /**
+   * For maintenance: records, for each IN_PROGRESS batch whose writer is gone, which tables hold its
+   * commits (read from their snapshot summaries), so a retry no longer needs those snapshots and
+   * expiry may remove them. Claims held by live requests are left alone. Returns how many were settled.
+   */
+  public int settleAbandonedClaims() {
+    int settled = 0;
+    for (String batchId : ledger.unsettled(SETTLE_LIMIT)) {
+      Optional<BatchClaims.Claim> claim = claims.tryClaim(batchId);
+      if (claim.isEmpty()) {
+        continue;
+      }
+      try (BatchClaims.Claim held = claim.get()) {
+        Set<TableKind> committed = writer.tablesHolding(batchId);
+        ledger.settle(batchId, committed);
+        log.info("Batch {} was left unfinished by a process that stopped; committed to: {}", batchId, committed);
+        settled++;
+      }
     }
-    return entry.result().asReplay();
+    return settled;
   }
 
-  private BulkUpsertResult process(String batchId, OffsetDateTime receivedAt, Upload upload) {
+  /**
+   * For snapshot expiry: snapshots committed since this instant must be kept, as evidence of what
+   * unsettled batches (see {@link #settleAbandonedClaims}) and batches claimed from now on committed.
+   */
+  public Optional<Instant> retainSnapshotsSince() {
+    Instant now = Instant.now();
+    Instant since = ledger.oldestUnsettled().map(OffsetDateTime::toInstant).filter(t -> t.isBefore(now)).orElse(now);
+    return Optional.of(since.minus(CLOCK_MARGIN));
+  }
+
+  /**
+   * Validates and writes the batch, leaving out the commits {@code committed} names (made by an earlier
+   * attempt); the result is the same either way.
+   */
+  private BulkUpsertResult process(String batchId, OffsetDateTime receivedAt, Upload upload,
+      Set<TableKind> committed, BatchClaims.Claim claim) {
     List<ReceivedPoint> points = upload.points();
     int total = points.size();
-    Optional<PointError> runRefusal = checkRun(upload.runId());
+    // Observations committed means the run was accepted then; it may have finished since.
+    Optional<PointError> runRefusal = committed.contains(TableKind.OBSERVATIONS)
+        ? Optional.empty() : checkRun(upload.runId());
     if (runRefusal.isPresent()) {
-      return reject(batchId, receivedAt, upload, runRefusal.get());
+      return reject(batchId, receivedAt, upload, runRefusal.get(), committed, claim);
     }
     if (total == 0) {
       return reject(batchId, receivedAt, upload,
-          PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"));
+          PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"), committed, claim);
     }
     if (upload.more() || total > settings.maxPoints()) {
       // A streamed body was read only up to the limit: its first points are archived, not all it held.
       return reject(batchId, receivedAt, upload, PointError.batch(PointErrorCode.BATCH_TOO_LARGE, "The batch has "
           + (upload.more() ? "more than " + total : total) + " points; at most " + settings.maxPoints()
-          + " are accepted per upload"));
+          + " are accepted per upload"), committed, claim);
     }
-    LocalDate today = LocalDate.now(settings.zone());
+    // The day the batch was first received, so that a retry defaults revision dates as the first attempt did.
+    LocalDate today = receivedAt.atZoneSameInstant(settings.zone()).toLocalDate();
     ValidatedBatch validated = validator.validate(points, today);
     List<PointError> errors = new ArrayList<>(validated.errors());
     BatchStatus status;
@@ -140,9 +220,12 @@ public class BulkUpsertService {
       status = BatchStatus.PARTIAL;
       write = true;
     }
-    CompletableFuture<Long> archived = writer.archive(new RawBatch(batchId, receivedAt, upload.runId(),
-        upload.atomic(), status.name(), rawPoints(validated.points())));
-    CompletableFuture<Long> appended = write
+    requireHeld(claim, batchId);
+    CompletableFuture<Long> archived = committed.contains(TableKind.RAW_BATCHES)
+        ? CompletableFuture.completedFuture(null)
+        : writer.archive(new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(), status.name(),
+            rawPoints(validated.points())));
+    CompletableFuture<Long> appended = write && !committed.contains(TableKind.OBSERVATIONS)
         ? writer.appendObservations(batchId, validated.validRows())
         : CompletableFuture.completedFuture(null);
     await(CompletableFuture.allOf(archived, appended), batchId);
@@ -151,12 +234,16 @@ public class BulkUpsertService {
   }
 
   /** Refuses the whole batch: archived as received (unchecked), followed by the batch error. */
-  private BulkUpsertResult reject(String batchId, OffsetDateTime receivedAt, Upload upload, PointError error) {
-    List<RawPoint> archived = new ArrayList<>(upload.points().size() + 1);
-    archived.addAll(rawPoints(upload.points()));
-    archived.add(error.toRawPoint());
-    await(writer.archive(new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(),
-        BatchStatus.REJECTED.name(), archived)), batchId);
+  private BulkUpsertResult reject(String batchId, OffsetDateTime receivedAt, Upload upload, PointError error,
+      Set<TableKind> committed, BatchClaims.Claim claim) {
+    if (!committed.contains(TableKind.RAW_BATCHES)) {
+      List<RawPoint> archived = new ArrayList<>(upload.points().size() + 1);
+      archived.addAll(rawPoints(upload.points()));
+      archived.add(error.toRawPoint());
+      requireHeld(claim, batchId);
+      await(writer.archive(new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(),
+          BatchStatus.REJECTED.name(), archived)), batchId);
+    }
     int total = upload.points().size();
     return new BulkUpsertResult(batchId, BatchStatus.REJECTED, false, BulkUpsertResult.summary(total, 0),
         List.of(error));
@@ -196,13 +283,25 @@ public class BulkUpsertService {
     return ledger.find(batchId).flatMap(entry -> reader.readRawBatch(batchId, entry.receivedAt()));
   }
 
+  /**
+   * Refuses to commit once the claim is lost (its database session broke): another process may
+   * already be completing the batch. The batch stays IN_PROGRESS for a retry.
+   */
+  private static void requireHeld(BatchClaims.Claim claim, String batchId) {
+    if (!claim.held()) {
+      throw new AlmanacGraphQLException(ErrorCode.UNAVAILABLE, "The database session that claimed batch '" + batchId
+          + "' was lost; send it again", Map.of("argument", BATCH_ID_ARGUMENT));
+    }
+  }
+
+  /**
+   * Waits for the commits, uninterruptibly: the claim must outlive them, or a retry could take the
+   * batch over while a commit of it is still on its way.
+   */
   private static void await(CompletableFuture<?> commit, String batchId) {
     try {
-      commit.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while committing batch " + batchId, e);
-    } catch (ExecutionException e) {
+      commit.join();
+    } catch (CompletionException e) {
       throw new IllegalStateException("Committing batch " + batchId + " failed", e.getCause());
     }
   }

@@ -1,5 +1,6 @@
 package io.almanac.crawler.maintenance;
 
+import io.almanac.crawler.ingest.BulkUpsertService;
 import io.almanac.store.TableMaintenance;
 import io.almanac.store.TimeseriesStore;
 import io.almanac.store.TimeseriesWriter;
@@ -11,9 +12,16 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs table maintenance (compaction, snapshot expiry) by itself, every
+ * Runs table maintenance (compaction, snapshot expiry, orphan files) by itself, every
  * {@code almanac.maintenance.interval}; it runs beside uploads, whose commits it never blocks for
- * longer than one commit.
+ * longer than one commit. First it settles batches left unfinished by a process that stopped
+ * ({@link BulkUpsertService#settleAbandonedClaims}), and expiry keeps the snapshots that unsettled
+ * batches still need as evidence.
+ *
+ * <p>Several processes may run it at once on the same tables: each compaction commit validates
+ * that its input files are still there (the loser's is abandoned and its files deleted), expiry is a
+ * commit like any other, and orphan files are only those older than {@code orphan-age}, far older
+ * than any file another process is still about to commit.
  */
 @Component
 class MaintenanceScheduler {
@@ -23,17 +31,22 @@ class MaintenanceScheduler {
   private final TableMaintenance maintenance;
   private final boolean enabled;
 
-  MaintenanceScheduler(TimeseriesStore store, TimeseriesWriter writer,
+  private final BulkUpsertService uploads;
+
+  MaintenanceScheduler(TimeseriesStore store, TimeseriesWriter writer, BulkUpsertService uploads,
       @Value("${almanac.maintenance.enabled:true}") boolean enabled,
       @Value("${almanac.maintenance.min-files-to-merge:4}") int minFilesToMerge,
       @Value("${almanac.maintenance.rows-per-file:2000000}") long rowsPerFile,
       @Value("${almanac.maintenance.rest-to-base-ratio:0.1}") double restToBaseRatio,
       @Value("${almanac.maintenance.quiet-period:10s}") Duration quietPeriod,
       @Value("${almanac.maintenance.snapshot-retention:1m}") Duration snapshotRetention,
-      @Value("${almanac.maintenance.max-snapshots:50}") int maxSnapshots) {
+      @Value("${almanac.maintenance.max-snapshots:50}") int maxSnapshots,
+      @Value("${almanac.maintenance.orphan-age:3d}") Duration orphanAge) {
     this.enabled = enabled;
+    this.uploads = uploads;
     this.maintenance = new TableMaintenance(store, writer, new TableMaintenance.Settings(
-        minFilesToMerge, rowsPerFile, restToBaseRatio, quietPeriod, snapshotRetention, maxSnapshots));
+        minFilesToMerge, rowsPerFile, restToBaseRatio, quietPeriod, snapshotRetention, maxSnapshots, orphanAge),
+        uploads::retainSnapshotsSince);
   }
 
   @Scheduled(fixedDelayString = "${almanac.maintenance.interval:5s}",
@@ -43,6 +56,7 @@ class MaintenanceScheduler {
       return;
     }
     try {
+      uploads.settleAbandonedClaims();
       maintenance.runUntilSettled();
     } catch (RuntimeException e) {
       log.error("Table maintenance failed; it will run again", e);
