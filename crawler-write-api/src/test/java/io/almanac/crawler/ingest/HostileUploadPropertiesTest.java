@@ -38,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * but their documented refusals (a malformed record, a point error code, an unreadable body), and what
  * they read back equals what a well-behaved writer (Jackson, Commons CSV's printer) wrote.
  */
-class HostileUploadProperties {
+class HostileUploadPropertiesTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String[] FORMATS = {BulkPointsParser.NDJSON, BulkPointsParser.CSV, BulkPointsParser.ARROW};
