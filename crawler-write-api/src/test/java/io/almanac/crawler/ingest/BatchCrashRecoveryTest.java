@@ -115,20 +115,45 @@ class BatchCrashRecoveryTest {
     return reader.readHistories(List.of(seriesId), reader.observationsSnapshot()).get(seriesId);
   }
 
+  /** Waits (up to 10 s) until the server has ended backend {@code pid} and released its locks. */
+  private void awaitBackendGone(int pid) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    try (Connection probe = DriverManager.getConnection(url, "postgres", "postgres");
+        PreparedStatement alive = probe.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+      alive.setInt(1, pid);
+      while (true) {
+        try (var row = alive.executeQuery()) {
+          row.next();
+          if (row.getInt(1) == 0) {
+            return;
+          }
+        }
+        assertThat(System.nanoTime()).as("backend %d still running after 10 s", pid).isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+    }
+  }
+
   @Test
   void aClaimHeldByAnotherSessionIsAConflictUntilThatSessionEnds() throws Exception {
     List<ReceivedPoint> points = points(LocalDate.of(2001, 1, 1), 3, 10);
     // A session of its own (not a pooled connection, whose session outlives close()).
+    int otherBackend;
     try (Connection otherProcess = DriverManager.getConnection(url, "postgres", "postgres")) {
-      try (PreparedStatement lock = otherProcess.prepareStatement("SELECT pg_advisory_lock(?)")) {
+      try (PreparedStatement lock = otherProcess.prepareStatement("SELECT pg_advisory_lock(?), pg_backend_pid()")) {
         lock.setLong(1, BatchClaims.key("held-elsewhere"));
-        lock.execute();
+        try (var row = lock.executeQuery()) {
+          row.next();
+          otherBackend = row.getInt(2);
+        }
       }
       assertThatThrownBy(() -> service.upload(upload("held-elsewhere", points)))
           .isInstanceOfSatisfying(AlmanacGraphQLException.class,
               e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
     }
-    // The session ended (as when its process dies): the claim is gone with it.
+    // The session ended (as when its process dies): the claim is gone with it, once the server has ended
+    // that backend (it does so after the socket closes, not within close()).
+    awaitBackendGone(otherBackend);
     BulkUpsertResult result = service.upload(upload("held-elsewhere", points));
     assertThat(result.status()).isEqualTo(BatchStatus.COMMITTED);
     assertThat(result.summary().getSuccessful()).isEqualTo(3);
