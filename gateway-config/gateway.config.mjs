@@ -67,6 +67,10 @@ function financialUrl() {
 }
 
 const EXPORT_PATH = '/export/';
+// Longest export path + query forwarded (characters): under the financial subgraph's 64 KiB request-header
+// limit with room for the other headers. The gateway itself reads request lines up to 1 MiB (node
+// --max-http-header-size, set where it is started); beyond that Node closes the connection with a 431.
+const MAX_EXPORT_TARGET = 60 * 1024;
 // What a request carries upstream: the caller's key (the subgraph authenticates it, as for GraphQL) and
 // the formats it accepts; nothing else of the client's headers (cookies, hop-by-hop headers).
 const EXPORT_REQUEST_HEADERS = ['authorization', 'accept'];
@@ -102,6 +106,14 @@ function exportForwarding(upstream, timeoutMs) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         endResponse(jsonError(fetchAPI, 405, 'BAD_USER_INPUT', `${request.method} is not allowed on exports; use GET`,
           { allow: 'GET, HEAD' }));
+        return undefined;
+      }
+      const wanted = url.pathname.length + url.search.length;
+      if (wanted > MAX_EXPORT_TARGET) {
+        // Refused here, in our shape: the financial subgraph (Tomcat) reads request lines up to 64 KiB and
+        // would close the connection on a longer one, which the client would see as a reset, not an answer.
+        endResponse(jsonError(fetchAPI, 414, 'LIMIT_EXCEEDED', `The export URL is ${wanted} characters; at most `
+          + `${MAX_EXPORT_TARGET} are accepted: ask for fewer ids or dates per request`));
         return undefined;
       }
       const headers = {};
