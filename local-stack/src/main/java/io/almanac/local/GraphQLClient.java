@@ -38,19 +38,9 @@ public final class GraphQLClient {
 
   /** The whole response ({@code data} and {@code errors}). */
   public JsonNode execute(String document, Map<String, Object> variables) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("query", document);
-    body.put("variables", variables);
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-        .timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/graphql-response+json, application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(request(endpoint, authorization, document, variables,
+          Duration.ofSeconds(120)), HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(response.body());
     } catch (IOException e) {
       throw new IllegalStateException("POST " + endpoint + " failed: " + e.getMessage(), e);
@@ -58,6 +48,27 @@ public final class GraphQLClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while calling " + endpoint, e);
     }
+  }
+
+  /**
+   * The GraphQL-over-HTTP POST of {@code document} with {@code variables} to {@code endpoint}, with the
+   * caller's {@code Authorization} header value when not null and a client-side {@code timeout}; for
+   * callers that need the status or timing as well as the body.
+   */
+  public static HttpRequest request(URI endpoint, String authorization, String document,
+      Map<String, Object> variables, Duration timeout) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("query", document);
+    body.put("variables", variables);
+    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/graphql-response+json, application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request.build();
   }
 
   /** {@code data}, failing with the errors when the response has any. */

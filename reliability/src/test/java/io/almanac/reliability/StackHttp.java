@@ -1,5 +1,6 @@
 package io.almanac.reliability;
 
+import io.almanac.local.GraphQLClient;
 import io.almanac.local.LocalStack;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,19 +63,9 @@ final class StackHttp {
   }
 
   Answer graphql(String document, Map<String, Object> variables) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("query", document);
-    body.put("variables", variables);
-    HttpRequest.Builder request = HttpRequest.newBuilder(graphql)
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/graphql-response+json, application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
+    HttpRequest request = GraphQLClient.request(graphql, authorization, document, variables, Duration.ofSeconds(60));
     long started = System.nanoTime();
-    HttpResponse<String> response = send(request.build());
+    HttpResponse<String> response = send(request);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     JsonNode parsed;
     try {
