@@ -68,9 +68,10 @@ function financialUrl() {
 
 const EXPORT_PATH = '/export/';
 // Longest export path + query forwarded (characters): under the financial subgraph's 64 KiB request-header
-// limit with room for the other headers. The gateway itself reads request lines up to 1 MiB (node
-// --max-http-header-size, set where it is started); beyond that Node closes the connection with a 431.
+// limit with room for the other headers. The gateway itself reads request lines and headers up to
+// MAX_HEADER_SIZE (its `maxHeaderSize` below; Hive's default is 16 KiB); beyond that it answers 431.
 const MAX_EXPORT_TARGET = 60 * 1024;
+const MAX_HEADER_SIZE = 1024 * 1024;
 // What a request carries upstream: the caller's key (the subgraph authenticates it, as for GraphQL) and
 // the formats it accepts; nothing else of the client's headers (cookies, hop-by-hop headers).
 const EXPORT_REQUEST_HEADERS = ['authorization', 'accept'];
@@ -531,6 +532,9 @@ export const gatewayConfig = {
 
   host: process.env.ALMANAC_GATEWAY_HOST?.trim() || '127.0.0.1',
   port: port(),
+  // Long export URLs are read whole and refused as 414 in our error shape (see MAX_EXPORT_TARGET) rather
+  // than cut off at Hive's 16 KiB default with an empty 431.
+  maxHeaderSize: MAX_HEADER_SIZE,
 
   // Subgraphs do their own authentication: hand them the caller's credentials as is.
   propagateHeaders: {

@@ -190,6 +190,8 @@ class ClientErrorsThroughGatewayTest {
         new Case("Export with an impossible date", () -> get("/export/series/1.csv?from=2024-13-01"),
             "BAD_USER_INPUT", "from"),
         new Case("Export of a series that does not exist", () -> get("/export/series/987654.csv"), "NOT_FOUND", null),
+        new Case("Export URL longer than the gateway forwards (70,000 characters of ids)",
+            () -> get("/export/panel.csv?ids=1," + "9".repeat(70_000)), "LIMIT_EXCEEDED", null),
         new Case("Deleting a provider that still has series",
             () -> graphql("mutation { deleteProvider(id: \"1\") }"), "CONFLICT", null),
         // Keys and roles.

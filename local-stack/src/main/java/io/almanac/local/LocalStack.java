@@ -24,13 +24,6 @@ import java.util.stream.Stream;
  */
 public final class LocalStack implements AutoCloseable {
 
-  /**
-   * Node reads request lines and headers up to 16 KiB by default and closes the connection on longer ones
-   * (clients often see a reset, not its 431); 1 MiB lets the gateway read long export URLs and refuse them
-   * in Almanac's error shape (414) instead.
-   */
-  static final String GATEWAY_MAX_HEADER_SIZE = "--max-http-header-size=1048576";
-
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
   /**
@@ -159,7 +152,7 @@ public final class LocalStack implements AutoCloseable {
         "ALMANAC_GATEWAY_PORT", String.valueOf(gatewayPort),
         "ALMANAC_GATEWAY_HOST", "127.0.0.1"));
     ManagedProcess gatewayProcess = ManagedProcess.start("gateway",
-        List.of("node", GATEWAY_MAX_HEADER_SIZE, hiveGateway.toString(), "supergraph"), gatewayDir, gatewayEnv, logs.resolve("gateway.log"));
+        List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir, gatewayEnv, logs.resolve("gateway.log"));
     processes.add(gatewayProcess);
     gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
   }

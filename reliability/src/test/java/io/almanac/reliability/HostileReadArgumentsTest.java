@@ -181,7 +181,7 @@ class HostileReadArgumentsTest {
         + abbreviate(answer.body());
     assertThat(answer.status()).as(context).isLessThan(500);
     if (answer.status() == 431) {
-      // Node's HTTP parser refuses a request line over its limit (1 MiB as LocalStack starts the gateway)
+      // Node's HTTP parser refuses a request line over its limit (1 MiB: maxHeaderSize in gateway.config.mjs)
       // before any handler runs (empty body).
       return;
     }
