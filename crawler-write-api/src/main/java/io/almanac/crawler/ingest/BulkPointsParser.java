@@ -424,7 +424,7 @@ final class BulkPointsParser {
           continue;
         }
         for (int c = 0; c < columns.length; c++) {
-          String cell = record.get(c);
+          String cell = clean(record.get(c));
           if (columns[c] >= 0 && !cell.isEmpty()) {
             cells[columns[c]] = cell;
           }
@@ -433,6 +433,27 @@ final class BulkPointsParser {
       }
     }
     return new Parsed(points, false);
+  }
+
+  /**
+   * A cell without the white space around it: control characters up to U+0020 and every Unicode space
+   * ({@link Character#isWhitespace}, such as U+3000), whether the cell was quoted or not. Commons CSV's own
+   * trimming differs between the two (unquoted cells lose Unicode spaces, quoted ones only U+0000-U+0020).
+   */
+  static String clean(String cell) {
+    int start = 0;
+    int end = cell.length();
+    while (start < end && isSpace(cell.charAt(start))) {
+      start++;
+    }
+    while (end > start && isSpace(cell.charAt(end - 1))) {
+      end--;
+    }
+    return cell.substring(start, end);
+  }
+
+  private static boolean isSpace(char c) {
+    return c <= ' ' || Character.isWhitespace(c);
   }
 
   /** Columns of the header row as positions in {@link #FIELDS} (-1: ignored). */
@@ -461,7 +482,7 @@ final class BulkPointsParser {
 
   private static boolean isEmpty(CSVRecord record) {
     for (String value : record) {
-      if (!value.isEmpty()) {
+      if (!clean(value).isEmpty()) {
         return false;
       }
     }

@@ -226,22 +226,28 @@ class HostileUploadPropertiesTest {
     byte[] body = ((bom ? "\uFEFF" : "") + text).getBytes(StandardCharsets.UTF_8);
     String delimiter = !declareSeparator ? null : separator == '\t' ? "tab" : String.valueOf(separator);
     List<ReceivedPoint> points = BulkPointsParserTest.parse(BulkPointsParser.CSV, delimiter, body);
-    List<List<String>> kept = rows.stream().filter(r -> r.stream().anyMatch(c -> !c.trim().isEmpty())).toList();
+    List<List<String>> kept = rows.stream().filter(r -> r.stream().anyMatch(c -> !stripped(c).isEmpty())).toList();
     assertThat(points).hasSize(kept.size());
     for (int i = 0; i < kept.size(); i++) {
       ReceivedPoint p = points.get(i);
       assertThat(p.malformed()).isNull();
       List<String> got = Arrays.asList(p.seriesId(), p.providerId(), p.externalId(), p.date(), p.value(),
           p.revisionDate());
-      List<String> want = kept.get(i).stream().map(c -> c.trim().isEmpty() ? null : c.trim()).toList();
+      List<String> want = kept.get(i).stream().map(c -> stripped(c).isEmpty() ? null : stripped(c)).toList();
       assertThat(got).isEqualTo(want);
     }
+  }
+
+  /** The README's rule: control characters and every Unicode space around a cell are dropped. */
+  private static String stripped(String cell) {
+    return cell.replaceAll("^[\\x00-\\x20\\p{javaWhitespace}]+|[\\x00-\\x20\\p{javaWhitespace}]+$", "");
   }
 
   @Provide
   Arbitrary<List<List<String>>> csvRows() {
     Arbitrary<String> cell = Arbitraries.oneOf(writable().filter(s -> s.length() < 1000),
-        Arbitraries.of("a,b", "a;b", "a\tb", "say \"hi\"", "line\nbreak", "cr\rlf", "", "  padded  "));
+        Arbitraries.of("a,b", "a;b", "a\tb", "say \"hi\"", "line\nbreak", "cr\rlf", "", "  padded  ", "\u3000",
+            "\"\u3000quoted\u2003\"", "\u0001\u3000\u0001x\u00a0"));
     return cell.list().ofSize(FIELDS.size()).list().ofMaxSize(10);
   }
 
