@@ -66,7 +66,7 @@ public class BearerTokens {
       this.decoder = null;
       return;
     }
-    this.decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwksUri().toString()).build();
+    this.decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwksUri().strip()).build();
     JwtTimestampValidator time = new JwtTimestampValidator(settings.clockSkew());
     time.setClock(clock);
     decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(time, issuer(settings.issuer()),

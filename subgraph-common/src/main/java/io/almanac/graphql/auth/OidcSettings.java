@@ -1,6 +1,5 @@
 package io.almanac.graphql.auth;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clockSkew tolerance on {@code exp} and {@code nbf} for clocks that disagree (30 s)
  */
 @ConfigurationProperties("almanac.auth.oidc")
-public record OidcSettings(String issuer, URI jwksUri, String audience, String rolesClaim, String roleMapping,
+public record OidcSettings(String issuer, String jwksUri, String audience, String rolesClaim, String roleMapping,
     String defaultRole, Duration clockSkew) {
 
   public static final OidcSettings OFF = new OidcSettings(null, null, null, null, null, null, null);
@@ -36,7 +35,7 @@ public record OidcSettings(String issuer, URI jwksUri, String audience, String r
   public OidcSettings {
     rolesClaim = blank(rolesClaim) ? "roles" : rolesClaim.strip();
     clockSkew = clockSkew == null ? Duration.ofSeconds(30) : clockSkew;
-    if (!blank(issuer) && (jwksUri == null || blank(audience))) {
+    if (!blank(issuer) && (blank(jwksUri) || blank(audience))) {
       throw new IllegalArgumentException(
           "almanac.auth.oidc.issuer is set: almanac.auth.oidc.jwks-uri and almanac.auth.oidc.audience are required too");
     }
