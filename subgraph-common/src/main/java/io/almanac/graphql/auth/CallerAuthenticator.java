@@ -129,7 +129,8 @@ public class CallerAuthenticator {
     long cacheUntil = now + ttlNanos;
     String value = authorization.strip();
     if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Verdict.refused("Authorization must be 'Bearer <api key>' or 'Bearer <token>'", cacheUntil);
+      return Verdict.refused(tokens.enabled() ? "Authorization must be 'Bearer <api key>' or 'Bearer <token>'"
+          : "Authorization must be 'Bearer <api key>'", cacheUntil);
     }
     String credential = value.substring(7).strip();
     Optional<ApiKeySecret> secret = ApiKeySecret.parse(credential);

@@ -95,11 +95,16 @@ public class ApiKeyService {
       return latest;
     }
     if (asked.isAfter(latest)) {
-      throw AlmanacGraphQLException.badInput(argument, "A " + role + " key may live at most " + max
+      throw AlmanacGraphQLException.badInput(argument, "A " + role + " key may live at most " + iso(max)
           + " (almanac.auth.max-key-lifetime." + role.name().toLowerCase(java.util.Locale.ROOT)
           + "): expiresAt must not be after " + latest);
     }
     return asked;
+  }
+
+  /** {@code d} as ISO-8601, in days when whole days ({@code P90D}, where {@link Duration#toString} says PT2160H). */
+  static String iso(Duration d) {
+    return d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   /**
