@@ -42,8 +42,14 @@ class BearerTokenCallersTest {
         clock);
   }
 
+  /** Accepting the provider's tokens for its audience, roles in the {@code roles} claim, 5 s of clock skew. */
+  private static OidcSettings settings() {
+    return new OidcSettings(idp.issuer(), idp.jwksUri(), TestIdentityProvider.AUDIENCE, "roles", null, null,
+        Duration.ofSeconds(5));
+  }
+
   private CallerAuthenticator authenticator() {
-    return authenticator(idp.settings(), Duration.ofHours(1));
+    return authenticator(settings(), Duration.ofHours(1));
   }
 
   private Instant inAnHour() {

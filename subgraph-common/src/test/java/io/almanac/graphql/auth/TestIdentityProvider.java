@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * For tests: an OpenID Connect identity provider of our own, no outside network. It serves its public key as a
  * JWKS at {@link #jwksUri()} (JDK HTTP server on loopback) and signs tokens with RS256; {@link #forger()} signs
- * with another key under the same key id, as an attacker who knows the key id would.
+ * with another key under the same key id, as an attacker who knows the key id would. Needs only Nimbus and the JDK,
+ * so tests of other modules (end-to-end) use it too.
  */
 public final class TestIdentityProvider implements AutoCloseable {
 
@@ -68,11 +69,6 @@ public final class TestIdentityProvider implements AutoCloseable {
 
   public String jwksUri() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json";
-  }
-
-  /** Settings accepting this provider's tokens for {@link #AUDIENCE}, roles in the {@code roles} claim. */
-  public OidcSettings settings() {
-    return new OidcSettings(issuer, jwksUri(), AUDIENCE, "roles", null, null, java.time.Duration.ofSeconds(5));
   }
 
   /** The environment that turns sign-in with this provider on in every subgraph (application.yml's names). */
