@@ -89,7 +89,7 @@ class SignInAndKeyLifetimeThroughGatewayTest {
         "signature does not verify", idp.forge(valid));
     for (Map.Entry<String, String> token : bad.entrySet()) {
       for (URI endpoint : List.of(stack.gateway(), stack.financial(), stack.crawler(), stack.users())) {
-        JsonNode error = new GraphQLClient(endpoint, "Bearer " + token.getValue()).execute(READ_OR_ME(endpoint), Map.of())
+        JsonNode error = new GraphQLClient(endpoint, "Bearer " + token.getValue()).execute(readFor(endpoint), Map.of())
             .path("errors").path(0);
         assertThat(error.path("extensions").path("code").asString()).as(token.getKey() + " at " + endpoint)
             .isEqualTo("UNAUTHENTICATED");
@@ -148,7 +148,7 @@ class SignInAndKeyLifetimeThroughGatewayTest {
     assertThat(outcome(stack.gateway(), third, "{ me { email } }")).isEqualTo(OK);
   }
 
-  private static String READ_OR_ME(URI endpoint) {
+  private static String readFor(URI endpoint) {
     return endpoint.equals(stack.users()) ? "{ me { id } }" : READ;
   }
 
