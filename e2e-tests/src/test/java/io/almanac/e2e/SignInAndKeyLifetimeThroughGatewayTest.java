@@ -142,14 +142,18 @@ class SignInAndKeyLifetimeThroughGatewayTest {
     assertThat(outcome(stack.users(), second, "{ me { id } }")).isEqualTo("UNAUTHENTICATED");
     assertThat(awaitOutcome(() -> outcome(stack.financial(), second, READ), "UNAUTHENTICATED"))
         .isEqualTo("UNAUTHENTICATED");
-    assertThat(awaitOutcome(() -> outcome(stack.crawler(), first, READ), "UNAUTHENTICATED"))
+    assertThat(awaitOutcome(() -> outcome(stack.crawler(), first, readFor(stack.crawler())), "UNAUTHENTICATED"))
         .isEqualTo("UNAUTHENTICATED");
     assertThat(outcome(stack.financial(), third, READ)).isEqualTo(OK);
     assertThat(outcome(stack.gateway(), third, "{ me { email } }")).isEqualTo(OK);
   }
 
+  /** A query {@code endpoint} serves: the gateway and the financial subgraph serve {@link #READ}. */
   private static String readFor(URI endpoint) {
-    return endpoint.equals(stack.users()) ? "{ me { id } }" : READ;
+    if (endpoint.equals(stack.users())) {
+      return "{ me { id } }";
+    }
+    return endpoint.equals(stack.crawler()) ? "{ providers(first: 1) { nodes { id } } }" : READ;
   }
 
   private static Instant inAnHour() {
