@@ -3,6 +3,7 @@ package io.almanac.graphql.auth;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +23,9 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * Verifies bearer tokens from the OpenID Connect identity provider of {@link OidcSettings} with Spring Security's
@@ -48,6 +51,7 @@ public class BearerTokens {
   }
 
   private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+  private static final Duration JWKS_TIMEOUT = Duration.ofSeconds(3);
   private static final String WRONG_ISSUER = "almanac_wrong_issuer";
   private static final String WRONG_AUDIENCE = "almanac_wrong_audience";
 
@@ -66,7 +70,14 @@ public class BearerTokens {
       this.decoder = null;
       return;
     }
-    this.decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwksUri().strip()).build();
+    // Bounded waits (as for the database): a hung identity provider makes sign-ins UNAVAILABLE within seconds
+    // instead of holding requests; RestTemplate's default waits forever.
+    SimpleClientHttpRequestFactory http = new SimpleClientHttpRequestFactory();
+    http.setConnectTimeout(JWKS_TIMEOUT);
+    http.setReadTimeout(JWKS_TIMEOUT);
+    this.decoder = NimbusJwtDecoder.withJwkSetUri(settings.jwksUri().strip())
+        .restOperations(new RestTemplate(http))
+        .build();
     JwtTimestampValidator time = new JwtTimestampValidator(settings.clockSkew());
     time.setClock(clock);
     decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(time, issuer(settings.issuer()),

@@ -2,15 +2,21 @@ package io.almanac.graphql.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.sun.net.httpserver.HttpServer;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,6 +151,38 @@ class BearerTokenCallersTest {
     assertThatThrownBy(() -> authenticator(unreachable, Duration.ofHours(1)).authenticate(token))
         .isInstanceOfSatisfying(AlmanacGraphQLException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+  }
+
+  @Test
+  void aProviderThatNeverAnswersIsUnavailableNotAHungRequest() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    HttpServer silent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    silent.createContext("/jwks.json", exchange -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    ExecutorService handlers = Executors.newCachedThreadPool();
+    silent.setExecutor(handlers);
+    silent.start();
+    try {
+      OidcSettings hanging = new OidcSettings(idp.issuer(),
+          "http://127.0.0.1:" + silent.getAddress().getPort() + "/jwks.json", TestIdentityProvider.AUDIENCE, null,
+          null, null, null);
+      String token = "Bearer " + idp.token("linked", List.of("ADMIN"), inAnHour());
+      // The JWKS read times out (3 s) rather than holding the request; the bound here is only the test's guard.
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+          assertThatThrownBy(() -> authenticator(hanging, Duration.ofHours(1)).authenticate(token))
+              .isInstanceOfSatisfying(AlmanacGraphQLException.class,
+                  e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE)));
+    } finally {
+      release.countDown();
+      silent.stop(0);
+      handlers.shutdownNow();
+    }
   }
 
   @Test
