@@ -7,6 +7,9 @@ import io.almanac.graphql.auth.TestIdentityProvider;
 import io.almanac.local.GraphQLClient;
 import io.almanac.local.LocalStack;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +38,9 @@ class SignInAndKeyLifetimeThroughGatewayTest {
   private static final String OK = "ok";
   /** Longer than any cache TTL here (5 s): how long a change made elsewhere may take to reach a subgraph. */
   private static final Duration PROPAGATION = Duration.ofSeconds(30);
+
+  // HTTP/1.1: the JDK client's h2c upgrade header is taken for a WebSocket upgrade by the gateway.
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static TestIdentityProvider idp;
   private static LocalStack stack;
@@ -78,6 +84,18 @@ class SignInAndKeyLifetimeThroughGatewayTest {
     // The role from the claim is enforced: a VIEWER token cannot write.
     String viewer = "Bearer " + idp.token("sub-viewer", List.of(), inAnHour());
     assertThat(outcome(stack.gateway(), viewer, createProvider())).isEqualTo("FORBIDDEN");
+  }
+
+  @Test
+  void theHttpEndpointsTakeTokensToo() throws Exception {
+    // An unknown series: a caller who passed the gate gets 404, one who did not 401.
+    String valid = "Bearer " + idp.token("sub-exporter", List.of(), inAnHour());
+    String forged = "Bearer " + idp.forge(idp.claims("sub-exporter", List.of(), inAnHour()).build());
+    for (URI origin : List.of(stack.gateway(), stack.financial())) {
+      URI export = origin.resolve("/export/series/999999.csv");
+      assertThat(status(export, valid)).as("valid token at " + export).isEqualTo(404);
+      assertThat(status(export, forged)).as("forged token at " + export).isEqualTo(401);
+    }
   }
 
   @Test
@@ -154,6 +172,11 @@ class SignInAndKeyLifetimeThroughGatewayTest {
       return "{ me { id } }";
     }
     return endpoint.equals(stack.crawler()) ? "{ providers(first: 1) { nodes { id } } }" : READ;
+  }
+
+  private static int status(URI uri, String authorization) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", authorization).GET().build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static Instant inAnHour() {

@@ -54,7 +54,7 @@ public class FirstSightUsers implements IdentityLinks {
       if (raced != null) {
         return raced;
       }
-      User user = users.create(email(identity), identity.name(), Role.valueOf(identity.role().name()));
+      User user = users.create(email(identity), storable(identity.name()), Role.valueOf(identity.role().name()));
       long id = UserService.id(user);
       db.insertInto(IDENTITIES)
           .set(IDENTITIES.ISSUER, identity.issuer())
@@ -66,11 +66,16 @@ public class FirstSightUsers implements IdentityLinks {
   }
 
   private String email(BearerTokens.SignedIn identity) {
-    String claimed = identity.email() == null ? "" : identity.email().strip();
+    String claimed = identity.email() == null ? "" : storable(identity.email()).strip();
     if (!claimed.isEmpty() && !users.emailTaken(claimed)) {
       return claimed;
     }
     String host = URI.create(identity.issuer()).getHost();
-    return identity.subject() + "@" + (host == null ? "identity-provider" : host);
+    return storable(identity.subject()) + "@" + (host == null ? "identity-provider" : host);
+  }
+
+  /** Claims are the provider's text: PostgreSQL refuses U+0000 in text, so it is dropped rather than failing. */
+  private static String storable(String claim) {
+    return claim == null ? null : claim.replace("\u0000", "");
   }
 }
