@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -96,7 +97,7 @@ public class ApiKeyService {
     }
     if (asked.isAfter(latest)) {
       throw AlmanacGraphQLException.badInput(argument, "A " + role + " key may live at most " + iso(max)
-          + " (almanac.auth.max-key-lifetime." + role.name().toLowerCase(java.util.Locale.ROOT)
+          + " (almanac.auth.max-key-lifetime." + role.name().toLowerCase(Locale.ROOT)
           + "): expiresAt must not be after " + latest);
     }
     return asked;
