@@ -1,11 +1,15 @@
 package io.almanac.users.keys;
 
 import static io.almanac.graphql.auth.db.Tables.API_KEYS;
+import static io.almanac.graphql.auth.db.Tables.IDENTITIES;
+import static io.almanac.users.db.Tables.USERS_;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
 import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
+import io.almanac.graphql.auth.BearerTokens;
+import io.almanac.graphql.auth.IdentityLinks;
 import io.almanac.graphql.auth.TestCallers;
 import io.almanac.graphql.auth.TestDatabases;
 import io.almanac.graphql.auth.TestIdentityProvider;
@@ -15,6 +19,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +56,8 @@ class KeyLifetimeAndSignInSubgraphTest {
   @Autowired DgsQueryExecutor graphql;
   @Autowired ApiKeyStore keys;
   @Autowired DSLContext db;
+  /** The user subgraph's: FirstSightUsers, which creates users. */
+  @Autowired IdentityLinks firstSight;
   TestCallers callers;
   String admin = "Bearer " + BOOTSTRAP_KEY;
 
@@ -188,6 +199,34 @@ class KeyLifetimeAndSignInSubgraphTest {
       assertThat(e.getExtensions()).containsEntry("code", "UNAUTHENTICATED");
       assertThat(e.getMessage()).contains("audience");
     });
+  }
+
+  @Test
+  void concurrentFirstRequestsOfOneSubjectCreateOneUser() throws Exception {
+    BearerTokens.SignedIn identity = new BearerTokens.SignedIn(IDP.issuer(), "sub-race", io.almanac.graphql.auth.Role.VIEWER,
+        "race@example.com", null, Instant.now().plusSeconds(3600));
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Long>> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        ids.add(pool.submit(() -> {
+          start.await();
+          return firstSight.userId(identity);
+        }));
+      }
+      start.countDown();
+      java.util.Set<Long> distinct = new java.util.HashSet<>();
+      for (Future<Long> id : ids) {
+        distinct.add(id.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(distinct).hasSize(1);
+      assertThat(db.fetchCount(IDENTITIES, IDENTITIES.SUBJECT.eq("sub-race"))).isEqualTo(1);
+      assertThat(db.fetchCount(USERS_, USERS_.EMAIL.eq("race@example.com"))).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static Map<String, Object> vars(String name, String role, String expiresAt) {
