@@ -36,7 +36,7 @@ public final class Callers {
    */
   public static Caller requireSelfOrAdmin(Caller caller, long userId) {
     require(caller, Role.VIEWER);
-    if (!caller.has(Role.ADMIN) && caller.userId() != userId) {
+    if (!caller.has(Role.ADMIN) && (caller.userId() == null || caller.userId() != userId)) {
       throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "Only the user themself or an admin may do this");
     }
     return caller;

@@ -14,9 +14,10 @@ import io.almanac.users.generated.types.ApiKey;
 import io.almanac.users.generated.types.CreatedApiKey;
 import io.almanac.users.generated.types.Role;
 import io.almanac.users.generated.types.User;
+import java.time.OffsetDateTime;
 import java.util.List;
 
-/** {@code createApiKey}, {@code revokeApiKey} and {@code User.apiKeys}, over {@link ApiKeyService}. */
+/** {@code createApiKey}, {@code rotateApiKey}, {@code revokeApiKey} and {@code User.apiKeys}, over {@link ApiKeyService}. */
 @DgsComponent
 public class ApiKeyDataFetcher {
 
@@ -29,8 +30,17 @@ public class ApiKeyDataFetcher {
   @DgsMutation(field = MUTATION.CreateApiKey)
   public CreatedApiKey createApiKey(@InputArgument(name = CREATEAPIKEY_INPUT_ARGUMENT.Name) String name,
       @InputArgument(name = CREATEAPIKEY_INPUT_ARGUMENT.Role) Role role,
-      @InputArgument(name = CREATEAPIKEY_INPUT_ARGUMENT.UserId) String userId, DgsDataFetchingEnvironment env) {
-    return keys.create(Callers.current(env), name, Roles.toAuth(role), userId);
+      @InputArgument(name = CREATEAPIKEY_INPUT_ARGUMENT.UserId) String userId,
+      @InputArgument(name = CREATEAPIKEY_INPUT_ARGUMENT.ExpiresAt) OffsetDateTime expiresAt,
+      DgsDataFetchingEnvironment env) {
+    return keys.create(Callers.current(env), name, Roles.toAuth(role), userId, expiresAt);
+  }
+
+  @DgsMutation(field = MUTATION.RotateApiKey)
+  public CreatedApiKey rotateApiKey(@InputArgument(name = MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id) String id,
+      @InputArgument(name = MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Overlap) Integer overlap,
+      DgsDataFetchingEnvironment env) {
+    return keys.rotate(Callers.current(env), id, overlap);
   }
 
   @DgsMutation(field = MUTATION.RevokeApiKey)

@@ -5,6 +5,7 @@ import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Caller;
+import io.almanac.graphql.auth.CallerAuthenticator;
 import io.almanac.graphql.auth.Callers;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.db.tables.records.ApiKeysRecord;
@@ -13,38 +14,131 @@ import io.almanac.users.generated.types.ApiKey;
 import io.almanac.users.generated.types.CreatedApiKey;
 import io.almanac.users.generated.types.User;
 import io.almanac.users.users.UserService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
 /**
  * The rules of API keys: a caller creates keys for themself (an admin for anyone) with a role no higher than their
  * own (an admin any); the secret is returned once, at creation, and never again; the owner or an admin lists and
- * revokes them. The keys themselves live in the shared {@code auth} schema ({@link ApiKeyStore}).
+ * revokes and rotates them. A key may expire ({@code expiresAt}, bounded per role by {@link KeyLifetimes}). The keys
+ * themselves live in the shared {@code auth} schema ({@link ApiKeyStore}).
  */
 @Service
+@EnableConfigurationProperties(KeyLifetimes.class)
 public class ApiKeyService {
+
+  /** The longest a rotated-out secret may keep working: long enough for a weekly deploy, short for a leak. */
+  static final int MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
 
   private final ApiKeyStore keys;
   private final UserService users;
+  private final KeyLifetimes lifetimes;
+  private final CallerAuthenticator authenticator;
+  private final Clock clock;
 
-  public ApiKeyService(ApiKeyStore keys, UserService users) {
+  @Autowired
+  public ApiKeyService(ApiKeyStore keys, UserService users, KeyLifetimes lifetimes, CallerAuthenticator authenticator) {
+    this(keys, users, lifetimes, authenticator, Clock.systemUTC());
+  }
+
+  ApiKeyService(ApiKeyStore keys, UserService users, KeyLifetimes lifetimes, CallerAuthenticator authenticator,
+      Clock clock) {
     this.keys = keys;
     this.users = users;
+    this.lifetimes = lifetimes;
+    this.authenticator = authenticator;
+    this.clock = clock;
   }
 
   /**
    * Creates a key for {@code userId} (the caller when null).
    *
+   * @param expiresAt when it stops working; null for the role's maximum lifetime, or never without one
    * @throws AlmanacGraphQLException {@code FORBIDDEN} for a role above the caller's or another user's key (unless
-   *     admin), {@code NOT_FOUND} for an unknown user, {@code BAD_USER_INPUT} for a blank name
+   *     admin), {@code NOT_FOUND} for an unknown user, {@code BAD_USER_INPUT} for a blank name or an
+   *     {@code expiresAt} not in the future or beyond the role's maximum lifetime
    */
-  public CreatedApiKey create(Caller caller, String name, Role role, String userId) {
+  public CreatedApiKey create(Caller caller, String name, Role role, String userId, OffsetDateTime expiresAt) {
     User owner = users.target(caller, userId);
     requireGrantable(caller, role);
-    ApiKeyStore.Created created = keys.create(UserService.id(owner), role, requireName(name));
+    String strippedName = requireName(name);
+    OffsetDateTime expiry = expiry(role, expiresAt, OffsetDateTime.now(clock));
+    ApiKeyStore.Created created = keys.create(UserService.id(owner), role, strippedName, expiry);
     return shownOnce(created);
+  }
+
+  /**
+   * The expiry a new key of {@code role} gets: {@code asked}, which must be after {@code now} and, when the role has
+   * a maximum lifetime, not after {@code now} plus it (an explicit later instant is refused rather than shortened,
+   * so a client never holds a key that ends sooner than it asked); no {@code asked} means the maximum, or never.
+   */
+  OffsetDateTime expiry(Role role, OffsetDateTime asked, OffsetDateTime now) {
+    String argument = MUTATION.CREATEAPIKEY_INPUT_ARGUMENT.ExpiresAt;
+    if (asked != null && !asked.isAfter(now)) {
+      throw AlmanacGraphQLException.badInput(argument,
+          "expiresAt must be in the future: " + asked + " is not after " + now.withOffsetSameInstant(ZoneOffset.UTC));
+    }
+    Duration max = lifetimes.max(role);
+    if (max == null) {
+      return asked;
+    }
+    OffsetDateTime latest = now.plus(max).withOffsetSameInstant(ZoneOffset.UTC);
+    if (asked == null) {
+      return latest;
+    }
+    if (asked.isAfter(latest)) {
+      throw AlmanacGraphQLException.badInput(argument, "A " + role + " key may live at most " + iso(max)
+          + " (almanac.auth.max-key-lifetime." + role.name().toLowerCase(Locale.ROOT)
+          + "): expiresAt must not be after " + latest);
+    }
+    return asked;
+  }
+
+  /** {@code d} as ISO-8601, in days when whole days ({@code P90D}, where {@link Duration#toString} says PT2160H). */
+  static String iso(Duration d) {
+    return d.toSeconds() % 86_400 == 0 && d.toNanosPart() == 0 ? "P" + d.toDays() + "D" : d.toString();
+  }
+
+  /**
+   * Gives key {@code id} (the caller's, an admin's: anyone's) a new secret; the previous one keeps working for
+   * {@code overlapSeconds} (null: 0).
+   *
+   * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} for an overlap outside 0 to {@value #MAX_OVERLAP_SECONDS},
+   *     {@code NOT_FOUND} for an unknown key, {@code FORBIDDEN} for another user's key, {@code CONFLICT} for a
+   *     revoked or expired key
+   */
+  public CreatedApiKey rotate(Caller caller, String id, Integer overlapSeconds) {
+    int overlap = overlapSeconds == null ? 0 : overlapSeconds;
+    if (overlap < 0 || overlap > MAX_OVERLAP_SECONDS) {
+      throw AlmanacGraphQLException.badInput(MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Overlap,
+          "overlap is in seconds, from 0 to " + MAX_OVERLAP_SECONDS + " (7 days), not " + overlap);
+    }
+    ApiKeysRecord key = find(id, MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id);
+    Callers.requireSelfOrAdmin(caller, key.getUserId());
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    if (key.getRevokedAt() != null) {
+      throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "API key " + id + " was revoked: create a new key",
+          Map.of("argument", MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id));
+    }
+    if (key.getExpiresAt() != null && !key.getExpiresAt().isAfter(now)) {
+      throw new AlmanacGraphQLException(ErrorCode.CONFLICT,
+          "API key " + id + " expired at " + key.getExpiresAt() + ": create a new key",
+          Map.of("argument", MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id));
+    }
+    ApiKeyStore.Created rotated = keys.rotate(key.getId(), now, now.plusSeconds(overlap))
+        .orElseThrow(() -> notFound(id, MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id));
+    // This process's cached verdict of the old secret would otherwise outlive an overlap of 0 by up to a TTL.
+    authenticator.forgetKey(key.getId());
+    return shownOnce(rotated);
   }
 
   /**
@@ -53,12 +147,22 @@ public class ApiKeyService {
    * @throws AlmanacGraphQLException {@code NOT_FOUND} for an unknown key, {@code FORBIDDEN} for another user's key
    */
   public ApiKey revoke(Caller caller, String id) {
-    Long numeric = Ids.parse(id);
-    ApiKeysRecord key = (numeric == null ? Optional.<ApiKeysRecord>empty() : keys.byId(numeric))
-        .orElseThrow(() -> new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No API key with id '" + id + "'",
-            Map.of("argument", MUTATION.REVOKEAPIKEY_INPUT_ARGUMENT.Id)));
+    ApiKeysRecord key = find(id, MUTATION.REVOKEAPIKEY_INPUT_ARGUMENT.Id);
     Callers.requireSelfOrAdmin(caller, key.getUserId());
-    return view(keys.revoke(key.getId()));
+    ApiKey revoked = view(keys.revoke(key.getId()));
+    authenticator.forgetKey(key.getId());
+    return revoked;
+  }
+
+  private ApiKeysRecord find(String id, String argument) {
+    Long numeric = Ids.parse(id);
+    return (numeric == null ? Optional.<ApiKeysRecord>empty() : keys.byId(numeric))
+        .orElseThrow(() -> notFound(id, argument));
+  }
+
+  private static AlmanacGraphQLException notFound(String id, String argument) {
+    return new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No API key with id '" + id + "'",
+        Map.of("argument", argument));
   }
 
   /** The keys of {@code user} by id, revoked ones included, for themself or an admin. */
@@ -96,6 +200,9 @@ public class ApiKeyService {
         .createdAt(r.getCreatedAt())
         .lastUsedAt(r.getLastUsedAt())
         .revokedAt(r.getRevokedAt())
+        .expiresAt(r.getExpiresAt())
+        .rotatedAt(r.getRotatedAt())
+        .previousSecretValidUntil(r.getPreviousValidUntil())
         .build();
   }
 
