@@ -1,7 +1,7 @@
 -- Retraction of batches (see BatchRetractionService).
 -- What finding a key's earlier write needs (set when a batch is recorded DONE):
 --   ingested_at: the one stamp the batch's observation rows carry, i.e. its place in commit order; null
---     when it wrote no rows, or when an attempt that stopped committed them (the retry cannot know it);
+--     when it wrote no rows (or none is left in the table when a retry completes it);
 --   series_ids: the series the batch wrote rows of.
 -- The mark (the batch and its id stay; an upload re-sending the id is refused):
 --   retracted_at, retracted_by (user id), retraction_reason: set before the store is changed;

@@ -132,6 +132,30 @@ public final class TimeseriesReader {
     return snapshotIdOf(table);
   }
 
+  /**
+   * The stamp ({@code ingested_at}) of the observation rows {@code batchId} wrote, all of which carry
+   * the same one; empty when none of its rows is in the table. Reads only the files whose batch-id
+   * statistics may hold it; for a retry that finds the batch's rows committed by an earlier attempt.
+   */
+  public Optional<OffsetDateTime> ingestedAtOf(String batchId) {
+    Table table = freshObservations();
+    if (table.currentSnapshot() == null) {
+      return Optional.empty();
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(ObservationLayout.batchIdEquals(batchId))
+        .project(ObservationLayout.SCHEMA).build()) {
+      for (Record row : rows) {
+        // The reader returns whole row groups: other batches' rows come along.
+        if (batchId.equals(ObservationLayout.BATCH_ID.get(row))) {
+          return Optional.of(ObservationLayout.INGESTED_AT.get(row));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading the observations of batch " + batchId + " failed", e);
+    }
+    return Optional.empty();
+  }
+
   /** A batch as archived, points in the order received, or empty when no batch with that id was archived. */
   public Optional<RawBatch> readRawBatch(String batchId, OffsetDateTime receivedAt) {
     Table table = store.rawBatches();

@@ -186,8 +186,8 @@ public class BulkUpsertService {
   /**
    * What writing a batch came to, for the ledger.
    *
-   * @param ingestedAt the stamp of its observation rows; null when it wrote none, or when an earlier
-   *     attempt committed them (that attempt's stamp is not known here)
+   * @param ingestedAt the stamp of its observation rows (read back from the table when an earlier
+   *     attempt committed them); null when it wrote none
    * @param seriesIds the series it wrote rows of
    */
   private record Written(BulkUpsertResult result, OffsetDateTime ingestedAt, Set<Long> seriesIds) {
@@ -256,8 +256,10 @@ public class BulkUpsertService {
       validated.validRows().forEach(row -> seriesIds.add(row.seriesId()));
     }
     TimeseriesWriter.Appended commit = appended.join();
+    OffsetDateTime ingestedAt = commit != null ? commit.ingestedAt()
+        : write ? reader.ingestedAtOf(batchId).orElse(null) : null; // committed by an earlier attempt
     return new Written(new BulkUpsertResult(batchId, status, false, BulkUpsertResult.summary(total, successful),
-        errors), commit == null ? null : commit.ingestedAt(), seriesIds);
+        errors), ingestedAt, seriesIds);
   }
 
   /** Refuses the whole batch: archived as received (unchecked), followed by the batch error. */
