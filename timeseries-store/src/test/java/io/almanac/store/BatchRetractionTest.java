@@ -148,6 +148,8 @@ class BatchRetractionTest {
     Snapshot current = table.currentSnapshot();
     assertThat(current.summary().get("total-delete-files")).isEqualTo("0");
     assertThat(current.deleteManifests(table.io())).isEmpty();
+    assertThat(table.properties()).containsEntry("write.delete.mode", "copy-on-write")
+        .containsEntry("write.update.mode", "copy-on-write").containsEntry("write.merge.mode", "copy-on-write");
   }
 
   @Test
