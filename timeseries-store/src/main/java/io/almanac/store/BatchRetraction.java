@@ -103,12 +103,15 @@ public final class BatchRetraction {
     throw failure;
   }
 
-  private static Result attempt(Table table, String batchId, EarlierWrites earlier, CoalescingAppender writer,
-      List<DataFile> written) {
+  /**
+   * What removing the batch's rows from a snapshot takes: the files to rewrite (with the rows they
+   * keep, when {@code keepRows}), and the needs of the keys it had won.
+   */
+  private record Plan(Snapshot base, Map<DataFile, List<Record>> rewrites, long removed, Set<Long> series,
+      List<Need> needs) {}
+
+  private static Plan plan(Table table, String batchId, boolean keepRows) {
     Snapshot base = table.currentSnapshot();
-    if (base == null) {
-      return new Result(0, 0, 0, 0, -1);
-    }
     // 1. Files that may hold the batch's rows (batch-id statistics), each read once: the batch's rows
     //    out, the others kept in file order (sorted).
     Map<DataFile, List<Record>> rewrites = new HashMap<>();
@@ -116,7 +119,7 @@ public final class BatchRetraction {
     Map<Key, OffsetDateTime> remaining = new HashMap<>();
     long removed = 0;
     Set<String> readFiles = new HashSet<>();
-    for (DataFile file : plan(table, ObservationLayout.batchIdEquals(batchId))) {
+    for (DataFile file : base == null ? List.<DataFile>of() : files(table, ObservationLayout.batchIdEquals(batchId))) {
       readFiles.add(file.location());
       List<Record> kept = new ArrayList<>();
       long dropped = 0;
@@ -130,27 +133,21 @@ public final class BatchRetraction {
       }
       if (dropped > 0) {
         removed += dropped;
-        rewrites.put(file, kept);
+        kept.forEach(row -> noteRemaining(row, removedStamp, remaining));
+        rewrites.put(file, keepRows ? kept : List.of());
       }
     }
-    if (rewrites.isEmpty()) {
-      return new Result(0, 0, 0, 0, base.snapshotId());
-    }
-    // 2. What is left of each removed key: in the kept rows, and in every other file of those series.
+    // 2. What is left of each removed key, in every other file of those series.
     Set<Long> series = new HashSet<>();
     removedStamp.keySet().forEach(k -> series.add(k.seriesId()));
-    for (List<Record> kept : rewrites.values()) {
-      for (Record row : kept) {
-        noteRemaining(row, removedStamp, remaining);
+    if (!series.isEmpty()) {
+      for (DataFile file : files(table, ObservationLayout.seriesIdIn(series))) {
+        if (!readFiles.contains(file.location())) {
+          forEachRow(table, file, row -> noteRemaining(row, removedStamp, remaining));
+        }
       }
     }
-    for (DataFile file : plan(table, ObservationLayout.seriesIdIn(series))) {
-      if (readFiles.contains(file.location())) {
-        continue;
-      }
-      forEachRow(table, file, row -> noteRemaining(row, removedStamp, remaining));
-    }
-    // 3. Keys the batch had won need their earlier write; one no longer in the table is restored.
+    // 3. Keys the batch had won (no later row left) need their earlier write.
     List<Need> needs = new ArrayList<>();
     removedStamp.forEach((key, stamp) -> {
       OffsetDateTime left = remaining.get(key);
@@ -158,6 +155,47 @@ public final class BatchRetraction {
         needs.add(new Need(key, left, stamp));
       }
     });
+    return new Plan(base, rewrites, removed, series, needs);
+  }
+
+  /**
+   * Plans on {@code table} (a snapshot read outside the committer) and asks {@code earlier} for those
+   * needs now, so that the slow part, reading the archive, does not hold up the appends queued behind
+   * the committer. The answer serves the needs the committer's own plan finds unchanged; it asks
+   * {@code earlier} only for the others (a commit in between changed them).
+   */
+  static EarlierWrites prefetch(Table table, String batchId, EarlierWrites earlier) {
+    List<Need> asked = plan(table, batchId, false).needs();
+    Map<Key, EarlierWrite> answered = asked.isEmpty() ? Map.of() : earlier.find(asked);
+    Set<Need> known = new HashSet<>(asked);
+    return needs -> {
+      Map<Key, EarlierWrite> found = new HashMap<>();
+      List<Need> unknown = new ArrayList<>();
+      for (Need need : needs) {
+        if (known.contains(need)) {
+          EarlierWrite write = answered.get(need.key());
+          if (write != null) {
+            found.put(need.key(), write);
+          }
+        } else {
+          unknown.add(need);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        found.putAll(earlier.find(unknown));
+      }
+      return found;
+    };
+  }
+
+  private static Result attempt(Table table, String batchId, EarlierWrites earlier, CoalescingAppender writer,
+      List<DataFile> written) {
+    Plan plan = plan(table, batchId, true);
+    if (plan.rewrites().isEmpty()) {
+      return new Result(0, 0, 0, 0, plan.base() == null ? -1 : plan.base().snapshotId());
+    }
+    // 4. Earlier writes no longer in the table are restored.
+    List<Need> needs = plan.needs();
     Map<Key, EarlierWrite> found = needs.isEmpty() ? Map.of() : earlier.find(needs);
     List<Record> restored = new ArrayList<>();
     int keysRestored = 0;
@@ -171,12 +209,13 @@ public final class BatchRetraction {
         keysRestored++;
       }
     }
-    // 4. One overwrite, validated against the snapshot read above.
+    // 5. One overwrite, validated against the snapshot planned from.
+    Set<Long> series = plan.series();
     OverwriteFiles overwrite = table.newOverwrite().scanManifestsWith(IcebergExecutors.CALLER_THREAD)
-        .validateFromSnapshot(base.snapshotId())
+        .validateFromSnapshot(plan.base().snapshotId())
         .conflictDetectionFilter(ObservationLayout.seriesIdIn(series))
         .validateNoConflictingDeletes();
-    for (Map.Entry<DataFile, List<Record>> rewrite : rewrites.entrySet()) {
+    for (Map.Entry<DataFile, List<Record>> rewrite : plan.rewrites().entrySet()) {
       overwrite.deleteFile(rewrite.getKey());
       if (!rewrite.getValue().isEmpty()) {
         DataFile copy = writer.write(rewrite.getValue());
@@ -199,8 +238,9 @@ public final class BatchRetraction {
     }
     overwrite.commit();
     log.info("Retracted batch {}: {} rows removed from {} files, {} keys read as an earlier write ({} restored)",
-        batchId, removed, rewrites.size(), keysRestored, restored.size());
-    return new Result(removed, keysRestored, restored.size(), rewrites.size(), table.currentSnapshot().snapshotId());
+        batchId, plan.removed(), plan.rewrites().size(), keysRestored, restored.size());
+    return new Result(plan.removed(), keysRestored, restored.size(), plan.rewrites().size(),
+        table.currentSnapshot().snapshotId());
   }
 
   /** A restored row must be the key's and rank between what is left and the batch's row. */
@@ -229,7 +269,7 @@ public final class BatchRetraction {
     return a.isAfter(b) ? a : b;
   }
 
-  private static List<DataFile> plan(Table table, Expression filter) {
+  private static List<DataFile> files(Table table, Expression filter) {
     List<DataFile> files = new ArrayList<>();
     // With column statistics: the overwrite records the removed files as given, and the reader's change
     // feed needs their series-id bounds to evict just those series from caches.

@@ -128,14 +128,24 @@ public final class TimeseriesWriter implements Closeable {
    * Takes back batch {@code batchId}: removes every observation row it wrote, copy-on-write (the files
    * holding them are rewritten, in one overwrite commit; no delete file), and for each key whose
    * winning row was the batch's, restores the earlier write {@code earlier} finds when compaction
-   * dropped it from the table (see {@link BatchRetraction}). Runs alone on the observations committer;
-   * a commit race with another process is planned again from the new snapshot.
+   * dropped it from the table (see {@link BatchRetraction}). {@code earlier} is first asked on the
+   * caller's thread, from a plan of the current snapshot; the removal then runs alone on the
+   * observations committer, asking only about keys a commit changed in between; a commit race with
+   * another process is planned again from the new snapshot.
    */
   public CompletableFuture<BatchRetraction.Result> retractBatch(String batchId, BatchRetraction.EarlierWrites earlier) {
     CompletableFuture<BatchRetraction.Result> done = new CompletableFuture<>();
+    BatchRetraction.EarlierWrites prefetched;
+    try {
+      // Earlier writes are looked up here, on the caller's thread, not on the committer (see prefetch).
+      prefetched = BatchRetraction.prefetch(store.loadObservations(), batchId, earlier);
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+      return done;
+    }
     BatchRetraction.Result[] result = new BatchRetraction.Result[1];
     observations.exclusive(table -> {
-      result[0] = BatchRetraction.run(table, batchId, earlier, observations);
+      result[0] = BatchRetraction.run(table, batchId, prefetched, observations);
       return result[0].snapshotId();
     }).whenComplete((snapshot, failure) -> {
       if (failure != null) {

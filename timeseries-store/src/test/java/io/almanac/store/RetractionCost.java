@@ -22,7 +22,7 @@ import org.apache.iceberg.Table;
  *
  * Two cases: (1) the bad batch is still its own file (as it stays until 10% more rows arrive in its
  * range): one file rewritten, every overwritten key still in the table; (2) compaction merged it into
- * the base files first (forced here with a rest-to-base ratio of 0.01), dropping the rows it
+ * the base files first (forced here with a rest-to-base ratio of 0.001), dropping the rows it
  * overwrote: each base file holding its rows is rewritten and every overwritten key is restored. The
  * earlier writes come from a model of the load (the crawler reads them from its raw archive: one
  * archived batch per 100,000-point load batch, not measured here).
@@ -81,7 +81,7 @@ public final class RetractionCost {
 
       measure("bad batch still its own file", store, writer, "bad-1", seriesCount, fromLoad, null);
       measure("bad batch compacted into the base files", store, writer, "bad-2", seriesCount, fromLoad,
-          new TableMaintenance(store, writer, new TableMaintenance.Settings(4, 2_000_000, 0.01, Duration.ZERO,
+          new TableMaintenance(store, writer, new TableMaintenance.Settings(4, 2_000_000, 0.001, Duration.ZERO,
               Duration.ZERO, 2)));
     }
   }
