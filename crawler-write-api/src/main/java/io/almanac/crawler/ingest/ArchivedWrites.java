@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -48,16 +47,17 @@ class ArchivedWrites {
    */
   Map<BatchRetraction.Key, BatchRetraction.EarlierWrite> find(Collection<BatchRetraction.Need> needs) {
     Map<BatchRetraction.Key, BatchRetraction.Need> open = new HashMap<>();
-    TreeSet<Long> series = new TreeSet<>();
-    OffsetDateTime earliest = null;
+    // Per series the earliest instant a write must follow (null: any), and overall the latest bound.
+    Map<Long, OffsetDateTime> afterBySeries = new HashMap<>();
     OffsetDateTime latest = null;
-    boolean unbounded = false;
     for (BatchRetraction.Need need : needs) {
       open.put(need.key(), need);
-      series.add(need.key().seriesId());
-      unbounded |= need.after() == null;
-      if (need.after() != null && (earliest == null || need.after().isBefore(earliest))) {
-        earliest = need.after();
+      long series = need.key().seriesId();
+      if (!afterBySeries.containsKey(series)) {
+        afterBySeries.put(series, need.after());
+      } else if (afterBySeries.get(series) != null
+          && (need.after() == null || need.after().isBefore(afterBySeries.get(series)))) {
+        afterBySeries.put(series, need.after());
       }
       if (latest == null || need.before().isAfter(latest)) {
         latest = need.before();
@@ -67,7 +67,7 @@ class ArchivedWrites {
     if (open.isEmpty()) {
       return found;
     }
-    for (BatchLedger.Writer writer : ledger.writersBetween(series, unbounded ? null : earliest, latest)) {
+    for (BatchLedger.Writer writer : ledger.writersBetween(afterBySeries, latest)) {
       if (open.isEmpty()) {
         break;
       }

@@ -10,10 +10,12 @@ import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -114,21 +116,29 @@ class BatchLedger {
   }
 
   /**
-   * Batches not retracted that wrote rows of any of {@code seriesIds}, committed strictly between
-   * {@code after} (null: from the first) and {@code before}, latest first. Batches whose stamp is
-   * unknown are not among them (see the V4 migration).
+   * Batches not retracted that wrote rows of a series of {@code afterBySeries} and were committed
+   * strictly after that series' instant (a null instant: from the first) and strictly before
+   * {@code before}; latest first. Batches whose stamp is unknown are not among them (see the V4
+   * migration). Bounding each series by its own instant keeps a retraction that overwrote keys of
+   * many series from reading the archive of every batch since the oldest of them.
    */
-  List<Writer> writersBetween(Collection<Long> seriesIds, OffsetDateTime after, OffsetDateTime before) {
-    Condition when = INGEST_BATCHES.INGESTED_AT.lt(before);
-    if (after != null) {
-      when = when.and(INGEST_BATCHES.INGESTED_AT.gt(after));
+  List<Writer> writersBetween(Map<Long, OffsetDateTime> afterBySeries, OffsetDateTime before) {
+    Long[] ids = afterBySeries.keySet().toArray(Long[]::new);
+    OffsetDateTime[] afters = new OffsetDateTime[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      afters[i] = afterBySeries.get(ids[i]);
     }
-    return db.select(INGEST_BATCHES.BATCH_ID, INGEST_BATCHES.RECEIVED_AT, INGEST_BATCHES.INGESTED_AT)
+    Table<?> asked = DSL.table("unnest({0}, {1}) AS asked(series_id, after)",
+        DSL.val(ids, SQLDataType.BIGINT.array()), DSL.val(afters, SQLDataType.TIMESTAMPWITHTIMEZONE.array()));
+    Field<Long> seriesId = DSL.field(DSL.name("asked", "series_id"), Long.class);
+    Field<OffsetDateTime> after = DSL.field(DSL.name("asked", "after"), OffsetDateTime.class);
+    return db.selectDistinct(INGEST_BATCHES.BATCH_ID, INGEST_BATCHES.RECEIVED_AT, INGEST_BATCHES.INGESTED_AT)
         .from(INGEST_BATCHES)
-        .where(when.and(INGEST_BATCHES.RETRACTED_AT.isNull())
-            .and(INGEST_BATCHES.STATE.eq("DONE"))
-            .and(DSL.condition("{0} && {1}", INGEST_BATCHES.SERIES_IDS,
-                DSL.val(seriesIds.toArray(Long[]::new), SQLDataType.BIGINT.array()))))
+        .join(asked).on(DSL.condition("{0} @> ARRAY[{1}]::bigint[]", INGEST_BATCHES.SERIES_IDS, seriesId)
+            .and(after.isNull().or(INGEST_BATCHES.INGESTED_AT.gt(after))))
+        .where(INGEST_BATCHES.INGESTED_AT.lt(before)
+            .and(INGEST_BATCHES.RETRACTED_AT.isNull())
+            .and(INGEST_BATCHES.STATE.eq("DONE")))
         .orderBy(INGEST_BATCHES.INGESTED_AT.desc())
         .fetch(r -> new Writer(r.value1(), r.value2(), r.value3()));
   }

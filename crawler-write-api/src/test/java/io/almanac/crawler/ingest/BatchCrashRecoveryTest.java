@@ -22,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.sql.DriverManager;
 import org.apache.iceberg.Snapshot;
@@ -214,7 +215,7 @@ class BatchCrashRecoveryTest {
     assertThat(archiveRows(id)).isEqualTo(1);
     // The ledger knows the first attempt's stamp (read back from the table), so a retraction of a
     // later batch can restore this one's rows in their place.
-    assertThat(ledger.writersBetween(List.of(seriesId), null, stamp.plusNanos(1_000)))
+    assertThat(ledger.writersBetween(Collections.singletonMap(seriesId, null), stamp.plusNanos(1_000)))
         .contains(new BatchLedger.Writer(id, firstReceived, stamp));
   }
 

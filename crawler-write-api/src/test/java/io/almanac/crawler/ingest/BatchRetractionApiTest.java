@@ -239,6 +239,21 @@ class BatchRetractionApiTest {
   }
 
   @Test
+  void withoutCompactionTheOverwrittenRowIsStillInTheTableAndNothingComesFromTheArchive() {
+    String tag = Long.toString(System.nanoTime());
+    String gdp = series("N" + tag);
+    upload("n-first-" + tag, false, List.of(point(gdp, "2024-01-01", "1.1", "2024-05-01")));
+    upload("n-second-" + tag, false, List.of(point(gdp, "2024-01-01", "2.1", "2024-05-01")));
+    upload("n-bad-" + tag, false, List.of(point(gdp, "2024-01-01", "91.1", "2024-05-01"),
+        point(gdp, "2024-04-01", "91.2", "2024-05-01")));
+    Map<String, Object> result = retract(admin, "n-bad-" + tag, "duplicate feed");
+    assertThat(result).containsEntry("observationsRemoved", 2).containsEntry("keysRestored", 1)
+        .containsEntry("keysRestoredFromArchive", 0);
+    assertThat(vintages(gdp)).as("the second write, the latest before the batch").isEqualTo(
+        "2024-01-01@2024-05-01=2.1");
+  }
+
+  @Test
   void aRejectedBatchIsRetractedWithZeroCountsAndItsIdStaysTaken() {
     String tag = Long.toString(System.nanoTime());
     String gdp = series("R" + tag);
