@@ -58,6 +58,12 @@ final class CoalescingAppender implements Closeable {
   static final String BATCH_IDS = "almanac.batch-ids";
   /** Snapshot summary property: the highest stamp (epoch microseconds) committed so far. */
   static final String INGESTED_THROUGH = "almanac.ingested-through";
+  /**
+   * Snapshot summary property of a commit that removes rows (a retraction): {@code low,high}, the
+   * series ids whose rows it changed, as Iceberg does not keep the statistics of removed files in the
+   * change set the reader walks (see {@link TimeseriesReader#changedSeriesRanges}).
+   */
+  static final String CHANGED_SERIES = "almanac.changed-series";
   /** Upper bound of rows per commit, so one commit's sort buffer stays bounded in memory. */
   private static final int MAX_ROWS_PER_COMMIT = 2_000_000;
 

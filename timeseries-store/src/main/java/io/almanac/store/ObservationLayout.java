@@ -106,6 +106,11 @@ public final class ObservationLayout {
     return Expressions.equal(SERIES_ID.name(), seriesId);
   }
 
+  /** Filter of the rows one batch wrote, for scan planning (statistics of {@code batch_id} prune files). */
+  static Expression batchIdEquals(String batchId) {
+    return Expressions.equal(BATCH_ID.name(), batchId);
+  }
+
   /** Filter of the rows of any of {@code seriesIds}, for scan planning. */
   static Expression seriesIdIn(Collection<Long> seriesIds) {
     return Expressions.in(SERIES_ID.name(), new ArrayList<>(seriesIds));

@@ -68,7 +68,8 @@ public final class TimeseriesReader {
   /**
    * Ranges {@code [low, high]} of series ids whose observations may differ between two snapshots of
    * the observations table ({@code from} an ancestor of {@code to}): the id bounds of files added or
-   * removed by appends, overwrites and deletes. Compactions ({@code replace}) change no data and
+   * removed by appends, overwrites and deletes, or the range a retraction declares in its summary
+   * (Iceberg gives removed files without statistics). Compactions ({@code replace}) change no data and
    * contribute nothing. Empty when it cannot be told (history expired, or a file without bounds):
    * then everything may have changed.
    */
@@ -77,7 +78,12 @@ public final class TimeseriesReader {
     List<long[]> ranges = new ArrayList<>();
     Snapshot snapshot = to < 0 ? null : table.snapshot(to);
     while (snapshot != null && snapshot.snapshotId() != from) {
-      if (!DataOperations.REPLACE.equals(snapshot.operation())) {
+      String declared = snapshot.summary() == null ? null : snapshot.summary().get(CoalescingAppender.CHANGED_SERIES);
+      if (declared != null) {
+        // A retraction says which series it changed: the files it removed come without statistics.
+        String[] bounds = declared.split(",");
+        ranges.add(new long[] {Long.parseLong(bounds[0]), Long.parseLong(bounds[1])});
+      } else if (!DataOperations.REPLACE.equals(snapshot.operation())) {
         // SnapshotChanges reads the manifests with the table's specs (Snapshot.addedDataFiles logs a
         // deprecation warning per manifest instead).
         SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot)
@@ -124,6 +130,30 @@ public final class TimeseriesReader {
     Table table = store.series();
     refresh(table);
     return snapshotIdOf(table);
+  }
+
+  /**
+   * The stamp ({@code ingested_at}) of the observation rows {@code batchId} wrote, all of which carry
+   * the same one; empty when none of its rows is in the table. Reads only the files whose batch-id
+   * statistics may hold it; for a retry that finds the batch's rows committed by an earlier attempt.
+   */
+  public Optional<OffsetDateTime> ingestedAtOf(String batchId) {
+    Table table = freshObservations();
+    if (table.currentSnapshot() == null) {
+      return Optional.empty();
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(ObservationLayout.batchIdEquals(batchId))
+        .project(ObservationLayout.SCHEMA).build()) {
+      for (Record row : rows) {
+        // The reader returns whole row groups: other batches' rows come along.
+        if (batchId.equals(ObservationLayout.BATCH_ID.get(row))) {
+          return Optional.of(ObservationLayout.INGESTED_AT.get(row));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading the observations of batch " + batchId + " failed", e);
+    }
+    return Optional.empty();
   }
 
   /** A batch as archived, points in the order received, or empty when no batch with that id was archived. */

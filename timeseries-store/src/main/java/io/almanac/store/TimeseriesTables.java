@@ -44,11 +44,17 @@ public final class TimeseriesTables {
    * Small row groups keep a one-series read cheap: {@link ObservationReader} decodes whole row groups
    * (those whose series-id statistics hold a wanted series), so their size bounds how many foreign
    * rows a read decodes (measured: 8 MiB groups decoded 118k rows for 181 matches, 256 KiB groups
-   * about 10k).
+   * about 10k). Deletes, updates and merges are copy-on-write, Iceberg's default, stated so that it is
+   * not changed by accident: readers here never merge delete files, and the store itself never writes
+   * one (deleted series and retracted batches rewrite their files); another engine writing to the table
+   * (Spark) follows these properties too.
    */
   static final Map<String, String> OBSERVATIONS_PROPERTIES =
       Map.of(
           TableProperties.FORMAT_VERSION, "2",
+          TableProperties.DELETE_MODE, "copy-on-write",
+          TableProperties.UPDATE_MODE, "copy-on-write",
+          TableProperties.MERGE_MODE, "copy-on-write",
           TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(256 * 1024),
           TableProperties.PARQUET_COMPRESSION, "zstd",
           TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",

@@ -51,6 +51,25 @@ public final class TimeseriesWriter implements Closeable {
     return observations.append(batchId, records);
   }
 
+  /**
+   * The commit of one batch's observations.
+   *
+   * @param ingestedAt the one stamp every row of the batch carries (see {@link #appendObservations});
+   *     null when the batch had no rows
+   */
+  public record Appended(Long snapshotId, OffsetDateTime ingestedAt) {}
+
+  /** {@link #appendObservations}, answering also the stamp the batch's rows were committed with. */
+  public CompletableFuture<Appended> appendBatch(String batchId, List<ObservationRow> rows) {
+    List<Record> records = new ArrayList<>(rows.size());
+    for (ObservationRow row : rows) {
+      records.add(ObservationLayout.newRecord(row, UNSTAMPED, batchId));
+    }
+    // The committer stamps every row of one call with the same time before completing the future.
+    return observations.append(batchId, records).thenApply(snapshot -> new Appended(snapshot,
+        records.isEmpty() ? null : ObservationLayout.INGESTED_AT.get(records.get(0))));
+  }
+
   /** Appends new versions of series metadata; the latest {@code updatedAt} of an id wins on read. */
   public CompletableFuture<Long> upsertSeries(List<SeriesRecord> versions) {
     List<Record> records = new ArrayList<>(versions.size());
@@ -103,6 +122,39 @@ public final class TimeseriesWriter implements Closeable {
    */
   public CompletableFuture<Long> deleteObservations(Set<Long> seriesIds) {
     return observations.exclusive(table -> ObservationRewriter.removeSeries(table, seriesIds, observations));
+  }
+
+  /**
+   * Takes back batch {@code batchId}: removes every observation row it wrote, copy-on-write (the files
+   * holding them are rewritten, in one overwrite commit; no delete file), and for each key whose
+   * winning row was the batch's, restores the earlier write {@code earlier} finds when compaction
+   * dropped it from the table (see {@link BatchRetraction}). {@code earlier} is first asked on the
+   * caller's thread, from a plan of the current snapshot; the removal then runs alone on the
+   * observations committer, asking only about keys a commit changed in between; a commit race with
+   * another process is planned again from the new snapshot.
+   */
+  public CompletableFuture<BatchRetraction.Result> retractBatch(String batchId, BatchRetraction.EarlierWrites earlier) {
+    CompletableFuture<BatchRetraction.Result> done = new CompletableFuture<>();
+    BatchRetraction.EarlierWrites prefetched;
+    try {
+      // Earlier writes are looked up here, on the caller's thread, not on the committer (see prefetch).
+      prefetched = BatchRetraction.prefetch(store.loadObservations(), batchId, earlier);
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+      return done;
+    }
+    BatchRetraction.Result[] result = new BatchRetraction.Result[1];
+    observations.exclusive(table -> {
+      result[0] = BatchRetraction.run(table, batchId, prefetched, observations);
+      return result[0].snapshotId();
+    }).whenComplete((snapshot, failure) -> {
+      if (failure != null) {
+        done.completeExceptionally(failure);
+      } else {
+        done.complete(result[0]);
+      }
+    });
+    return done;
   }
 
   /** The committer of a table, for maintenance that must commit alongside appends. */

@@ -3,15 +3,22 @@ package io.almanac.crawler.ingest;
 import static io.almanac.crawler.db.Tables.INGEST_BATCHES;
 
 import io.almanac.crawler.Json;
+import io.almanac.crawler.db.tables.records.IngestBatchesRecord;
+import io.almanac.store.BatchRetraction;
 import io.almanac.store.TableKind;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -28,7 +35,22 @@ class BatchLedger {
    *     maintenance read them from the tables after its writer stopped (see {@link #settle})
    */
   record Entry(String batchId, OffsetDateTime receivedAt, String runId, boolean done, BulkUpsertResult result,
-      Set<TableKind> knownCommitted) {}
+      Set<TableKind> knownCommitted, Retraction retraction) {
+
+    boolean retracted() {
+      return retraction != null;
+    }
+  }
+
+  /**
+   * The mark of a retracted batch.
+   *
+   * @param counts null while the retraction is unfinished (marked, store not yet known to be changed)
+   */
+  record Retraction(OffsetDateTime at, String by, String reason, BatchRetraction.Result counts) {}
+
+  /** A batch that wrote rows of some of the asked series: where to find it in the archive, and its stamp. */
+  record Writer(String batchId, OffsetDateTime receivedAt, OffsetDateTime ingestedAt) {}
 
   private final DSLContext db;
 
@@ -56,13 +78,69 @@ class BatchLedger {
         .execute();
   }
 
-  /** Records the result; call inside the transaction that also counts the batch in its run. */
-  void complete(String batchId, BulkUpsertResult result) {
+  /**
+   * Records the result; call inside the transaction that also counts the batch in its run.
+   *
+   * @param ingestedAt the stamp of the batch's observation rows, null when unknown or none were written
+   * @param seriesIds the series it wrote rows of
+   */
+  void complete(String batchId, BulkUpsertResult result, OffsetDateTime ingestedAt, Collection<Long> seriesIds) {
     db.update(INGEST_BATCHES)
         .set(INGEST_BATCHES.STATE, "DONE")
         .set(INGEST_BATCHES.RESULT, JSONB.valueOf(Json.MAPPER.writeValueAsString(result)))
+        .set(INGEST_BATCHES.INGESTED_AT, ingestedAt)
+        .set(INGEST_BATCHES.SERIES_IDS, seriesIds.isEmpty() ? null : seriesIds.toArray(Long[]::new))
         .where(INGEST_BATCHES.BATCH_ID.eq(batchId))
         .execute();
+  }
+
+  /** Marks a DONE batch retracted (counts unknown yet); the caller holds its claim. */
+  void markRetracted(String batchId, OffsetDateTime at, String by, String reason) {
+    db.update(INGEST_BATCHES)
+        .set(INGEST_BATCHES.RETRACTED_AT, at)
+        .set(INGEST_BATCHES.RETRACTED_BY, by)
+        .set(INGEST_BATCHES.RETRACTION_REASON, reason)
+        .where(INGEST_BATCHES.BATCH_ID.eq(batchId).and(INGEST_BATCHES.STATE.eq("DONE")))
+        .execute();
+  }
+
+  /** Records what the retraction of a marked batch did: it is then finished. */
+  void recordRetraction(String batchId, BatchRetraction.Result counts) {
+    db.update(INGEST_BATCHES)
+        .set(INGEST_BATCHES.OBSERVATIONS_REMOVED, counts.observationsRemoved())
+        .set(INGEST_BATCHES.KEYS_RESTORED, counts.keysRestored())
+        .set(INGEST_BATCHES.KEYS_RESTORED_FROM_ARCHIVE, counts.keysRestoredFromArchive())
+        .set(INGEST_BATCHES.FILES_REWRITTEN, counts.filesRewritten())
+        .where(INGEST_BATCHES.BATCH_ID.eq(batchId))
+        .execute();
+  }
+
+  /**
+   * Batches not retracted that wrote rows of a series of {@code afterBySeries} and were committed
+   * strictly after that series' instant (a null instant: from the first) and strictly before
+   * {@code before}; latest first. Batches whose stamp is unknown are not among them (see the V4
+   * migration). Bounding each series by its own instant keeps a retraction that overwrote keys of
+   * many series from reading the archive of every batch since the oldest of them.
+   */
+  List<Writer> writersBetween(Map<Long, OffsetDateTime> afterBySeries, OffsetDateTime before) {
+    Long[] ids = afterBySeries.keySet().toArray(Long[]::new);
+    OffsetDateTime[] afters = new OffsetDateTime[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      afters[i] = afterBySeries.get(ids[i]);
+    }
+    Table<?> asked = DSL.table("unnest({0}, {1}) AS asked(series_id, after)",
+        DSL.val(ids, SQLDataType.BIGINT.array()), DSL.val(afters, SQLDataType.TIMESTAMPWITHTIMEZONE.array()));
+    Field<Long> seriesId = DSL.field(DSL.name("asked", "series_id"), Long.class);
+    Field<OffsetDateTime> after = DSL.field(DSL.name("asked", "after"), OffsetDateTime.class);
+    return db.selectDistinct(INGEST_BATCHES.BATCH_ID, INGEST_BATCHES.RECEIVED_AT, INGEST_BATCHES.INGESTED_AT)
+        .from(INGEST_BATCHES)
+        .join(asked).on(DSL.condition("{0} @> ARRAY[{1}]::bigint[]", INGEST_BATCHES.SERIES_IDS, seriesId)
+            .and(after.isNull().or(INGEST_BATCHES.INGESTED_AT.gt(after))))
+        .where(INGEST_BATCHES.INGESTED_AT.lt(before)
+            .and(INGEST_BATCHES.RETRACTED_AT.isNull())
+            .and(INGEST_BATCHES.STATE.eq("DONE")))
+        .orderBy(INGEST_BATCHES.INGESTED_AT.desc())
+        .fetch(r -> new Writer(r.value1(), r.value2(), r.value3()));
   }
 
   /**
@@ -102,7 +180,16 @@ class BatchLedger {
     return db.selectFrom(INGEST_BATCHES).where(INGEST_BATCHES.BATCH_ID.eq(batchId)).fetchOptional()
         .map(r -> new Entry(r.getBatchId(), r.getReceivedAt(), r.getRunId(), "DONE".equals(r.getState()),
             r.getResult() == null ? null : Json.MAPPER.readValue(r.getResult().data(), BulkUpsertResult.class),
-            committed(r.getArchiveCommitted(), r.getObservationsCommitted())));
+            committed(r.getArchiveCommitted(), r.getObservationsCommitted()), retraction(r)));
+  }
+
+  private static Retraction retraction(IngestBatchesRecord r) {
+    if (r.getRetractedAt() == null) {
+      return null;
+    }
+    BatchRetraction.Result counts = r.getObservationsRemoved() == null ? null : new BatchRetraction.Result(
+        r.getObservationsRemoved(), r.getKeysRestored(), r.getKeysRestoredFromArchive(), r.getFilesRewritten(), -1);
+    return new Retraction(r.getRetractedAt(), r.getRetractedBy(), r.getRetractionReason(), counts);
   }
 
   private static Set<TableKind> committed(boolean archive, boolean observations) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -110,6 +111,12 @@ public class BulkUpsertService {
         ErrorCode.CONFLICT, "Batch '" + batchId + "' is being written by another request; send it again once that"
             + " one has answered", Map.of("argument", BATCH_ID_ARGUMENT)))) {
       Optional<BatchLedger.Entry> entry = ledger.find(batchId);
+      if (entry.isPresent() && entry.get().retracted()) {
+        // Neither a second write nor the stored result: the result describes rows that are gone.
+        throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "Batch '" + batchId + "' was retracted at "
+            + entry.get().retraction().at() + "; its id cannot be used again, send the points with a new batchId",
+            Map.of("argument", BATCH_ID_ARGUMENT));
+      }
       if (entry.isPresent() && entry.get().done()) {
         return entry.get().result().asReplay();
       }
@@ -131,9 +138,10 @@ public class BulkUpsertService {
         log.info("Batch {} received {} was left unfinished; completing it (already committed to: {})", batchId,
             receivedAt, committed);
       }
-      BulkUpsertResult result = process(batchId, receivedAt, upload, committed, claim);
+      Written written = process(batchId, receivedAt, upload, committed, claim);
+      BulkUpsertResult result = written.result();
       transactions.executeWithoutResult(status -> {
-        ledger.complete(batchId, result);
+        ledger.complete(batchId, result, written.ingestedAt(), written.seriesIds());
         if (upload.runId() != null && !isRunRefusal(result)) {
           runs.addRecords(Long.parseLong(upload.runId()), result.summary().getSuccessful(),
               result.summary().getFailed());
@@ -176,10 +184,23 @@ public class BulkUpsertService {
   }
 
   /**
+   * What writing a batch came to, for the ledger.
+   *
+   * @param ingestedAt the stamp of its observation rows (read back from the table when an earlier
+   *     attempt committed them); null when it wrote none
+   * @param seriesIds the series it wrote rows of
+   */
+  private record Written(BulkUpsertResult result, OffsetDateTime ingestedAt, Set<Long> seriesIds) {
+    static Written nothing(BulkUpsertResult result) {
+      return new Written(result, null, Set.of());
+    }
+  }
+
+  /**
    * Validates and writes the batch, leaving out the commits {@code committed} names (made by an earlier
    * attempt); the result is the same either way.
    */
-  private BulkUpsertResult process(String batchId, OffsetDateTime receivedAt, Upload upload,
+  private Written process(String batchId, OffsetDateTime receivedAt, Upload upload,
       Set<TableKind> committed, BatchClaims.Claim claim) {
     List<ReceivedPoint> points = upload.points();
     int total = points.size();
@@ -187,17 +208,17 @@ public class BulkUpsertService {
     Optional<PointError> runRefusal = committed.contains(TableKind.OBSERVATIONS)
         ? Optional.empty() : checkRun(upload.runId());
     if (runRefusal.isPresent()) {
-      return reject(batchId, receivedAt, upload, runRefusal.get(), committed, claim);
+      return Written.nothing(reject(batchId, receivedAt, upload, runRefusal.get(), committed, claim));
     }
     if (total == 0) {
-      return reject(batchId, receivedAt, upload,
-          PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"), committed, claim);
+      return Written.nothing(reject(batchId, receivedAt, upload,
+          PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"), committed, claim));
     }
     if (upload.more() || total > settings.maxPoints()) {
       // A streamed body was read only up to the limit: its first points are archived, not all it held.
-      return reject(batchId, receivedAt, upload, PointError.batch(PointErrorCode.BATCH_TOO_LARGE, "The batch has "
-          + (upload.more() ? "more than " + total : total) + " points; at most " + settings.maxPoints()
-          + " are accepted per upload"), committed, claim);
+      return Written.nothing(reject(batchId, receivedAt, upload, PointError.batch(PointErrorCode.BATCH_TOO_LARGE,
+          "The batch has " + (upload.more() ? "more than " + total : total) + " points; at most "
+          + settings.maxPoints() + " are accepted per upload"), committed, claim));
     }
     // The day the batch was first received, so that a retry defaults revision dates as the first attempt did.
     LocalDate today = receivedAt.atZoneSameInstant(settings.zone()).toLocalDate();
@@ -225,12 +246,20 @@ public class BulkUpsertService {
         ? CompletableFuture.completedFuture(null)
         : writer.archive(new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(), status.name(),
             rawPoints(validated.points())));
-    CompletableFuture<Long> appended = write && !committed.contains(TableKind.OBSERVATIONS)
-        ? writer.appendObservations(batchId, validated.validRows())
+    CompletableFuture<TimeseriesWriter.Appended> appended = write && !committed.contains(TableKind.OBSERVATIONS)
+        ? writer.appendBatch(batchId, validated.validRows())
         : CompletableFuture.completedFuture(null);
     await(CompletableFuture.allOf(archived, appended), batchId);
     int successful = write ? validated.validRows().size() : 0;
-    return new BulkUpsertResult(batchId, status, false, BulkUpsertResult.summary(total, successful), errors);
+    Set<Long> seriesIds = new TreeSet<>();
+    if (write) {
+      validated.validRows().forEach(row -> seriesIds.add(row.seriesId()));
+    }
+    TimeseriesWriter.Appended commit = appended.join();
+    OffsetDateTime ingestedAt = commit != null ? commit.ingestedAt()
+        : write ? reader.ingestedAtOf(batchId).orElse(null) : null; // committed by an earlier attempt
+    return new Written(new BulkUpsertResult(batchId, status, false, BulkUpsertResult.summary(total, successful),
+        errors), ingestedAt, seriesIds);
   }
 
   /** Refuses the whole batch: archived as received (unchecked), followed by the batch error. */
@@ -280,7 +309,15 @@ public class BulkUpsertService {
 
   /** The batch as archived, or empty when no batch with this id was received. */
   public Optional<RawBatch> archived(String batchId) {
-    return ledger.find(batchId).flatMap(entry -> reader.readRawBatch(batchId, entry.receivedAt()));
+    return archivedWithMark(batchId).map(Archived::batch);
+  }
+
+  /** An archived batch and its retraction mark (null unless retracted). */
+  record Archived(RawBatch batch, BatchLedger.Retraction retraction) {}
+
+  Optional<Archived> archivedWithMark(String batchId) {
+    return ledger.find(batchId).flatMap(entry -> reader.readRawBatch(batchId, entry.receivedAt())
+        .map(batch -> new Archived(batch, entry.retraction())));
   }
 
   /**

@@ -22,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.sql.DriverManager;
 import org.apache.iceberg.Snapshot;
@@ -204,7 +205,7 @@ class BatchCrashRecoveryTest {
       rows.add(new ObservationRow(seriesId, LocalDate.of(2003, 1, 1).plusDays(i), firstReceived.toLocalDate(),
           BigDecimal.valueOf(30 + i).setScale(10)));
     }
-    writer.appendObservations(id, rows).get();
+    OffsetDateTime stamp = writer.appendBatch(id, rows).get().ingestedAt();
 
     BulkUpsertResult result = service.upload(upload(id, points));
 
@@ -212,6 +213,10 @@ class BatchCrashRecoveryTest {
     assertThat(result.summary().getSuccessful()).isEqualTo(5);
     assertThat(observationCommits(id)).isEqualTo(1);
     assertThat(archiveRows(id)).isEqualTo(1);
+    // The ledger knows the first attempt's stamp (read back from the table), so a retraction of a
+    // later batch can restore this one's rows in their place.
+    assertThat(ledger.writersBetween(Collections.singletonMap(seriesId, null), stamp.plusNanos(1_000)))
+        .contains(new BatchLedger.Writer(id, firstReceived, stamp));
   }
 
   @Test
