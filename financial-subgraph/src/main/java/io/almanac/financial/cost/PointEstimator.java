@@ -11,6 +11,7 @@ import io.almanac.graphql.Ids;
 import io.almanac.store.SeriesHistory;
 import graphql.normalized.ExecutableNormalizedField;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,8 +254,9 @@ public final class PointEstimator {
     return catalog.search(matches, afterId, size).items();
   }
 
+  /** The entities of {@code _entities}: series looked up at once (one catalog refresh for a whole watchlist). */
   private Parents entities(Object representations) {
-    Map<Series, Long> series = new LinkedHashMap<>();
+    List<Long> seriesIds = new ArrayList<>();
     Map<String, Long> providers = new LinkedHashMap<>();
     if (representations instanceof Collection<?> all) {
       for (Object representation : all) {
@@ -265,10 +267,20 @@ public final class PointEstimator {
         if ("Series".equals(entity.get("__typename"))) {
           Long numeric = Ids.parse(id);
           if (numeric != null) {
-            catalog.get(numeric).ifPresent(s -> series.merge(s, 1L, PointEstimator::add));
+            seriesIds.add(numeric);
           }
         } else if ("Provider".equals(entity.get("__typename")) && id != null) {
           providers.merge(id, 1L, PointEstimator::add);
+        }
+      }
+    }
+    Map<Series, Long> series = new LinkedHashMap<>();
+    if (!seriesIds.isEmpty()) {
+      Map<Long, Series> found = catalog.getAll(seriesIds);
+      for (Long id : seriesIds) {
+        Series s = found.get(id);
+        if (s != null) {
+          series.merge(s, 1L, PointEstimator::add);
         }
       }
     }
