@@ -20,10 +20,15 @@
 //                           UNAVAILABLE error, and an export not started by then is answered 504 UNAVAILABLE
 //   ALMANAC_UPSTREAM_MUTATION_TIMEOUT  the same for a mutation (default 60000): an upload returns after
 //                           its commit, and a large one on a busy machine may rightly take longer than a read
+//   ALMANAC_GATEWAY_RATE_LIMIT_ENABLED  "true" to limit requests per key and per client address (default off;
+//                           see rateLimits below), with
+//   ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY / _PER_KEY_BURST           requests per minute / burst (600 / 60)
+//   ALMANAC_GATEWAY_RATE_LIMIT_PER_ADDRESS / _PER_ADDRESS_BURST   requests per minute / burst (1200 / 120)
 //
 // Besides GraphQL, GET /export/* (the financial subgraph's file exports) is forwarded to the
 // financial subgraph, so a user knows one origin (see exportForwarding below).
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -486,6 +491,101 @@ function gatewayErrorCodes() {
   };
 }
 
+/** A positive whole number from the environment variable `name`, or `fallback`. */
+function positive(name, fallback) {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} is not a positive whole number: ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+// Buckets kept per limit; past it full buckets are forgotten (a full bucket is the same as none), and if
+// none is full every bucket starts afresh: a flood of distinct addresses costs bounded memory.
+const MAX_BUCKETS = 100_000;
+
+/**
+ * Token buckets by name: `perMinute` tokens a minute, at most `burst` held; a request takes one.
+ * `take` answers 0 when taken, else the milliseconds until a token is there.
+ */
+function tokenBuckets(perMinute, burst) {
+  const buckets = new Map();
+  const perMs = perMinute / 60_000;
+  const level = (bucket, now) => Math.min(burst, bucket.tokens + (now - bucket.at) * perMs);
+  return {
+    take(name, now) {
+      let bucket = buckets.get(name);
+      if (!bucket) {
+        if (buckets.size >= MAX_BUCKETS) {
+          for (const [key, old] of buckets) if (level(old, now) >= burst) buckets.delete(key);
+          if (buckets.size >= MAX_BUCKETS) buckets.clear();
+        }
+        bucket = { tokens: burst, at: now };
+        buckets.set(name, bucket);
+      }
+      bucket.tokens = level(bucket, now);
+      bucket.at = now;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil((1 - bucket.tokens) / perMs));
+    },
+  };
+}
+
+/**
+ * The gateway's rate limit, a first line before the subgraphs' (which know each key's role): every
+ * request to /graphql (but the Laboratory page) and to /export/* takes a token from its client address's
+ * bucket and, when it carries an `Authorization` header, from that key's bucket (keyed by a SHA-256 of the
+ * header: the key itself is neither kept nor logged). Counted per request, in this process's memory (N
+ * gateways allow N times the budget). A refusal is 429 with `Retry-After` (whole seconds, >= 1) and the
+ * error shape of the gateway's other refusals, `extensions.code` LIMIT_EXCEEDED and `extensions.retryAfter`,
+ * for GraphQL and exports alike. Hive Gateway's own rate-limit plugin counts per field or type, not per
+ * request, and cannot key on the client's address; hence this plugin.
+ */
+function rateLimits() {
+  const perKey = positive('ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY', 600);
+  const perKeyBurst = positive('ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY_BURST', 60);
+  const perAddress = positive('ALMANAC_GATEWAY_RATE_LIMIT_PER_ADDRESS', 1200);
+  const perAddressBurst = positive('ALMANAC_GATEWAY_RATE_LIMIT_PER_ADDRESS_BURST', 120);
+  const keys = tokenBuckets(perKey, perKeyBurst);
+  const addresses = tokenBuckets(perAddress, perAddressBurst);
+  const refuse = (fetchAPI, waitMs, message) => {
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    return new fetchAPI.Response(JSON.stringify({ errors: [{ message: `${message}; retry in ${retryAfter} s`,
+      extensions: { code: 'LIMIT_EXCEEDED', retryAfter } }] }), {
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) },
+    });
+  };
+  return {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      const graphql = url.pathname === '/graphql'
+        && !(request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html'));
+      if (!graphql && !url.pathname.startsWith(EXPORT_PATH)) return;
+      const now = performance.now();
+      const address = serverContext?.req?.socket?.remoteAddress ?? 'unknown';
+      const addressWait = addresses.take(address, now);
+      if (addressWait > 0) {
+        endResponse(refuse(fetchAPI, addressWait, `Rate limit exceeded: a client address may send ${perAddress} `
+          + `requests per minute (bursts of ${perAddressBurst}; ALMANAC_GATEWAY_RATE_LIMIT_PER_ADDRESS)`));
+        return;
+      }
+      const authorization = request.headers.get('authorization');
+      if (!authorization) return;
+      const key = createHash('sha256').update(authorization).digest('base64');
+      const keyWait = keys.take(key, now);
+      if (keyWait > 0) {
+        endResponse(refuse(fetchAPI, keyWait, `Rate limit exceeded: a key may send ${perKey} requests per minute `
+          + `(bursts of ${perKeyBurst}; ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY)`));
+      }
+    },
+  };
+}
+
 /** A timeout in milliseconds from the environment variable `name`, or `fallback`. */
 function millis(name, fallback) {
   const raw = process.env[name]?.trim();
@@ -554,14 +654,16 @@ export const gatewayConfig = {
 
   // Exports exist only where a financial subgraph does (the benchmark's baseline gateway runs this file
   // over a supergraph of its own without one, and serves no exports).
+  // The rate limit comes first: its onRequest refuses before exports are forwarded or GraphQL parsed.
   plugins: () => {
+    const limits = process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : [];
     const failures = subgraphFailures(upstreamTimeoutOf);
     const financial = financialUrl();
     if (!financial) {
       console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
-      return [failures, gatewayErrorCodes()];
+      return [...limits, failures, gatewayErrorCodes()];
     }
-    return [failures, gatewayErrorCodes(), exportForwarding(financial, UPSTREAM_TIMEOUT)];
+    return [...limits, failures, gatewayErrorCodes(), exportForwarding(financial, UPSTREAM_TIMEOUT)];
   },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page

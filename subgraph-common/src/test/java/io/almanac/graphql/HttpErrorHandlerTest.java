@@ -9,6 +9,8 @@ import io.almanac.graphql.auth.AuthSettings;
 import io.almanac.graphql.auth.CallerAuthenticator;
 import io.almanac.graphql.auth.HttpCallers;
 import io.almanac.graphql.auth.Role;
+import io.almanac.graphql.limits.RateLimitSettings;
+import io.almanac.graphql.limits.RateLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -89,7 +91,8 @@ class HttpErrorHandlerTest {
   /** Keys are never looked up here: no header means anonymous, and a non-Bearer header is refused as such. */
   private static MockMvc mvc(boolean anonymousReads) {
     AuthSettings settings = new AuthSettings(anonymousReads, null);
-    HttpCallers callers = new HttpCallers(new CallerAuthenticator(null, settings, null), settings);
+    HttpCallers callers = new HttpCallers(new CallerAuthenticator(null, settings, null), settings,
+        new RateLimiter(new RateLimitSettings(false, null, null, null, null, 0)));
     return MockMvcBuilders.standaloneSetup(new Endpoints(callers)).setControllerAdvice(new HttpErrorHandler()).build();
   }
 
@@ -143,7 +146,8 @@ class HttpErrorHandlerTest {
   @Test
   void aFailureAfterTheResponseIsCommittedGoesToTheContainerWithNoErrorBodyAppended() throws Exception {
     AuthSettings settings = new AuthSettings(false, null);
-    HttpCallers callers = new HttpCallers(new CallerAuthenticator(null, settings, null), settings);
+    HttpCallers callers = new HttpCallers(new CallerAuthenticator(null, settings, null), settings,
+        new RateLimiter(new RateLimitSettings(false, null, null, null, null, 0)));
     MockHttpServletResponse[] sent = new MockHttpServletResponse[1];
     MockMvc mvc = MockMvcBuilders.standaloneSetup(new Endpoints(callers)).setControllerAdvice(new HttpErrorHandler())
         .addFilter((request, response, chain) -> {

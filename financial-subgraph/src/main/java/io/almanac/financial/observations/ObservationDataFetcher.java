@@ -33,8 +33,8 @@ import java.util.function.IntFunction;
 public class ObservationDataFetcher {
 
   static final String CURSOR_KIND = "obs";
-  static final int DEFAULT_PAGE = 1000;
-  static final int MAX_PAGE = 10_000;
+  public static final int DEFAULT_PAGE = 1000;
+  public static final int MAX_PAGE = 10_000;
 
   private final ObservationHistories histories;
   private final ResponseLimit limit;

@@ -43,6 +43,14 @@ public class ObservationHistories {
     return snapshot;
   }
 
+  /**
+   * The history of a series as the cache last knew it, without reading anything (the table's snapshot
+   * included): for estimates made before a request reads, possibly a commit behind. Null when not cached.
+   */
+  public SeriesHistory cachedRecently(long seriesId) {
+    return cache.get(cache.snapshotId(), seriesId);
+  }
+
   /** The history of a series as of {@code snapshot} when the cache holds it there, else null. */
   public SeriesHistory cached(long seriesId, long snapshot) {
     return cache.get(snapshot, seriesId);

@@ -24,9 +24,9 @@ import org.dataloader.DataLoader;
 @DgsComponent
 public class SeriesDataFetcher {
 
-  static final String CURSOR_KIND = "series";
-  private static final int DEFAULT_PAGE = 20;
-  private static final int MAX_PAGE = 1000;
+  public static final String CURSOR_KIND = "series";
+  public static final int DEFAULT_PAGE = 20;
+  public static final int MAX_PAGE = 1000;
 
   private final SeriesCatalog catalog;
 
