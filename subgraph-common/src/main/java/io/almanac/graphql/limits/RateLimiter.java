@@ -60,7 +60,9 @@ public class RateLimiter {
     }
     RateLimitSettings.Budget budget = budget(caller.role());
     String who = caller.isAnonymous() ? "address " + clientAddress
-        : caller.keyId() != null ? "key " + caller.keyId() : "user " + caller.userId();
+        : caller.keyId() != null ? "key " + caller.keyId()
+        // A signed-in caller (OIDC) has no key; before user-subgraph has seen it, no user id either.
+        : caller.subject() != null ? "subject " + caller.subject() : "user " + caller.userId();
     long now = clock.getAsLong();
     TokenBucket bucket = buckets.get(who);
     if (bucket == null) {
@@ -74,7 +76,8 @@ public class RateLimiter {
       throw AlmanacGraphQLException.limitExceeded(String.format(
           "Rate limit exceeded: %s may send %,d requests per minute (bursts of %,d; almanac.rate-limit.%s); "
               + "retry in %d s",
-          caller.isAnonymous() ? "an anonymous client address" : "a " + caller.role() + " key",
+          caller.isAnonymous() ? "an anonymous client address"
+              : "a " + caller.role() + (caller.keyId() != null ? " key" : " caller"),
           budget.requestsPerMinute(), budget.burst(), setting, seconds), Duration.ofSeconds(seconds));
     }
   }

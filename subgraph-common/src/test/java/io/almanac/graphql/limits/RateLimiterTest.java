@@ -88,6 +88,13 @@ class RateLimiterTest {
   }
 
   @Test
+  void signedInCallersNotYetLinkedToAUserHaveABucketPerSubject() {
+    Caller alice = new Caller(null, null, Role.VIEWER, "alice");
+    assertThat(admittedInARow(alice, "a")).isEqualTo(2);
+    assertThat(admittedInARow(new Caller(null, null, Role.VIEWER, "bob"), "a")).isEqualTo(2);
+  }
+
+  @Test
   void offAdmitsEverything() {
     RateLimiter off = new RateLimiter(new RateLimitSettings(false, null, null, null, null, 0), clock::get);
     for (int i = 0; i < 10_000; i++) {
