@@ -48,6 +48,16 @@ public final class SeriesDirectory {
     }
   }
 
+  /**
+   * The view last loaded, without asking the catalog for a newer snapshot (no PostgreSQL round trip); the
+   * current one when none was loaded yet. For callers that can do with a view one write behind, such as
+   * the financial subgraph's cost estimate, which looks up a series again with {@link #current()} on a miss.
+   */
+  public View lastLoaded() {
+    View known = view;
+    return known.snapshotId() == -2 ? current() : known;
+  }
+
   private static String externalKey(String providerId, String externalId) {
     return providerId + '\u0000' + externalId;
   }

@@ -52,7 +52,8 @@ public class PointCostInstrumentation extends SimplePerformantInstrumentation {
       @Value("${almanac.financial.estimate.unknown-start:1900-01-01}") String unknownStart,
       @Value("${almanac.financial.estimate.enabled:true}") boolean enabled) {
     Clock clock = Clock.systemUTC();
-    this.estimator = new PointEstimator(catalog, histories::cachedRecently, LocalDate.parse(unknownStart),
+    // The view last loaded: the estimate costs no catalog round trip (the fetchers refresh it right after).
+    this.estimator = new PointEstimator(catalog.lastLoaded(), histories::cachedRecently, LocalDate.parse(unknownStart),
         () -> LocalDate.now(clock));
     this.maxPoints = limit.maxPoints();
     this.enabled = enabled;

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /** Series lookups and search over the store's in-memory series directory. */
@@ -17,29 +18,61 @@ import org.springframework.stereotype.Service;
 public class SeriesCatalog {
 
   private final SeriesDirectory directory;
+  /** Whether lookups use the view last loaded, asking the catalog for a newer one only on a miss. */
+  private final boolean lastLoaded;
 
+  @Autowired
   public SeriesCatalog(SeriesDirectory directory) {
+    this(directory, false);
+  }
+
+  private SeriesCatalog(SeriesDirectory directory, boolean lastLoaded) {
     this.directory = directory;
+    this.lastLoaded = lastLoaded;
+  }
+
+  /**
+   * The same lookups over the view last loaded: no catalog round trip unless a series is missing from it
+   * (then the current view). A series changed since may read as its previous version; searches see the
+   * last loaded set. For estimates made before a request's own fetchers read the current view.
+   */
+  public SeriesCatalog lastLoaded() {
+    return new SeriesCatalog(directory, true);
+  }
+
+  private SeriesDirectory.View view() {
+    return lastLoaded ? directory.lastLoaded() : directory.current();
   }
 
   public Optional<Series> get(long id) {
-    return Optional.ofNullable(directory.current().byId().get(id)).map(Series::of);
+    SeriesRecord found = view().byId().get(id);
+    if (found == null && lastLoaded) {
+      found = directory.current().byId().get(id);
+    }
+    return Optional.ofNullable(found).map(Series::of);
   }
 
   public Map<Long, Series> getAll(Collection<Long> ids) {
-    SeriesDirectory.View current = directory.current();
+    SeriesDirectory.View view = view();
     Map<Long, Series> found = new HashMap<>();
+    boolean missed = false;
     for (Long id : ids) {
-      SeriesRecord s = current.byId().get(id);
+      SeriesRecord s = view.byId().get(id);
       if (s != null) {
         found.put(id, Series.of(s));
+      } else {
+        missed = true;
       }
     }
-    return found;
+    return missed && lastLoaded ? new SeriesCatalog(directory).getAll(ids) : found;
   }
 
   public Optional<Series> byExternalId(String providerId, String externalId) {
-    return Optional.ofNullable(directory.current().byExternalId(providerId, externalId)).map(Series::of);
+    SeriesRecord found = view().byExternalId(providerId, externalId);
+    if (found == null && lastLoaded) {
+      found = directory.current().byExternalId(providerId, externalId);
+    }
+    return Optional.ofNullable(found).map(Series::of);
   }
 
   /**
@@ -50,7 +83,7 @@ public class SeriesCatalog {
   public Page search(Predicate<Series> matches, long afterId, int limit) {
     List<Series> page = new ArrayList<>(limit);
     int total = 0;
-    for (SeriesRecord r : directory.current().byId().values()) {
+    for (SeriesRecord r : view().byId().values()) {
       Series s = Series.of(r);
       if (matches.test(s)) {
         total++;
