@@ -4,6 +4,7 @@ import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.DependencyFailures;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.auth.Caller;
+import io.almanac.graphql.http.BodyTooLargeException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -74,6 +76,15 @@ public class AuditTrail {
     }
     if (cause instanceof AlmanacGraphQLException refusal) {
       return refusal.code().name();
+    }
+    // The HTTP endpoints' refusals, coded as HttpErrorHandler answers them.
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof BodyTooLargeException) {
+        return ErrorCode.LIMIT_EXCEEDED.name();
+      }
+    }
+    if (cause instanceof ErrorResponse refused && refused.getStatusCode().is4xxClientError()) {
+      return ErrorCode.forHttpStatus(refused.getStatusCode().value()).name();
     }
     return (DependencyFailures.isDependencyDown(cause) ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL).name();
   }
