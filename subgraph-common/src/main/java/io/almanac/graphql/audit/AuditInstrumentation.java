@@ -4,20 +4,17 @@ import com.netflix.graphql.dgs.context.DgsContext;
 import com.netflix.graphql.dgs.internal.DgsRequestData;
 import graphql.GraphQLError;
 import graphql.execution.DataFetcherResult;
+import graphql.execution.instrumentation.FieldFetchingInstrumentationContext;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
 import graphql.language.OperationDefinition;
-import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import io.almanac.graphql.auth.Callers;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
@@ -29,11 +26,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>The target is the first of: the {@code id} or {@code batchId} argument (also inside an input
  * object); the result's {@code id} or {@code batchId} (also one level down, e.g. {@code apiKey.id});
- * the {@code runId}, {@code seriesId}, {@code providerId} or {@code userId} argument. Ordered last, so it
- * wraps the auth gate and records its refusals (FORBIDDEN) too.
+ * the {@code runId}, {@code seriesId}, {@code providerId} or {@code userId} argument. Refusals by the
+ * auth gate (FORBIDDEN for a role too low) are recorded too; callers without a valid key are not (see
+ * {@link AuditTrail}).
  */
 @Component
-@Order(Ordered.LOWEST_PRECEDENCE)
 public class AuditInstrumentation extends SimplePerformantInstrumentation {
 
   /** Header a gateway or client may send to correlate an entry with its logs. */
@@ -47,27 +44,27 @@ public class AuditInstrumentation extends SimplePerformantInstrumentation {
     this.trail = trail;
   }
 
+  /**
+   * Field fetching's context, not a data-fetcher wrapper: it completes (synchronously, before the field's
+   * value is used) with the value or the failure of the whole instrumented fetcher, so refusals by the auth
+   * gate's wrapper are seen whatever the order of instrumentations.
+   */
   @Override
-  public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> fetcher, InstrumentationFieldFetchParameters parameters,
+  public FieldFetchingInstrumentationContext beginFieldFetching(InstrumentationFieldFetchParameters parameters,
       InstrumentationState state) {
     DataFetchingEnvironment env = parameters.getEnvironment();
     if (env.getExecutionStepInfo().getPath().getLevel() != 1
         || env.getOperationDefinition().getOperation() != OperationDefinition.Operation.MUTATION) {
-      return fetcher;
+      return FieldFetchingInstrumentationContext.NOOP;
     }
-    return e -> {
-      Object result;
-      try {
-        result = fetcher.get(e);
-      } catch (Exception | Error failure) {
-        record(e, null, failure);
-        throw failure;
+    return new FieldFetchingInstrumentationContext() {
+      @Override
+      public void onDispatched() {}
+
+      @Override
+      public void onCompleted(Object result, Throwable failure) {
+        record(env, result, failure);
       }
-      if (result instanceof CompletionStage<?> stage) {
-        return stage.whenComplete((value, failure) -> record(e, value, failure));
-      }
-      record(e, result, null);
-      return result;
     };
   }
 
