@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
@@ -195,8 +196,8 @@ public final class Backup {
           continue;
         }
         if (manifest.content() == ManifestContent.DATA) {
-          try (CloseableIterable<String> paths = ManifestFiles.readPaths(manifest, io)) {
-            paths.forEach(files::add);
+          try (CloseableIterable<DataFile> data = ManifestFiles.read(manifest, io, table.specsById())) {
+            data.forEach(d -> files.add(d.location()));
           }
         } else {
           try (CloseableIterable<DeleteFile> deletes = ManifestFiles.readDeleteManifest(manifest, io, table.specsById())) {
