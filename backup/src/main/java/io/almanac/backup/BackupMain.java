@@ -9,8 +9,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./almanac backup <dir>} and {@code ./almanac restore <dir>}. Without {@code --jdbc-url} and
@@ -39,9 +41,12 @@ public final class BackupMain {
     return Path.of(System.getProperty("almanac.home", ".")).toAbsolutePath().normalize();
   }
 
-  @Command(name = "backup", description = "Backs up PostgreSQL (one snapshot) and the warehouse files it references,"
+  @Command(name = "backup", mixinStandardHelpOptions = true, description = "Backs up PostgreSQL (one snapshot) and the warehouse files it references,"
       + " while uploads continue.")
   static final class BackupCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", description = "An absent or empty folder for the backup")
     Path target;
@@ -90,17 +95,17 @@ public final class BackupMain {
       return properties;
     }
 
-    private static String require(Properties stack, String key) {
+    private String require(Properties stack, String key) {
       String value = stack.getProperty(key);
       if (value == null) {
-        throw new CommandLine.ParameterException(new CommandLine(new BackupCommand()),
+        throw new CommandLine.ParameterException(spec.commandLine(),
             "No running stack found (" + STACK_PROPERTIES + "): give --jdbc-url and --warehouse");
       }
       return value;
     }
   }
 
-  @Command(name = "restore", description = "Restores a backup into an empty database and an empty warehouse folder.")
+  @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restores a backup into an empty database and an empty warehouse folder.")
   static final class RestoreCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "A folder written by `almanac backup`")
