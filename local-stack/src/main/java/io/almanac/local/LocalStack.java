@@ -403,6 +403,15 @@ public final class LocalStack implements AutoCloseable {
     return jdbcUrl;
   }
 
+  /** The database user (null when none was given for an external database). */
+  public String dbUser() {
+    return dbUser;
+  }
+
+  public String dbPassword() {
+    return dbPassword;
+  }
+
   public Path runDir() {
     return options.runDir();
   }

@@ -35,6 +35,7 @@ public final class LocalStackMain {
     long started = System.nanoTime();
     System.out.println("Starting Almanac (logs in " + options.runDir().resolve("logs") + ") ...");
     LocalStack stack = LocalStack.start(options);
+    writeStackProperties(options.runDir().resolve("stack.properties"), stack);
     // A process that dies is reported, not restarted, and the others keep serving (a partial answer
     // beats none); Ctrl-C still stops everything.
     stack.watch(LocalStackMain::reportExit);
@@ -58,6 +59,24 @@ public final class LocalStackMain {
         Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0, stack.gateway(),
         stack.financial(), stack.crawler(), stack.users(), stack.adminAuthorization());
     stopped.await();
+  }
+
+  /**
+   * How {@code ./almanac backup} reaches this stack: its database (the embedded one's port changes at every
+   * start) and warehouse. Readable by the owner only: it holds the database password.
+   */
+  private static void writeStackProperties(Path file, LocalStack stack) throws java.io.IOException {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("jdbc.url", stack.jdbcUrl());
+    properties.setProperty("jdbc.user", stack.dbUser() == null ? "" : stack.dbUser());
+    properties.setProperty("jdbc.password", stack.dbPassword() == null ? "" : stack.dbPassword());
+    properties.setProperty("warehouse", stack.runDir().resolve("warehouse").toAbsolutePath().toString());
+    java.nio.file.Files.deleteIfExists(file);
+    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file)) {
+      properties.store(out, "Written by ./almanac start for ./almanac backup");
+    }
   }
 
   static void reportExit(ManagedProcess.Exit exit) {

@@ -29,7 +29,7 @@ public class UserSubgraphApplication {
   @Component
   static class UserScalars extends ScalarWiring {
     UserScalars() {
-      super(Scalars.DATE_TIME);
+      super(Scalars.DATE_TIME, Scalars.JSON);
     }
   }
 }

@@ -1,13 +1,20 @@
 package io.almanac.crawler.ingest;
 
 import io.almanac.crawler.generated.DgsConstants.BULKDATAPOINTSINPUT;
+import io.almanac.crawler.generated.DgsConstants.BULKUPSERTRESULT;
+import io.almanac.crawler.generated.DgsConstants.BULKUPSERTSUMMARY;
 import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.audit.AuditInstrumentation;
+import io.almanac.graphql.audit.AuditTrail;
+import io.almanac.graphql.auth.Caller;
 import io.almanac.graphql.auth.HttpCallers;
 import io.almanac.graphql.auth.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,20 +37,27 @@ import org.springframework.web.bind.annotation.RestController;
  * more is refused with {@code BATCH_TOO_LARGE}, archiving the points read, and the rest of the body is
  * read and dropped (up to the body limit) so that the sender gets the answer rather than a reset
  * connection.
+ *
+ * <p>Each upload by an authenticated caller is recorded in the audit trail as {@value #AUDIT_ACTION}
+ * (target: the batch id), with its outcome.
  */
 @RestController
 class BulkPointsController {
 
   /** The query parameter naming the CSV separator. */
   static final String DELIMITER = "delimiter";
+  /** The audit trail's name of this write (its arguments: the query parameters, Content-Type and the counts). */
+  static final String AUDIT_ACTION = "uploadPoints";
 
   private final BulkUpsertService service;
   private final HttpCallers callers;
   private final IngestSettings settings;
   private final UploadPermits permits;
+  private final AuditTrail audit;
 
   BulkPointsController(BulkUpsertService service, HttpCallers callers, IngestSettings settings,
-      UploadPermits permits) {
+      UploadPermits permits, AuditTrail audit) {
+    this.audit = audit;
     this.service = service;
     this.callers = callers;
     this.settings = settings;
@@ -57,7 +71,30 @@ class BulkPointsController {
       @RequestParam(name = BULKDATAPOINTSINPUT.RunId, required = false) String runId,
       @RequestParam(name = BULKDATAPOINTSINPUT.Atomic, defaultValue = "false") boolean atomic,
       @RequestParam(name = DELIMITER, required = false) String delimiter) throws IOException {
-    callers.require(request, Role.CRAWLER);
+    Caller caller = callers.require(request, Role.CRAWLER);
+    Map<String, Object> arguments = new LinkedHashMap<>();
+    arguments.put(BULKDATAPOINTSINPUT.BatchId, batchId);
+    arguments.put(BULKDATAPOINTSINPUT.RunId, runId);
+    arguments.put(BULKDATAPOINTSINPUT.Atomic, atomic);
+    arguments.put(HttpHeaders.CONTENT_TYPE, contentType);
+    String requestId = request.getHeader(AuditInstrumentation.REQUEST_ID);
+    BulkUpsertResult result;
+    try {
+      result = receive(request, contentType, batchId, runId, atomic, delimiter);
+    } catch (IOException | RuntimeException e) {
+      audit.record(caller, AUDIT_ACTION, batchId, arguments, AuditTrail.outcome(e), requestId);
+      throw e;
+    }
+    arguments.put(BULKUPSERTRESULT.Replayed, result.replayed());
+    arguments.put(BULKUPSERTSUMMARY.TotalProcessed, result.summary().getTotalProcessed());
+    arguments.put(BULKUPSERTSUMMARY.Successful, result.summary().getSuccessful());
+    arguments.put(BULKUPSERTSUMMARY.Failed, result.summary().getFailed());
+    audit.record(caller, AUDIT_ACTION, result.batchId(), arguments, AuditTrail.OK, requestId);
+    return result;
+  }
+
+  private BulkUpsertResult receive(HttpServletRequest request, String contentType, String batchId, String runId,
+      boolean atomic, String delimiter) throws IOException {
     BulkPointsParser.Dialect dialect;
     try {
       dialect = BulkPointsParser.dialect(contentType, delimiter);

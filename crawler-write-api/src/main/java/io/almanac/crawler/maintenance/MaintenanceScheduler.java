@@ -1,10 +1,14 @@
 package io.almanac.crawler.maintenance;
 
 import io.almanac.crawler.ingest.BulkUpsertService;
+import io.almanac.store.MaintenanceLock;
 import io.almanac.store.TableMaintenance;
 import io.almanac.store.TimeseriesStore;
 import io.almanac.store.TimeseriesWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -32,8 +36,9 @@ class MaintenanceScheduler {
   private final boolean enabled;
 
   private final BulkUpsertService uploads;
+  private final DataSource dataSource;
 
-  MaintenanceScheduler(TimeseriesStore store, TimeseriesWriter writer, BulkUpsertService uploads,
+  MaintenanceScheduler(TimeseriesStore store, TimeseriesWriter writer, BulkUpsertService uploads, DataSource dataSource,
       @Value("${almanac.maintenance.enabled:true}") boolean enabled,
       @Value("${almanac.maintenance.min-files-to-merge:4}") int minFilesToMerge,
       @Value("${almanac.maintenance.rows-per-file:2000000}") long rowsPerFile,
@@ -43,6 +48,7 @@ class MaintenanceScheduler {
       @Value("${almanac.maintenance.max-snapshots:50}") int maxSnapshots,
       @Value("${almanac.maintenance.orphan-age:3d}") Duration orphanAge) {
     this.enabled = enabled;
+    this.dataSource = dataSource;
     this.uploads = uploads;
     this.maintenance = new TableMaintenance(store, writer, new TableMaintenance.Settings(
         minFilesToMerge, rowsPerFile, restToBaseRatio, quietPeriod, snapshotRetention, maxSnapshots, orphanAge),
@@ -55,10 +61,20 @@ class MaintenanceScheduler {
     if (!enabled) {
       return;
     }
-    try {
-      uploads.settleAbandonedClaims();
-      maintenance.runUntilSettled();
-    } catch (RuntimeException e) {
+    // Shared with other processes' maintenance; a backup holds it exclusively while it copies the files
+    // of its catalog snapshot, which expiry and orphan removal would otherwise delete (see MaintenanceLock).
+    try (Connection connection = dataSource.getConnection()) {
+      if (!MaintenanceLock.tryShared(connection)) {
+        log.info("Table maintenance skipped: a backup is copying files");
+        return;
+      }
+      try {
+        uploads.settleAbandonedClaims();
+        maintenance.runUntilSettled();
+      } finally {
+        MaintenanceLock.releaseShared(connection);
+      }
+    } catch (SQLException | RuntimeException e) {
       log.error("Table maintenance failed; it will run again", e);
     }
   }
