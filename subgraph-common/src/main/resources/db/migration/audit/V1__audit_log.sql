@@ -4,7 +4,10 @@
 CREATE TABLE audit_log (
   id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   at          TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-  actor_id    BIGINT NOT NULL,
+  -- The caller's user; for a signed-in caller (OIDC) user-subgraph has not linked to a user yet, null and
+  -- actor_subject holds the token's subject (auth.identities links it to a user later).
+  actor_id    BIGINT,
+  actor_subject TEXT,
   key_id      BIGINT,
   action      TEXT NOT NULL,
   target      TEXT,
@@ -13,10 +16,12 @@ CREATE TABLE audit_log (
   -- 'OK' or the ErrorCode the caller got.
   outcome     TEXT NOT NULL,
   subgraph    TEXT NOT NULL,
-  request_id  TEXT
+  request_id  TEXT,
+  CHECK (actor_id IS NOT NULL OR actor_subject IS NOT NULL)
 );
 -- auditLog pages newest first by id, optionally per actor or per action; since/until and the retention
 -- delete use `at`.
 CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
 CREATE INDEX audit_log_action ON audit_log (action, id);
+CREATE INDEX audit_log_subject ON audit_log (actor_subject, id) WHERE actor_subject IS NOT NULL;
 CREATE INDEX audit_log_at ON audit_log (at);

@@ -53,12 +53,15 @@ public class AuditTrail {
    */
   public void record(Caller caller, String action, String target, Map<String, ?> arguments, String outcome,
       String requestId) {
-    if (caller == null || caller.isAnonymous() || caller.userId() == null) {
+    if (caller == null || caller.isAnonymous() || (caller.userId() == null && caller.subject() == null)) {
       return;
+    }
+    if (ErrorCode.LIMIT_EXCEEDED.name().equals(outcome)) {
+      return; // refused before changing anything; a client flooding past its rate limit would flood the trail
     }
     try {
       String json = arguments == null ? null : JSON.writeValueAsString(AuditArguments.redact(arguments));
-      entries.insert(caller.userId(), caller.keyId(), action, target, json, outcome, subgraph, requestId);
+      entries.insert(caller.userId(), caller.userId() == null ? caller.subject() : null, caller.keyId(), action, target, json, outcome, subgraph, requestId);
     } catch (RuntimeException e) {
       log.error("Audit entry not written: {} by user {} on {} ({}); the change itself completed", action,
           caller.userId(), target, outcome, e);

@@ -58,21 +58,25 @@ public class AuditLogService {
 
   private static AuditEntries.Filter filter(AuditFilter filter) {
     if (filter == null) {
-      return new AuditEntries.Filter(null, null, null, null);
+      return new AuditEntries.Filter(null, null, null, null, null);
     }
     Long actor = null;
-    if (filter.getActorId() != null) {
+    String subject = null;
+    if (filter.getActorId() != null && filter.getActorId().startsWith(AuditEntry.SUBJECT_PREFIX)
+        && filter.getActorId().length() > AuditEntry.SUBJECT_PREFIX.length()) {
+      subject = filter.getActorId().substring(AuditEntry.SUBJECT_PREFIX.length());
+    } else if (filter.getActorId() != null) {
       actor = Ids.parse(filter.getActorId());
       if (actor == null) {
-        throw AlmanacGraphQLException.badInput(argument(AUDITFILTER.ActorId),
-            "actorId must be a user id, got '" + filter.getActorId() + "'");
+        throw AlmanacGraphQLException.badInput(argument(AUDITFILTER.ActorId), "actorId must be a user id or "
+            + AuditEntry.SUBJECT_PREFIX + "<token subject>, got '" + filter.getActorId() + "'");
       }
     }
     if (filter.getSince() != null && filter.getUntil() != null && filter.getSince().isAfter(filter.getUntil())) {
       throw AlmanacGraphQLException.badInput(argument(AUDITFILTER.Until),
           "until (" + filter.getUntil() + ") is before since (" + filter.getSince() + ")");
     }
-    return new AuditEntries.Filter(actor, filter.getAction(), filter.getSince(), filter.getUntil());
+    return new AuditEntries.Filter(actor, subject, filter.getAction(), filter.getSince(), filter.getUntil());
   }
 
   private static String argument(String field) {
@@ -83,7 +87,7 @@ public class AuditLogService {
     return io.almanac.users.generated.types.AuditEntry.newBuilder()
         .id(String.valueOf(entry.id()))
         .at(entry.at())
-        .actorId(String.valueOf(entry.actorId()))
+        .actorId(entry.actorId())
         .action(entry.action())
         .target(entry.target())
         .arguments(entry.arguments() == null ? null : parse(entry.arguments()))
