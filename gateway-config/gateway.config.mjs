@@ -586,6 +586,30 @@ function rateLimits() {
   };
 }
 
+/** The longest `Authorization` header forwarded: an API key is 60 characters, an OIDC token a few KiB. */
+const MAX_AUTHORIZATION = 16_384;
+
+/**
+ * Refuses an `Authorization` header over MAX_AUTHORIZATION characters with 401 UNAUTHENTICATED, on every
+ * path: forwarded, it would make a subgraph's Tomcat refuse the request line (400 before any handler), which
+ * reached clients as the subgraph being UNAVAILABLE. Always on.
+ */
+function credentialSize() {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const length = request.headers.get('authorization')?.length ?? 0;
+      if (length <= MAX_AUTHORIZATION) return;
+      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{
+        message: `The Authorization header is ${length} characters; Almanac's credentials (an API key, an `
+          + `identity provider's token) are at most ${MAX_AUTHORIZATION}`,
+        extensions: { code: 'UNAUTHENTICATED' } }] }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      }));
+    },
+  };
+}
+
 /** A timeout in milliseconds from the environment variable `name`, or `fallback`. */
 function millis(name, fallback) {
   const raw = process.env[name]?.trim();
@@ -656,7 +680,8 @@ export const gatewayConfig = {
   // over a supergraph of its own without one, and serves no exports).
   // The rate limit comes first: its onRequest refuses before exports are forwarded or GraphQL parsed.
   plugins: () => {
-    const limits = process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : [];
+    const limits = [credentialSize(),
+      ...(process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : [])];
     const failures = subgraphFailures(upstreamTimeoutOf);
     const financial = financialUrl();
     if (!financial) {

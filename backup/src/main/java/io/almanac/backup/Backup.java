@@ -71,6 +71,9 @@ public final class Backup {
   public static Result run(Options options) throws IOException, SQLException {
     long started = System.nanoTime();
     Path target = options.target().toAbsolutePath().normalize();
+    if (Files.exists(target) && !Files.isDirectory(target)) {
+      throw new IllegalArgumentException(target + " exists and is not a folder");
+    }
     if (Files.exists(target)) {
       try (Stream<Path> entries = Files.list(target)) {
         if (entries.findAny().isPresent()) {
@@ -98,6 +101,12 @@ public final class Backup {
 
   private static BackupManifest attempt(Options options, Path target) throws IOException, SQLException {
     Path warehouse = options.warehouse().toAbsolutePath().normalize();
+    Files.createDirectories(target);
+    // The backup holds key hashes, the audit trail and every value: readable by its owner only (the folder's
+    // mode closes it whatever the umask gives the files inside).
+    if (target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
     Path postgres = Files.createDirectories(target.resolve("postgres"));
     Path files = Files.createDirectories(target.resolve("warehouse"));
     FileIO io = new LocalFileIO();

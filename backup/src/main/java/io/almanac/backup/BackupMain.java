@@ -31,10 +31,23 @@ public final class BackupMain {
   public static void main(String[] args) {
     System.exit(new CommandLine(new BackupMain())
         .setExecutionExceptionHandler((e, line, parsed) -> {
-          System.err.println("Failed: " + e.getMessage());
+          System.err.println("Failed: " + describe(e));
           return 1;
         })
         .execute(args));
+  }
+
+  /** A failure in words: file-system exceptions carry only the path in their message. */
+  static String describe(Throwable e) {
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      String what = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+          : e instanceof java.nio.file.NotDirectoryException ? "not a folder"
+          : fs.getReason() != null ? fs.getReason() : "cannot be written";
+      return fs.getFile() + ": " + what;
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   static Path home() {

@@ -8,7 +8,9 @@ import io.almanac.store.spring.TimeseriesStoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import io.almanac.crawler.generated.DgsConstants;
 import io.almanac.graphql.auth.AuthPolicy;
+import java.util.Map;
 import io.almanac.graphql.auth.Role;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -32,10 +34,10 @@ public class CrawlerWriteApiApplication {
     return new TimeseriesWriter(store);
   }
 
-  /** Every mutation here changes data: crawlers and admins only. */
+  /** Every mutation here changes data: crawlers and admins only; taking a batch back, admins only. */
   @Bean
   AuthPolicy authPolicy() {
-    return new AuthPolicy(Role.CRAWLER);
+    return new AuthPolicy(Role.CRAWLER, Map.of(DgsConstants.MUTATION.RetractBatch, Role.ADMIN));
   }
 
   /** Upload payloads keep dates and values as text, so each bad point is reported and archived. */

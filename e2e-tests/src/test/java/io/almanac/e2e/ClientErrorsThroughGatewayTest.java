@@ -201,6 +201,9 @@ class ClientErrorsThroughGatewayTest {
         new Case("Read with a key that does not exist",
             () -> graphql("Bearer alm_00000000_000000000000000000000000000000000000000000000000",
                 "{ series(id: \"1\") { title } }", Map.of()), "UNAUTHENTICATED", null),
+        new Case("An Authorization header of 20,000 characters (forwarded, a subgraph's Tomcat would refuse it)",
+            () -> graphql("Bearer " + "a".repeat(20_000), "{ series(id: \"1\") { title } }", Map.of()),
+            "UNAUTHENTICATED", null),
         new Case("Mutation with a viewer's key",
             () -> graphql(viewer, "mutation { createProvider(input: {name: \"viewer\", type: API}) { id } }", Map.of()),
             "FORBIDDEN", null));

@@ -89,6 +89,9 @@ class BackupRestoreUnderUploadTest {
 
       backup = Backup.run(new Backup.Options(source.jdbcUrl(), "postgres", "postgres", runDir.resolve("warehouse"),
           Path.of("..").toAbsolutePath().normalize(), backupDir, Duration.ofMinutes(2)));
+      // Key hashes and the audit trail are in it: only its owner may open the folder.
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(backupDir)))
+          .isEqualTo("rwx------");
       // The batch in flight when the backup returned may have been sent before its snapshot; the AFTER
       // batches after it were sent after the snapshot.
       int acknowledgedAtBackupEnd = sent.size();

@@ -16,12 +16,17 @@ import java.util.regex.Pattern;
  *   <li>A list longer than {@value #MAX_LIST} items (an upload's points, a long series input) is replaced
  *       by {@code {"count": n}}: the entry says how much was sent, the raw archive keeps what.
  *   <li>Other values than strings, numbers and booleans (dates, enums) become their text.
+ *   <li>Text is kept storable whatever was sent ({@link #storable}): U+0000 and unpaired surrogates, which
+ *       PostgreSQL's text and jsonb refuse, become U+FFFD, and text over {@value #MAX_TEXT} characters is cut
+ *       there, with a note of its length, so that a refused 1 MB argument does not make a 1 MB entry, and
+ *       no argument can keep a mutation out of the trail.
  * </ul>
  */
 public final class AuditArguments {
 
   public static final String REDACTED = "[redacted]";
   public static final int MAX_LIST = 20;
+  public static final int MAX_TEXT = 1_000;
   private static final Pattern SECRET_NAME =
       Pattern.compile("(?i).*(secret|password|passphrase|token|credential).*|.*key");
 
@@ -53,10 +58,32 @@ public final class AuditArguments {
       list.forEach(item -> kept.add(clean(item)));
       return kept;
     }
-    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+    if (value == null || value instanceof Number || value instanceof Boolean) {
       return value;
     }
     // Dates, enums, decimals as received: their text, as the client sent them.
-    return value.toString();
+    return storable(value.toString());
+  }
+
+  /** {@code text} fit for a PostgreSQL text or jsonb value of at most about {@value #MAX_TEXT} characters. */
+  public static String storable(String text) {
+    if (text == null) {
+      return null;
+    }
+    int end = Math.min(text.length(), MAX_TEXT);
+    if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--; // never cut a pair in two
+    }
+    StringBuilder kept = new StringBuilder(end + 40);
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) ? i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))
+          : !Character.isLowSurrogate(c) || (i > 0 && Character.isHighSurrogate(text.charAt(i - 1)));
+      kept.append(c == '\u0000' || !paired ? '\uFFFD' : c);
+    }
+    if (end < text.length()) {
+      kept.append("... (").append(text.length()).append(" characters)");
+    }
+    return kept.toString();
   }
 }

@@ -61,7 +61,9 @@ public class AuditTrail {
     }
     try {
       String json = arguments == null ? null : JSON.writeValueAsString(AuditArguments.redact(arguments));
-      entries.insert(caller.userId(), caller.userId() == null ? caller.subject() : null, caller.keyId(), action, target, json, outcome, subgraph, requestId);
+      entries.insert(caller.userId(), caller.userId() == null ? AuditArguments.storable(caller.subject()) : null,
+          caller.keyId(), action, AuditArguments.storable(target), json, outcome, subgraph,
+          AuditArguments.storable(requestId));
     } catch (RuntimeException e) {
       log.error("Audit entry not written: {} by user {} on {} ({}); the change itself completed", action,
           caller.userId(), target, outcome, e);

@@ -79,7 +79,7 @@ public class AuthInstrumentation extends SimplePerformantInstrumentation {
       throw new AlmanacGraphQLException(ErrorCode.UNAUTHENTICATED,
           "Send 'Authorization: Bearer <api key>' to change anything");
     }
-    Callers.require(caller, policy.mutationRole());
+    Callers.require(caller, policy.roleFor(env.getField().getName()));
   }
 
   private static String authorization(DataFetchingEnvironment env) {

@@ -48,6 +48,20 @@ class AuditArgumentsTest {
   }
 
   @Test
+  void textIsKeptStorable() {
+    assertThat(AuditArguments.storable("4\u00002")).isEqualTo("4\uFFFD2");
+    assertThat(AuditArguments.storable("a\uD800b\uDC00c")).isEqualTo("a\uFFFDb\uFFFDc");
+    assertThat(AuditArguments.storable("\uD83D\uDE00")).isEqualTo("\uD83D\uDE00"); // a pair stays
+    String longText = "x".repeat(5_000);
+    assertThat(AuditArguments.storable(longText)).isEqualTo("x".repeat(1_000) + "... (5000 characters)");
+    // A cut never splits a pair: 999 x then a pair straddling the 1,000th character.
+    assertThat(AuditArguments.storable("x".repeat(999) + "\uD83D\uDE00" + "y".repeat(10)))
+        .isEqualTo("x".repeat(999) + "... (1011 characters)");
+    assertThat(AuditArguments.redact(java.util.Map.of("reason", "r\u0000", "points", java.util.List.of("v\u0000"))))
+        .isEqualTo(java.util.Map.of("reason", "r\uFFFD", "points", java.util.List.of("v\uFFFD")));
+  }
+
+  @Test
   void targetIsTheIdArgumentElseTheResultsIdElseAnotherIdArgument() {
     assertThat(AuditInstrumentation.target(Map.of("id", "5", "userId", "9"), null)).isEqualTo("5");
     assertThat(AuditInstrumentation.target(Map.of("input", Map.of("batchId", "b-1")), null)).isEqualTo("b-1");

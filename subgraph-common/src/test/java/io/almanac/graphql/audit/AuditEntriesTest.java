@@ -106,4 +106,16 @@ class AuditEntriesTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("s2", "30"), org.assertj.core.groups.Tuple.tuple("s1", "30"));
     assertThat(entries.count(user30)).isEqualTo(2);
   }
+
+  /** Whatever a client sent (U+0000, a lone surrogate, a megabyte), the entry is written, and small. */
+  @Test
+  @Order(4)
+  void hostileArgumentsAreStored() throws Exception {
+    String json = new tools.jackson.databind.json.JsonMapper().writeValueAsString(AuditArguments.redact(
+        java.util.Map.of("reason", "nul\u0000 lone\uD800 " + "x".repeat(1_000_000))));
+    entries.insert(40L, null, null, "retractBatch", AuditArguments.storable("t\u0000"), json, "BAD_USER_INPUT", "test", null);
+    AuditEntry stored = entries.page(new AuditEntries.Filter(40L, null, null, null, null), null, 1).get(0);
+    assertThat(stored.target()).isEqualTo("t\uFFFD");
+    assertThat(stored.arguments()).contains("nul\uFFFD lone\uFFFD").contains("(1000011 characters)").hasSizeLessThan(1_200);
+  }
 }

@@ -113,8 +113,9 @@ public class ApiKeyService {
    * {@code overlapSeconds} (null: 0).
    *
    * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} for an overlap outside 0 to {@value #MAX_OVERLAP_SECONDS},
-   *     {@code NOT_FOUND} for an unknown key, {@code FORBIDDEN} for another user's key, {@code CONFLICT} for a
-   *     revoked or expired key
+   *     {@code NOT_FOUND} for an unknown key or another user's (as for {@code revokeApiKey}: key ids of others
+   *     are not disclosed), {@code FORBIDDEN} for a key of a higher role than the caller's (rotating it would hand
+   *     the caller its powers), {@code CONFLICT} for a revoked or expired key
    */
   public CreatedApiKey rotate(Caller caller, String id, Integer overlapSeconds) {
     int overlap = overlapSeconds == null ? 0 : overlapSeconds;
@@ -122,8 +123,13 @@ public class ApiKeyService {
       throw AlmanacGraphQLException.badInput(MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Overlap,
           "overlap is in seconds, from 0 to " + MAX_OVERLAP_SECONDS + " (7 days), not " + overlap);
     }
-    ApiKeysRecord key = find(id, MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id);
-    Callers.requireSelfOrAdmin(caller, key.getUserId());
+    ApiKeysRecord key = owned(caller, id, MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id);
+    Role role = Role.valueOf(key.getRole());
+    if (!caller.has(Role.ADMIN) && !caller.role().includes(role)) {
+      throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "A " + caller.role() + " caller cannot rotate a " + role
+          + " key: its new secret would carry " + role + " powers (an admin can, or revoke it)",
+          Map.of("argument", MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id));
+    }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     if (key.getRevokedAt() != null) {
       throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "API key " + id + " was revoked: create a new key",
@@ -142,16 +148,29 @@ public class ApiKeyService {
   }
 
   /**
-   * Revokes a key of the caller's (an admin's: anyone's); revoking twice keeps the first revocation time.
+   * Revokes a key of the caller's, whatever its role (giving up powers is always allowed; an admin: anyone's);
+   * revoking twice keeps the first revocation time.
    *
-   * @throws AlmanacGraphQLException {@code NOT_FOUND} for an unknown key, {@code FORBIDDEN} for another user's key
+   * @throws AlmanacGraphQLException {@code NOT_FOUND} for an unknown key or another user's
    */
   public ApiKey revoke(Caller caller, String id) {
-    ApiKeysRecord key = find(id, MUTATION.REVOKEAPIKEY_INPUT_ARGUMENT.Id);
-    Callers.requireSelfOrAdmin(caller, key.getUserId());
+    ApiKeysRecord key = owned(caller, id, MUTATION.REVOKEAPIKEY_INPUT_ARGUMENT.Id);
     ApiKey revoked = view(keys.revoke(key.getId()));
     authenticator.forgetKey(key.getId());
     return revoked;
+  }
+
+  /**
+   * Key {@code id} when it is the caller's or the caller is an admin; otherwise {@code NOT_FOUND}, as for an
+   * unknown id, so that a caller cannot tell which ids exist. Anonymous callers are refused first.
+   */
+  private ApiKeysRecord owned(Caller caller, String id, String argument) {
+    Callers.require(caller, Role.VIEWER);
+    ApiKeysRecord key = find(id, argument);
+    if (!caller.has(Role.ADMIN) && !key.getUserId().equals(caller.userId())) {
+      throw notFound(id, argument);
+    }
+    return key;
   }
 
   private ApiKeysRecord find(String id, String argument) {

@@ -154,7 +154,26 @@ class KeyLifetimeAndSignInSubgraphTest {
     String theirs = callers.key(Long.parseLong((String) user.get("id")), io.almanac.graphql.auth.Role.CRAWLER);
     String mine = "Bearer " + create(admin, "other", "CRAWLER", null, null).get("secret");
     long myKeyId = keys.byPrefix(mine.substring(11, 19)).orElseThrow().getId();
-    assertThat(code(theirs, ROTATE, Map.of("k", String.valueOf(myKeyId)))).isEqualTo("FORBIDDEN");
+    // Another user's key is answered as an unknown one: a caller cannot tell which key ids exist.
+    assertThat(code(theirs, ROTATE, Map.of("k", String.valueOf(myKeyId)))).isEqualTo("NOT_FOUND");
+    assertThat(code(theirs, "mutation($k: ID!) { revokeApiKey(id: $k) { id } }", Map.of("k", String.valueOf(myKeyId))))
+        .isEqualTo("NOT_FOUND");
+  }
+
+  /** An admin made an ADMIN key for a viewer: the viewer's own VIEWER key must not rotate it into a usable secret. */
+  @Test
+  void aKeyOfAHigherRoleIsNotRotatedByALowerOne() {
+    Map<String, Object> user = (Map<String, Object>) ok(admin,
+        "mutation { createUser(input: {email: \"escalator@example.com\", role: VIEWER}) { id } }").get("createUser");
+    long userId = Long.parseLong((String) user.get("id"));
+    String viewer = callers.key(userId, io.almanac.graphql.auth.Role.VIEWER);
+    String adminKey = callers.key(userId, io.almanac.graphql.auth.Role.ADMIN);
+    long adminKeyId = keys.byPrefix(adminKey.substring(11, 19)).orElseThrow().getId();
+    assertThat(code(viewer, ROTATE, Map.of("k", String.valueOf(adminKeyId)))).isEqualTo("FORBIDDEN");
+    assertThat(ok(adminKey, "{ me { id } }").get("me")).isNotNull(); // the key and its secret are unchanged
+    // Giving up powers is allowed: the viewer may revoke the stronger key of its own.
+    ok(viewer, "mutation($k: ID!) { revokeApiKey(id: $k) { revokedAt } }", Map.of("k", String.valueOf(adminKeyId)));
+    assertThat(code(adminKey, "{ me { id } }")).isEqualTo("UNAUTHENTICATED");
   }
 
   @Test
