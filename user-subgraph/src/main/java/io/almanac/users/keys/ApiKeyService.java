@@ -124,12 +124,8 @@ public class ApiKeyService {
           "overlap is in seconds, from 0 to " + MAX_OVERLAP_SECONDS + " (7 days), not " + overlap);
     }
     ApiKeysRecord key = owned(caller, id, MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id);
-    Role role = Role.valueOf(key.getRole());
-    if (!caller.has(Role.ADMIN) && !caller.role().includes(role)) {
-      throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN, "A " + caller.role() + " caller cannot rotate a " + role
-          + " key: its new secret would carry " + role + " powers (an admin can, or revoke it)",
-          Map.of("argument", MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id));
-    }
+    // Its new secret would carry the key's powers: only up to the caller's role, as for createApiKey.
+    requireGrantable(caller, Role.valueOf(key.getRole()), "rotate", MUTATION.ROTATEAPIKEY_INPUT_ARGUMENT.Id);
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     if (key.getRevokedAt() != null) {
       throw new AlmanacGraphQLException(ErrorCode.CONFLICT, "API key " + id + " was revoked: create a new key",
@@ -191,12 +187,19 @@ public class ApiKeyService {
     return keys.ofUser(id).stream().map(ApiKeyService::view).toList();
   }
 
-  /** {@code FORBIDDEN} unless the (signed-in) caller is an admin or {@code role} is at most the caller's own. */
+  /** {@link #requireGrantable(Caller, Role, String, String)} for {@code createApiKey}'s {@code role}. */
   static void requireGrantable(Caller caller, Role role) {
+    requireGrantable(caller, role, "create", MUTATION.CREATEAPIKEY_INPUT_ARGUMENT.Role);
+  }
+
+  /**
+   * {@code FORBIDDEN} unless the (signed-in) caller is an admin or {@code role} is at most the caller's own:
+   * the one rule for issuing a secret of a key, by {@code createApiKey} and {@code rotateApiKey} ({@code verb}).
+   */
+  private static void requireGrantable(Caller caller, Role role, String verb, String argument) {
     if (!caller.has(Role.ADMIN) && !caller.role().includes(role)) {
       throw new AlmanacGraphQLException(ErrorCode.FORBIDDEN,
-          "A " + caller.role() + " key cannot create a " + role + " key",
-          Map.of("argument", MUTATION.CREATEAPIKEY_INPUT_ARGUMENT.Role));
+          "A " + caller.role() + " caller cannot " + verb + " a " + role + " key", Map.of("argument", argument));
     }
   }
 
