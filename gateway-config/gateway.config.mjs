@@ -88,8 +88,9 @@ const EXPORT_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'content
 const HTTP_STATUS_CODES = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
   409: 'CONFLICT', 413: 'LIMIT_EXCEEDED', 429: 'LIMIT_EXCEEDED' };
 
-function jsonError(fetchAPI, status, code, message, headers = {}, subgraph = undefined) {
-  const extensions = subgraph ? { code, subgraph } : { code };
+/** A refusal in Almanac's error shape; `more` adds to `extensions` (`subgraph`, `retryAfter`). */
+function jsonError(fetchAPI, status, code, message, headers = {}, more = {}) {
+  const extensions = { code, ...more };
   return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions }] }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -159,8 +160,9 @@ function exportForwarding(upstream, timeoutMs) {
             : error?.cause?.code ?? error?.message ?? error}`);
           endResponse(timedOut
             ? jsonError(fetchAPI, 504, 'UNAVAILABLE', `The financial subgraph did not answer the export within ${timeoutMs} ms; retry later`,
-              {}, 'financial')
-            : jsonError(fetchAPI, 503, 'UNAVAILABLE', 'The financial subgraph (exports) is unreachable; retry later', {}, 'financial'));
+              {}, { subgraph: 'financial' })
+            : jsonError(fetchAPI, 503, 'UNAVAILABLE', 'The financial subgraph (exports) is unreachable; retry later', {},
+              { subgraph: 'financial' }));
         },
       );
     },
@@ -187,7 +189,7 @@ function refusal(fetchAPI, answer, text) {
   }
   return answer.status >= 500
     ? jsonError(fetchAPI, 503, 'UNAVAILABLE', `The financial subgraph failed the export (HTTP ${answer.status}); retry later`,
-      {}, 'financial')
+      {}, { subgraph: 'financial' })
     : jsonError(fetchAPI, answer.status, HTTP_STATUS_CODES[answer.status] ?? 'BAD_USER_INPUT',
       `The export request was refused (HTTP ${answer.status}): check the path and parameters`);
 }
@@ -555,11 +557,8 @@ function rateLimits() {
   const addresses = tokenBuckets(perAddress, perAddressBurst);
   const refuse = (fetchAPI, waitMs, message) => {
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-    return new fetchAPI.Response(JSON.stringify({ errors: [{ message: `${message}; retry in ${retryAfter} s`,
-      extensions: { code: 'LIMIT_EXCEEDED', retryAfter } }] }), {
-      status: 429,
-      headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) },
-    });
+    return jsonError(fetchAPI, 429, 'LIMIT_EXCEEDED', `${message}; retry in ${retryAfter} s`,
+      { 'retry-after': String(retryAfter) }, { retryAfter });
   };
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
@@ -599,13 +598,8 @@ function credentialSize() {
     onRequest({ request, endResponse, fetchAPI }) {
       const length = request.headers.get('authorization')?.length ?? 0;
       if (length <= MAX_AUTHORIZATION) return;
-      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{
-        message: `The Authorization header is ${length} characters; Almanac's credentials (an API key, an `
-          + `identity provider's token) are at most ${MAX_AUTHORIZATION}`,
-        extensions: { code: 'UNAUTHENTICATED' } }] }), {
-        status: 401,
-        headers: { 'content-type': 'application/json' },
-      }));
+      endResponse(jsonError(fetchAPI, 401, 'UNAUTHENTICATED', `The Authorization header is ${length} characters; `
+        + `Almanac's credentials (an API key, an identity provider's token) are at most ${MAX_AUTHORIZATION}`));
     },
   };
 }
