@@ -59,6 +59,23 @@ class TimeseriesStoreTest {
   }
 
   @Test
+  void openingRestoresTheWriteRulesOtherEnginesFollow() throws Exception {
+    Table table = store.loadObservations();
+    assertThat(table.properties()).containsEntry("write.delete.mode", "copy-on-write")
+        .containsEntry("write.update.mode", "copy-on-write").containsEntry("write.merge.mode", "copy-on-write")
+        .containsEntry("write.distribution-mode", "range");
+    // As an older Almanac left it, or someone by hand: merge-on-read and no distribution mode.
+    table.updateProperties().set("write.delete.mode", "merge-on-read").set("write.merge.mode", "merge-on-read")
+        .remove("write.distribution-mode").commit();
+    try (TimeseriesStore again = TimeseriesStore.open(store.settings())) {
+      assertThat(again.observations().properties()).containsEntry("write.delete.mode", "copy-on-write")
+          .containsEntry("write.update.mode", "copy-on-write").containsEntry("write.merge.mode", "copy-on-write")
+          .containsEntry("write.distribution-mode", "range")
+          .containsEntry("write.parquet.row-group-size-bytes", String.valueOf(256 * 1024));
+    }
+  }
+
+  @Test
   void theLayoutsPositionsAgreeWithTheTablesTheCatalogHolds() {
     // The catalog assigns field ids itself when it creates a table; the handles must still point at
     // the same ids, names and positions in the schemas it returns.
