@@ -42,7 +42,7 @@ public final class TimeseriesTables {
   public static final SortOrder RAW_BATCHES_ORDER = RawBatchLayout.SORT_ORDER;
 
   /**
-   * The rules another engine (Spark, Trino, Flink) must follow to write the observations table, as
+   * The rules another engine (Spark, Flink) must follow to write the observations table, as
    * table properties those engines read: deletes, updates and merges copy-on-write (readers here never
    * merge delete files, and the store itself never writes one: deleted series and retracted batches
    * rewrite their files), and rows range-distributed by the table's sort order, so each task writes
