@@ -3,12 +3,14 @@ package io.almanac.store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -80,6 +82,7 @@ public final class TimeseriesStore implements Closeable {
     ensureNamespace(Namespace.of(settings.archiveNamespace()));
     ensureTable(observationsId, TimeseriesTables.OBSERVATIONS, TimeseriesTables.OBSERVATIONS_ORDER,
         TimeseriesTables.OBSERVATIONS_PROPERTIES);
+    ensureProperties(observationsId, TimeseriesTables.OBSERVATIONS_WRITE_RULES);
     ensureTable(seriesId, TimeseriesTables.SERIES, TimeseriesTables.SERIES_ORDER,
         TimeseriesTables.DEFAULT_PROPERTIES);
     ensureTable(rawBatchesId, TimeseriesTables.RAW_BATCHES, TimeseriesTables.RAW_BATCHES_ORDER,
@@ -110,6 +113,28 @@ public final class TimeseriesStore implements Closeable {
     } catch (AlreadyExistsException raced) {
       // another process created it first
     }
+  }
+
+  /**
+   * Sets those of {@code rules} the table does not already hold (one commit, only when one differs), so
+   * a table created before a rule existed, or changed by hand, is brought back to what other engines
+   * writing it must follow. Processes opening at once may both commit the same values, which is harmless.
+   */
+  private void ensureProperties(TableIdentifier id, Map<String, String> rules) {
+    Table table = catalog.loadTable(id);
+    Map<String, String> missing = new TreeMap<>();
+    rules.forEach((key, value) -> {
+      if (!value.equals(table.properties().get(key))) {
+        missing.put(key, value);
+      }
+    });
+    if (missing.isEmpty()) {
+      return;
+    }
+    UpdateProperties update = table.updateProperties();
+    missing.forEach(update::set);
+    update.commit();
+    log.info("Set {} on Iceberg table {}", missing, id);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.almanac.store;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
@@ -41,24 +42,34 @@ public final class TimeseriesTables {
   public static final SortOrder RAW_BATCHES_ORDER = RawBatchLayout.SORT_ORDER;
 
   /**
-   * Small row groups keep a one-series read cheap: {@link ObservationReader} decodes whole row groups
-   * (those whose series-id statistics hold a wanted series), so their size bounds how many foreign
-   * rows a read decodes (measured: 8 MiB groups decoded 118k rows for 181 matches, 256 KiB groups
-   * about 10k). Deletes, updates and merges are copy-on-write, Iceberg's default, stated so that it is
-   * not changed by accident: readers here never merge delete files, and the store itself never writes
-   * one (deleted series and retracted batches rewrite their files); another engine writing to the table
-   * (Spark) follows these properties too.
+   * The rules another engine (Spark, Flink) must follow to write the observations table, as
+   * table properties those engines read: deletes, updates and merges copy-on-write (readers here never
+   * merge delete files, and the store itself never writes one: deleted series and retracted batches
+   * rewrite their files), and rows range-distributed by the table's sort order, so each task writes
+   * one sorted run of series ids and files do not overlap. Set when the table is created and, when an
+   * existing table says otherwise (created by an older Almanac, or changed by hand), when it is opened.
    */
-  static final Map<String, String> OBSERVATIONS_PROPERTIES =
+  public static final Map<String, String> OBSERVATIONS_WRITE_RULES =
       Map.of(
-          TableProperties.FORMAT_VERSION, "2",
           TableProperties.DELETE_MODE, "copy-on-write",
           TableProperties.UPDATE_MODE, "copy-on-write",
           TableProperties.MERGE_MODE, "copy-on-write",
+          TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_RANGE);
+
+  /**
+   * Small row groups keep a one-series read cheap: {@link ObservationReader} decodes whole row groups
+   * (those whose series-id statistics hold a wanted series), so their size bounds how many foreign
+   * rows a read decodes (measured: 8 MiB groups decoded 118k rows for 181 matches, 256 KiB groups
+   * about 10k). Engines writing the table read these too. With {@link #OBSERVATIONS_WRITE_RULES}.
+   */
+  static final Map<String, String> OBSERVATIONS_PROPERTIES = withRules(
+      Map.of(
+          TableProperties.FORMAT_VERSION, "2",
           TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES, String.valueOf(256 * 1024),
           TableProperties.PARQUET_COMPRESSION, "zstd",
           TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",
-          TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20");
+          TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20"),
+      OBSERVATIONS_WRITE_RULES);
 
   static final Map<String, String> DEFAULT_PROPERTIES =
       Map.of(
@@ -68,4 +79,10 @@ public final class TimeseriesTables {
           TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20");
 
   private TimeseriesTables() {}
+
+  private static Map<String, String> withRules(Map<String, String> properties, Map<String, String> rules) {
+    Map<String, String> all = new HashMap<>(properties);
+    all.putAll(rules);
+    return Map.copyOf(all);
+  }
 }

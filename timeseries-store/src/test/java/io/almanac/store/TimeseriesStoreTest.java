@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -55,6 +58,23 @@ class TimeseriesStoreTest {
     try (TimeseriesStore again = TimeseriesStore.open(store.settings())) {
       assertThat(again.observations().schema().sameSchema(TimeseriesTables.OBSERVATIONS)).isTrue();
       assertThat(again.observations().sortOrder().fields()).hasSize(3);
+    }
+  }
+
+  @Test
+  void openingRestoresTheWriteRulesOtherEnginesFollow() throws Exception {
+    Table table = store.loadObservations();
+    assertThat(table.properties()).containsEntry("write.delete.mode", "copy-on-write")
+        .containsEntry("write.update.mode", "copy-on-write").containsEntry("write.merge.mode", "copy-on-write")
+        .containsEntry("write.distribution-mode", "range");
+    // As an older Almanac left it, or someone by hand: merge-on-read and no distribution mode.
+    table.updateProperties().set("write.delete.mode", "merge-on-read").set("write.merge.mode", "merge-on-read")
+        .remove("write.distribution-mode").commit();
+    try (TimeseriesStore again = TimeseriesStore.open(store.settings())) {
+      assertThat(again.observations().properties()).containsEntry("write.delete.mode", "copy-on-write")
+          .containsEntry("write.update.mode", "copy-on-write").containsEntry("write.merge.mode", "copy-on-write")
+          .containsEntry("write.distribution-mode", "range")
+          .containsEntry("write.parquet.row-group-size-bytes", String.valueOf(256 * 1024));
     }
   }
 
@@ -115,6 +135,24 @@ class TimeseriesStoreTest {
     List<long[]> ranges = reader.changedSeriesRanges(from, to).orElseThrow();
     assertThat(ranges).singleElement().satisfies(r -> assertThat(r).containsExactly(9_402, 9_402));
     assertThat(reader.changedSeriesRanges(to, to).orElseThrow()).isEmpty();
+  }
+
+  @Test
+  void changedSeriesRangesCannotTellWhenSnapshotExpiryDeletedAManifestListOnTheWay() throws Exception {
+    writer.appendObservations("expiry-from", List.of(
+        new ObservationRow(9_501, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE))).get();
+    long from = reader.observationsSnapshot();
+    writer.appendObservations("expiry-mid", List.of(
+        new ObservationRow(9_502, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE))).get();
+    long mid = reader.observationsSnapshot();
+    writer.appendObservations("expiry-to", List.of(
+        new ObservationRow(9_503, d("2021-01-01"), d("2021-01-02"), BigDecimal.ONE))).get();
+    long to = reader.observationsSnapshot();
+    // What another process's expiry does between this reader's refresh and its walk over the history.
+    Files.delete(Path.of(URI.create(store.observations().snapshot(mid).manifestListLocation())));
+    assertThat(reader.changedSeriesRanges(from, to)).isEmpty();
+    assertThat(reader.changedSeriesRanges(mid, to).orElseThrow()).singleElement()
+        .satisfies(r -> assertThat(r).containsExactly(9_503, 9_503));
   }
 
   @Test
