@@ -11,6 +11,9 @@
 // response, or any request to a host other than loopback / the gateway's own host,
 // which would mean the page is not self-contained) prints why and exits 1.
 //
+// With CHECK_EXAMPLE=<name> it then opens the explorer's "Almanac examples" collection, prints the
+// operations it lists (`examples: [...]`), opens the one named <name>, runs it and prints its response.
+//
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium; `apt-get install -y chromium`),
 //              CHECK_TIMEOUT_MS (default 30000, the budget for the whole check).
 
@@ -41,6 +44,33 @@ const screenshotPath = resolve(process.cwd(), screenshotArg);
 const budgetMs = Number(process.env.CHECK_TIMEOUT_MS ?? 30000);
 const deadline = Date.now() + budgetMs;
 const remaining = () => Math.max(1, deadline - Date.now());
+
+/**
+ * Opens the "Almanac examples" collection in the explorer's sidebar, prints the operations it lists, opens
+ * the one named `name` in a tab, runs it and prints the response (which must hold "data" and no "errors").
+ */
+async function runExample(page, name) {
+  const collection = page.getByRole('button', { name: 'Almanac examples', exact: true });
+  await collection.click({ timeout: remaining() });
+  const example = page.getByRole('button', { name, exact: true });
+  await example.waitFor({ state: 'visible', timeout: remaining() });
+  // The collection's button controls (aria-controls) the list of its operations; their rows also hold
+  // icon-only buttons (edit, delete), without text.
+  const list = page.locator(`[id="${await collection.getAttribute('aria-controls')}"]`);
+  const listed = (await list.getByRole('button').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+  console.log(`examples: ${JSON.stringify(listed)}`);
+  await example.click({ timeout: remaining() });
+  await page.locator('.monaco-editor[data-uri^="file:///operation"]').filter({ hasText: `# ${name}:` }).first()
+    .waitFor({ state: 'visible', timeout: remaining() });
+  await page.getByRole('button', { name: 'Run', exact: true }).click({ timeout: remaining() });
+  const pane = page.locator('.monaco-editor:not([data-uri^="file:"])').filter({ hasText: /"data"|"errors"/ }).first();
+  await pane.waitFor({ state: 'visible', timeout: remaining() });
+  const text = (await pane.locator('.view-lines').innerText({ timeout: remaining() })).replace(/\u00a0/g, ' ');
+  console.log(`example ${name}:\n${text}`);
+  if (!text.includes('"data"') || text.includes('"errors"')) {
+    throw new Error(`the example ${name} answered errors or no "data" (see above)`);
+  }
+}
 
 let gatewayUrl;
 try {
@@ -154,6 +184,7 @@ try {
   if (!resultText.includes('"data"') || resultText.includes('"errors"')) {
     throw new Error('the response pane shows errors or no "data" (see the result above)');
   }
+  if (process.env.CHECK_EXAMPLE) await runExample(page, process.env.CHECK_EXAMPLE);
   if (foreignRequests.length > 0) {
     throw new Error(
       `the page tried to reach other hosts (it must render offline):\n  ${foreignRequests.join('\n  ')}`,

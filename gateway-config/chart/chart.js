@@ -113,12 +113,17 @@
 
   // ---- URL state -----------------------------------------------------------------------------------------
 
+  // The choices of the schema's enums arrive after the URL is read: their values wait in state.wanted.
+  const ENUM_FIELDS = ['transform', 'frequency', 'aggregation'];
+
   function readUrl() {
     const params = new URLSearchParams(location.search);
     state.series = params.get('series') || null;
+    state.wanted = {};
     for (const name of URL_FIELDS) {
-      const value = params.get(name);
-      if (value != null) controls[name].value = value;
+      const value = params.get(name) ?? '';
+      if (ENUM_FIELDS.includes(name)) state.wanted[name] = value;
+      else if (value) controls[name].value = value;
     }
   }
 
@@ -141,7 +146,8 @@
       transform: __type(name: "Transform") { enumValues { name description } }
       frequency: __type(name: "Frequency") { enumValues { name } }
       aggregation: __type(name: "Aggregation") { enumValues { name description } } }`);
-    const wanted = { transform: controls.transform.value, frequency: controls.frequency.value, aggregation: controls.aggregation.value };
+    const wanted = state.wanted ?? Object.fromEntries(ENUM_FIELDS.map((name) => [name, controls[name].value]));
+    state.wanted = null;
     fill(controls.transform, [['', 'as published (lin)'], ...data.transform.enumValues
       .filter((value) => value.name !== 'LEVEL')
       .map((value) => [value.name, transformLabel(value)])]);
@@ -151,10 +157,11 @@
       .map((value) => [value.name, value.name.toLowerCase().replaceAll('_', ' ')])]);
     for (const [name, value] of Object.entries(wanted)) {
       // LEVEL is the default (as published); a shared URL may still name it.
-      controls[name].value = name === 'transform' && value === 'LEVEL' ? '' : value;
-      if (controls[name].value !== value && value && !(name === 'transform' && value === 'LEVEL')) {
-        // An unknown value (an old link): say so rather than silently drawing something else.
-        showError(new ApiError('BAD_USER_INPUT', `'${value}' is not a ${name} the schema knows`, name));
+      const choice = name === 'transform' && value === 'LEVEL' ? '' : value;
+      controls[name].value = choice;
+      if (controls[name].value !== choice) {
+        // An unknown value (an old link): say so rather than silently draw something else.
+        throw new ApiError('BAD_USER_INPUT', `'${value}' is not a ${name} the schema knows; pick one above`, name);
       }
     }
   }
