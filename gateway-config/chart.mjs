@@ -52,19 +52,29 @@ function buildPage() {
  * GET (or HEAD) /chart: the chart page, 200 text/html. The page's state is in its query string
  * (`?series=ID&from=&to=&transform=&frequency=&aggregation=&asOf=&vintages=`), read in the browser; the
  * server ignores it. Other methods on /chart fall through to the gateway (404). The page is built once, when
- * the gateway starts; a missing uPlot (node_modules not installed) fails the start with the path it needs.
+ * the gateway starts. Without its files (uPlot not installed: no `npm ci` in gateway-config/) the gateway
+ * still serves the API, logs why at start, and answers /chart 503 UNAVAILABLE saying so.
  */
 export function chartPage() {
-  let page;
+  let page = null;
   try {
     page = buildPage();
   } catch (error) {
-    throw new Error(`chart: cannot build the chart page (run npm ci in gateway-config/): ${error.message}`);
+    console.error(`chart: no chart page at /chart (${error.code === 'ENOENT' ? `missing ${error.path}` : error.message}); `
+      + 'run npm ci in gateway-config/');
   }
-  const body = new TextEncoder().encode(page.html);
+  const body = page && new TextEncoder().encode(page.html);
+  // The client is told what is wrong, not where this gateway's files are.
+  const missing = JSON.stringify({ errors: [{
+    message: 'The chart page is not installed on this gateway (its files are missing; see the gateway log)',
+    extensions: { code: 'UNAVAILABLE' } }] });
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (!CHART_PATHS.has(url.pathname) || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      if (!body) {
+        endResponse(new fetchAPI.Response(missing, { status: 503, headers: { 'content-type': 'application/json' } }));
+        return;
+      }
       endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, {
         status: 200,
         headers: {

@@ -67,7 +67,7 @@ export function exampleCollections() {
     id: COLLECTION_ID,
     name: 'Almanac examples',
     description: 'Documented example operations (gateway-config/examples/): search, as-of read, vintage panel, '
-      + 'watchlist across subgraphs, upload.',
+      + 'watchlist across subgraphs, upload. A series as a chart: /chart.',
     createdAt,
     operations: exampleOperations().map(({ file, ...operation }) => ({ ...operation, createdAt })),
   }];

@@ -290,6 +290,8 @@
   }
 
   function destroyPlot() {
+    el('title').textContent = '';
+    el('subtitle').textContent = '';
     plot?.destroy();
     plot = null;
     view = null;
@@ -353,8 +355,6 @@
     const series = (await graphql(DATA_QUERY, variables, abort.signal)).series;
     if (abort.signal.aborted) return;
     if (!series) throw new ApiError('NOT_FOUND', `No series with id ${state.series}`, 'series');
-    el('title').textContent = meta.title;
-    el('subtitle').textContent = subtitle(meta, selectedVintage, earlier, variables);
     const lines = [
       ...(series.vintagePanel?.vintageDates ?? []).map((vintage, i) => ({
         label: `as of ${vintage}`, dates: series.vintagePanel.dates, values: series.vintagePanel.values[i],
@@ -366,6 +366,8 @@
         stroke: MAIN_COLOR, width: 2.25 },
     ];
     destroyPlot();
+    el('title').textContent = meta.title;
+    el('subtitle').textContent = subtitle(meta, selectedVintage, earlier, variables);
     if (series.data.dates.length === 0) {
       setState('empty');
       showInfo(`No observations in this view${asOf ? ` as of ${asOf}` : ''}: widen the range or pick a later as-of date.`);
