@@ -62,7 +62,7 @@ class ChartInBrowserTest {
     List<String> drawnVintages = new ArrayList<>();
     chart.path("vintages").forEach(date -> drawnVintages.add(date.asString()));
     assertThat(drawnVintages).hasSize(DEFAULT_VINTAGES).isEqualTo(earlier);
-    assertThat(chart.path("selectedVintage").asString()).isEqualTo(vintages.getLast());
+    assertThat(chart.path("selectedVintage").asString()).isEqualTo(vintages.get(vintages.size() - 1));
 
     JsonNode lines = chart.path("lines");
     assertThat(lines.size()).isEqualTo(DEFAULT_VINTAGES + 2);
@@ -89,7 +89,7 @@ class ChartInBrowserTest {
     assertThat(result.path("revision").asString())
         .containsPattern("^\\d{4}-\\d{2}-\\d{2}: [\\d,.]+ · ")
         .containsPattern("(first release [\\d,.]+, revised [+−±][\\d,.]+|unrevised since its first release)")
-        .contains("vintage of " + earlier.getLast())
+        .contains("vintage of " + earlier.get(earlier.size() - 1))
         .containsPattern("Published \\d+ times?: ");
 
     // Search as you type lists the matching series, and picking one puts it in the URL and draws it.
