@@ -3,6 +3,10 @@ package io.almanac.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +29,23 @@ class ChartInBrowserTest {
   private static final String FROM = "2023-01-01";
   private static final int DEFAULT_VINTAGES = 5;
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @Test
+  void pageIsOneDocumentThatLoadsNothingElse() throws IOException, InterruptedException {
+    URI chart = RunningAlmanac.get().stack().gateway().resolve("/chart");
+    HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(chart).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(policy -> assertThat(policy)
+        .contains("default-src 'none'").contains("connect-src 'self'").doesNotContain("unsafe-inline"));
+    // uPlot and the page's script inlined: no element loads a file, from here or elsewhere.
+    assertThat(page.body()).contains("uPlot").doesNotContainPattern("<script[^>]+src=|<link[^>]+stylesheet");
+    // Only GET and HEAD are the page's; anything else is the gateway's usual 404.
+    HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(chart).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(404);
+  }
 
   @Test
   void chartDrawsTheSeriesWithItsVintagesAndRevisionsOffline() throws IOException, InterruptedException {
@@ -46,7 +67,8 @@ class ChartInBrowserTest {
     Path screenshot = Path.of("target/chart.png").toAbsolutePath();
     String log = NodeScript.run("check-chart.mjs", "chart-check.log",
         // Anonymous reads are off in this stack: the check types the key into the page's key field.
-        Map.of("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization()), Duration.ofSeconds(90),
+        Map.of("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization(), "CHECK_TIMEOUT_MS", "75000"),
+        Duration.ofSeconds(90),
         almanac.stack().gateway().toString(), screenshot.toString(), cpi, FROM, "unemploy");
     JsonNode result = JSON.readTree(log.lines().filter(line -> line.startsWith("RESULT ")).findFirst()
         .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + log)).substring("RESULT ".length()));

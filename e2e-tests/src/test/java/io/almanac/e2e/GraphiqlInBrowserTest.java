@@ -25,7 +25,8 @@ class GraphiqlInBrowserTest {
     Path screenshot = Path.of("target/graphiql.png").toAbsolutePath();
     // Anonymous reads are off in this stack: the page's requests carry a key, as an analyst's would.
     String log = NodeScript.run("check-graphiql.mjs", "graphiql-check.log",
-        Map.of("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization(), "CHECK_EXAMPLE", "Search"),
+        Map.of("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization(), "CHECK_EXAMPLE", "Search",
+            "CHECK_TIMEOUT_MS", "75000"),
         Duration.ofSeconds(90), almanac.stack().gateway().toString(), screenshot.toString(),
         "{ searchSeries(query: \"equity\") { totalCount nodes { title } } }");
     assertThat(log).contains("Broad Equity Index (demo)");
