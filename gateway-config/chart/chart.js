@@ -355,14 +355,16 @@
     const series = (await graphql(DATA_QUERY, variables, abort.signal)).series;
     if (abort.signal.aborted) return;
     if (!series) throw new ApiError('NOT_FOUND', `No series with id ${state.series}`, 'series');
+    // Drawn in this order, each over the ones before: first releases, the earlier vintages (oldest first),
+    // then the selected view on top.
     const lines = [
-      ...(series.vintagePanel?.vintageDates ?? []).map((vintage, i) => ({
-        label: `as of ${vintage}`, dates: series.vintagePanel.dates, values: series.vintagePanel.values[i],
-        stroke: vintageColor(i, earlier.length), width: 1.5, vintage,
-      })),
-      { label: 'first release', dates: series.firstReleases.dates, values: series.firstReleases.values,
+      { kind: 'first', label: 'first release', dates: series.firstReleases.dates, values: series.firstReleases.values,
         stroke: FIRST_RELEASE_COLOR, width: 1.25, dash: [6, 4] },
-      { label: asOf ? `as of ${asOf}` : 'latest', dates: series.data.dates, values: series.data.values,
+      ...(series.vintagePanel?.vintageDates ?? []).map((vintage, i) => ({
+        kind: 'vintage', label: `as of ${vintage}`, dates: series.vintagePanel.dates,
+        values: series.vintagePanel.values[i], stroke: vintageColor(i, earlier.length), width: 1.5,
+      })),
+      { kind: 'main', label: asOf ? `as of ${asOf}` : 'latest', dates: series.data.dates, values: series.data.values,
         stroke: MAIN_COLOR, width: 2.25 },
     ];
     destroyPlot();
@@ -413,11 +415,11 @@
       hooks: { setCursor: [(u) => describe(u.cursor.idx)] },
     };
     plot = new uPlot(options, data, chartBox);
-    const mainColumn = columns.length - 1;
+    const of = (kind) => columns.filter((column, i) => lines[i].kind === kind);
     view = {
       seriesId: context.variables.id, dates, selectedVintage: context.selectedVintage, vintages: context.earlier,
-      main: columns[mainColumn], firstRelease: columns[mainColumn - 1], panel: columns.slice(0, mainColumn - 1),
-      variables: context.variables, points: lines.at(-1).dates.length,
+      main: of('main')[0], firstRelease: of('first')[0], panel: of('vintage'), variables: context.variables,
+      points: lines.find((line) => line.kind === 'main').dates.length,
     };
     window.almanacChart = { plot, view };
     describe(null);
