@@ -18,14 +18,9 @@
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), CHECK_TIMEOUT_MS (default 60000, the whole check).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { resolve } from 'node:path';
+import { offlineBrowser } from './offline-browser.mjs';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 // A canvas pixel "of a line's colour": each RGB channel within this of the colour (antialiased edges blend
 // with the white background and are not counted).
 const COLOUR_TOLERANCE = 24;
@@ -40,35 +35,15 @@ const screenshotPath = resolve(process.cwd(), screenshotArg);
 const budgetMs = Number(process.env.CHECK_TIMEOUT_MS ?? 60000);
 const deadline = Date.now() + budgetMs;
 const remaining = () => Math.max(1, deadline - Date.now());
-const allowedHosts = new Set([...LOOPBACK_HOSTS, new URL(origin).hostname]);
 
-const foreignRequests = [];
-function isForeign(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  return ['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol) && !allowedHosts.has(parsed.hostname);
-}
-
-const userDataDir = mkdtempSync(join(tmpdir(), 'almanac-chart-'));
+const browser = offlineBrowser(new URL(origin).hostname, 'almanac-chart-');
+const { foreignRequests } = browser;
 let context;
 let exitCode = 1;
 const watchdog = setTimeout(() => {
   console.error(`check-chart: FAILED: no result within ${budgetMs} ms`);
-  cleanup().finally(() => process.exit(1));
+  browser.close().finally(() => process.exit(1));
 }, budgetMs + 2000);
-
-async function cleanup() {
-  try {
-    await context?.close();
-  } catch {
-    // already gone
-  }
-  rmSync(userDataDir, { recursive: true, force: true });
-}
 
 /** Waits until the page's body[data-state] is one of `states`; returns it. */
 async function settled(page, states) {
@@ -102,19 +77,8 @@ function drawn(page) {
 }
 
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
-    timeout: remaining(),
-  });
+  context = await browser.launch({ viewport: { width: 1280, height: 800 }, timeout: remaining() });
   context.setDefaultTimeout(remaining());
-  context.on('request', (request) => {
-    if (isForeign(request.url())) foreignRequests.push(request.url());
-  });
-  await context.route((url) => isForeign(url.toString()), (route) => route.abort('blockedbyclient'));
-
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -200,6 +164,6 @@ try {
   }
 } finally {
   clearTimeout(watchdog);
-  await cleanup();
+  await browser.close();
 }
 process.exit(exitCode);

@@ -17,22 +17,8 @@
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium; `apt-get install -y chromium`),
 //              CHECK_TIMEOUT_MS (default 30000, the budget for the whole check).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+import { resolve } from 'node:path';
+import { offlineBrowser } from './offline-browser.mjs';
 
 const [gatewayArg, screenshotArg, queryArg] = process.argv.slice(2);
 if (!gatewayArg || !screenshotArg) {
@@ -80,64 +66,25 @@ try {
   console.error(`check-graphiql: not a URL: ${gatewayArg}`);
   process.exit(2);
 }
-const allowedHosts = new Set([...LOOPBACK_HOSTS, gatewayUrl.hostname]);
-
-// Requests the page tried to send off the machine (blob:/data: URLs have no host and are fine).
-const foreignRequests = [];
-function isForeign(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) return false;
-  return !allowedHosts.has(parsed.hostname);
-}
-
-const userDataDir = mkdtempSync(join(tmpdir(), 'almanac-graphiql-'));
+const browser = offlineBrowser(gatewayUrl.hostname, 'almanac-graphiql-');
+const { foreignRequests } = browser;
 let context;
 let exitCode = 1;
 
 // Hard stop: whatever hangs (browser launch included), the check ends within the budget.
 const watchdog = setTimeout(() => {
   console.error(`check-graphiql: FAILED: no result within ${budgetMs} ms`);
-  cleanup().finally(() => process.exit(1));
+  browser.close().finally(() => process.exit(1));
 }, budgetMs + 2000);
 
-async function cleanup() {
-  try {
-    await context?.close();
-  } catch {
-    // already gone
-  }
-  rmSync(userDataDir, { recursive: true, force: true });
-}
-
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 720 },
-    timeout: remaining(),
-  });
+  context = await browser.launch({ viewport: { width: 1280, height: 720 }, timeout: remaining() });
   context.setDefaultTimeout(remaining());
   // CHECK_AUTHORIZATION: sent on every request of the page, as an analyst's browser extension or
   // the Laboratory's Headers tab would; the gateway forwards it to the subgraphs.
   if (process.env.CHECK_AUTHORIZATION) {
     await context.setExtraHTTPHeaders({ authorization: process.env.CHECK_AUTHORIZATION });
   }
-
-  context.on('request', (request) => {
-    if (isForeign(request.url())) foreignRequests.push(request.url());
-  });
-  // Record and abort anything foreign, so that a regression shows up here instead of
-  // leaking traffic; everything local goes through untouched.
-  await context.route(
-    (url) => isForeign(url.toString()),
-    (route) => route.abort('blockedbyclient'),
-  );
 
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
@@ -213,6 +160,6 @@ try {
   }
 } finally {
   clearTimeout(watchdog);
-  await cleanup();
+  await browser.close();
 }
 process.exit(exitCode);
