@@ -30,7 +30,7 @@
   const chartBox = el('chart');
   const revisionBox = el('revision');
 
-  const state = { series: null, frequencies: [] };
+  const state = { series: null, frequencies: [], wanted: null };
   let plot = null;
   let view = null;
   let drawing = null;
@@ -375,7 +375,7 @@
       showInfo(`No observations in this view${asOf ? ` as of ${asOf}` : ''}: widen the range or pick a later as-of date.`);
       return;
     }
-    render(lines, { selectedVintage, earlier, variables, meta });
+    render(lines, { selectedVintage, earlier, variables });
     setState('drawn');
   }
 
