@@ -12,7 +12,7 @@
 // line), then type the key into the page's key field; wait for the chart; read what uPlot drew (its data
 // and the canvas pixels of each line's colour); hover the middle of the plot and wait for the revision
 // line and the point's published revisions; save the screenshot; type `searchText` and wait for the listed
-// options; pick the first and wait for its chart. Prints `RESULT {json}` with all of it for the caller to
+// options; pick the first and wait for its chart; choose quarterly and pc1 and wait for that chart. Prints `RESULT {json}` with all of it for the caller to
 // judge, and exits 0. A timeout, an error on the page, a Content-Security-Policy violation or any request to
 // another host prints why and exits 1.
 //
@@ -141,6 +141,16 @@ try {
   await page.waitForFunction((id) => new URL(location.href).searchParams.get('series') === id
     && document.body.dataset.state === 'drawn', result.search.options[0].id, { timeout: remaining() });
   result.picked = { url: page.url(), title: await page.locator('#title').innerText() };
+
+  // The schema's enums as choices: quarterly averages, then FRED's pc1, drawn from the server's transform.
+  result.transforms = await page.locator('#transform option').allInnerTexts();
+  await page.selectOption('#frequency', 'QUARTERLY');
+  await page.selectOption('#transform', 'PERCENT_CHANGE_FROM_YEAR_AGO');
+  await page.waitForFunction(() => document.body.dataset.state === 'drawn'
+    && window.almanacChart.view?.variables.transform === 'PERCENT_CHANGE_FROM_YEAR_AGO'
+    && window.almanacChart.view.variables.frequency === 'QUARTERLY', null, { timeout: remaining() });
+  result.transformed = await page.evaluate(() => ({ url: location.href, points: window.almanacChart.view.points,
+    values: window.almanacChart.view.main.filter((value) => value != null).length }));
 
   if (foreignRequests.length > 0) {
     throw new Error(`the page tried to reach other hosts (it must work offline):\n  ${foreignRequests.join('\n  ')}`);

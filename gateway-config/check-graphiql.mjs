@@ -12,7 +12,8 @@
 // which would mean the page is not self-contained) prints why and exits 1.
 //
 // With CHECK_EXAMPLE=<name> it then opens the explorer's "Almanac examples" collection, prints the
-// operations it lists (`examples: [...]`), opens the one named <name>, runs it and prints its response.
+// operations it lists (`examples: [...]`), opens the one named <name>, runs it, prints its response and
+// saves a second screenshot beside the first (<screenshot>-examples.png).
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium; `apt-get install -y chromium`),
 //              CHECK_TIMEOUT_MS (default 30000, the budget for the whole check).
@@ -53,6 +54,9 @@ async function runExample(page, name) {
   await pane.waitFor({ state: 'visible', timeout: remaining() });
   const text = (await pane.locator('.view-lines').innerText({ timeout: remaining() })).replace(/\u00a0/g, ' ');
   console.log(`example ${name}:\n${text}`);
+  const examplesShot = screenshotPath.replace(/(\.png)?$/, '-examples.png');
+  await page.screenshot({ path: examplesShot, timeout: remaining() });
+  console.error(`check-graphiql: the example's screenshot saved to ${examplesShot}`);
   if (!text.includes('"data"') || text.includes('"errors"')) {
     throw new Error(`the example ${name} answered errors or no "data" (see above)`);
   }

@@ -124,6 +124,20 @@ class ChartInBrowserTest {
     assertThat(result.path("picked").path("url").asString()).contains("series=" + unemployment).contains("from=" + FROM);
     assertThat(result.path("picked").path("title").asString()).isEqualTo("Unemployment Rate (demo)");
 
+    // Units and frequency from the schema's enums (FRED's codes shown): the picked series as quarterly averages
+    // in percent change from a year ago, as many points as the same read gives here.
+    List<String> transforms = new ArrayList<>();
+    result.path("transforms").forEach(text -> transforms.add(text.asString()));
+    assertThat(transforms).contains("pc1: percent change from year ago", "log: natural log", "cca: continuously compounded annual");
+    JsonNode transformed = almanac.gateway().data("""
+        query($id: ID!, $from: Date!) { series(id: $id) {
+          data(from: $from, frequency: QUARTERLY, transform: PERCENT_CHANGE_FROM_YEAR_AGO) { count } } }""",
+        Map.of("id", unemployment, "from", FROM)).path("series").path("data");
+    assertThat(transformed.path("count").asInt()).isPositive();
+    assertThat(result.path("transformed").path("points").asInt()).isEqualTo(transformed.path("count").asInt());
+    assertThat(result.path("transformed").path("url").asString())
+        .contains("transform=PERCENT_CHANGE_FROM_YEAR_AGO").contains("frequency=QUARTERLY");
+
     assertThat(result.path("foreignRequests").asInt()).isZero();
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
   }

@@ -36,5 +36,6 @@ class GraphiqlInBrowserTest {
     assertThat(log).contains("examples: [\"" + String.join("\",\"", titles) + "\"]");
     // The Search example's default text is "price": the demo's CPI.
     assertThat(log).contains("example Search:").contains("Consumer Price Index for All Urban Consumers (demo)");
+    assertThat(Files.size(Path.of("target/graphiql-examples.png"))).isGreaterThan(10_000);
   }
 }
