@@ -11,25 +11,15 @@
 // response, or any request to a host other than loopback / the gateway's own host,
 // which would mean the page is not self-contained) prints why and exits 1.
 //
+// With CHECK_EXAMPLE=<name> it then opens the explorer's "Almanac examples" collection, prints the
+// operations it lists (`examples: [...]`), opens the one named <name>, runs it, prints its response and
+// saves a second screenshot beside the first (<screenshot>-examples.png).
+//
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium; `apt-get install -y chromium`),
 //              CHECK_TIMEOUT_MS (default 30000, the budget for the whole check).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+import { resolve } from 'node:path';
+import { offlineBrowser } from './offline-browser.mjs';
 
 const [gatewayArg, screenshotArg, queryArg] = process.argv.slice(2);
 if (!gatewayArg || !screenshotArg) {
@@ -42,6 +32,36 @@ const budgetMs = Number(process.env.CHECK_TIMEOUT_MS ?? 30000);
 const deadline = Date.now() + budgetMs;
 const remaining = () => Math.max(1, deadline - Date.now());
 
+/**
+ * Opens the "Almanac examples" collection in the explorer's sidebar, prints the operations it lists, opens
+ * the one named `name` in a tab, runs it and prints the response (which must hold "data" and no "errors").
+ */
+async function runExample(page, name) {
+  const collection = page.getByRole('button', { name: 'Almanac examples', exact: true });
+  await collection.click({ timeout: remaining() });
+  const example = page.getByRole('button', { name, exact: true });
+  await example.waitFor({ state: 'visible', timeout: remaining() });
+  // The collection's button controls (aria-controls) the list of its operations; their rows also hold
+  // icon-only buttons (edit, delete), without text.
+  const list = page.locator(`[id="${await collection.getAttribute('aria-controls')}"]`);
+  const listed = (await list.getByRole('button').allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+  console.log(`examples: ${JSON.stringify(listed)}`);
+  await example.click({ timeout: remaining() });
+  await page.locator('.monaco-editor[data-uri^="file:///operation"]').filter({ hasText: `# ${name}:` }).first()
+    .waitFor({ state: 'visible', timeout: remaining() });
+  await page.getByRole('button', { name: 'Run', exact: true }).click({ timeout: remaining() });
+  const pane = page.locator('.monaco-editor:not([data-uri^="file:"])').filter({ hasText: /"data"|"errors"/ }).first();
+  await pane.waitFor({ state: 'visible', timeout: remaining() });
+  const text = (await pane.locator('.view-lines').innerText({ timeout: remaining() })).replace(/\u00a0/g, ' ');
+  console.log(`example ${name}:\n${text}`);
+  const examplesShot = screenshotPath.replace(/(\.png)?$/, '-examples.png');
+  await page.screenshot({ path: examplesShot, timeout: remaining() });
+  console.error(`check-graphiql: the example's screenshot saved to ${examplesShot}`);
+  if (!text.includes('"data"') || text.includes('"errors"')) {
+    throw new Error(`the example ${name} answered errors or no "data" (see above)`);
+  }
+}
+
 let gatewayUrl;
 try {
   gatewayUrl = new URL(gatewayArg);
@@ -50,64 +70,25 @@ try {
   console.error(`check-graphiql: not a URL: ${gatewayArg}`);
   process.exit(2);
 }
-const allowedHosts = new Set([...LOOPBACK_HOSTS, gatewayUrl.hostname]);
-
-// Requests the page tried to send off the machine (blob:/data: URLs have no host and are fine).
-const foreignRequests = [];
-function isForeign(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) return false;
-  return !allowedHosts.has(parsed.hostname);
-}
-
-const userDataDir = mkdtempSync(join(tmpdir(), 'almanac-graphiql-'));
+const browser = offlineBrowser(gatewayUrl.hostname, 'almanac-graphiql-');
+const { foreignRequests } = browser;
 let context;
 let exitCode = 1;
 
 // Hard stop: whatever hangs (browser launch included), the check ends within the budget.
 const watchdog = setTimeout(() => {
   console.error(`check-graphiql: FAILED: no result within ${budgetMs} ms`);
-  cleanup().finally(() => process.exit(1));
+  browser.close().finally(() => process.exit(1));
 }, budgetMs + 2000);
 
-async function cleanup() {
-  try {
-    await context?.close();
-  } catch {
-    // already gone
-  }
-  rmSync(userDataDir, { recursive: true, force: true });
-}
-
 try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 720 },
-    timeout: remaining(),
-  });
+  context = await browser.launch({ viewport: { width: 1280, height: 720 }, timeout: remaining() });
   context.setDefaultTimeout(remaining());
   // CHECK_AUTHORIZATION: sent on every request of the page, as an analyst's browser extension or
   // the Laboratory's Headers tab would; the gateway forwards it to the subgraphs.
   if (process.env.CHECK_AUTHORIZATION) {
     await context.setExtraHTTPHeaders({ authorization: process.env.CHECK_AUTHORIZATION });
   }
-
-  context.on('request', (request) => {
-    if (isForeign(request.url())) foreignRequests.push(request.url());
-  });
-  // Record and abort anything foreign, so that a regression shows up here instead of
-  // leaking traffic; everything local goes through untouched.
-  await context.route(
-    (url) => isForeign(url.toString()),
-    (route) => route.abort('blockedbyclient'),
-  );
 
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
@@ -154,6 +135,7 @@ try {
   if (!resultText.includes('"data"') || resultText.includes('"errors"')) {
     throw new Error('the response pane shows errors or no "data" (see the result above)');
   }
+  if (process.env.CHECK_EXAMPLE) await runExample(page, process.env.CHECK_EXAMPLE);
   if (foreignRequests.length > 0) {
     throw new Error(
       `the page tried to reach other hosts (it must render offline):\n  ${foreignRequests.join('\n  ')}`,
@@ -182,6 +164,6 @@ try {
   }
 } finally {
   clearTimeout(watchdog);
-  await cleanup();
+  await browser.close();
 }
 process.exit(exitCode);

@@ -31,6 +31,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { chartPage } from './chart.mjs';
+import { exampleCollections } from './examples.mjs';
 
 // Resolved against this file, not the cwd, so the gateway finds it however it is started.
 const SUPERGRAPH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
@@ -675,7 +677,7 @@ export const gatewayConfig = {
   // The rate limit comes first: its onRequest refuses before exports are forwarded or GraphQL parsed.
   plugins: () => {
     const limits = [credentialSize(),
-      ...(process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : [])];
+      ...(process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : []), chartPage()];
     const failures = subgraphFailures(upstreamTimeoutOf);
     const financial = financialUrl();
     if (!financial) {
@@ -686,8 +688,9 @@ export const gatewayConfig = {
   },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
-  // (render-laboratory package), so it works with no network access.
-  graphiql: { title: 'Almanac' },
+  // (render-laboratory package), so it works with no network access. It opens with the example
+  // operations of examples/ as a collection (examples.mjs); the chart page is GET /chart (chart.mjs).
+  graphiql: { title: 'Almanac', defaultCollections: exampleCollections() },
 
   // Document limits (graphql-armor). They count the query text only, never variables,
   // so a bulkUpsertDataPoints of 100,000 points sent as $variables is unaffected.

@@ -3,44 +3,39 @@ package io.almanac.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The gateway's explorer page, opened in headless Chromium with the network closed to everything but
- * this machine: it must render, run a query and show the answer (gateway-config/check-graphiql.mjs).
+ * this machine: it must render, run a query and show the answer, and list the example operations of
+ * gateway-config/examples/ as a collection, one of which it runs (gateway-config/check-graphiql.mjs).
  */
 @ExtendWith(RunningAlmanac.class)
 class GraphiqlInBrowserTest {
 
   @Test
-  void explorerRendersOfflineAndRunsAQuery() throws IOException, InterruptedException {
+  void explorerRendersOfflineRunsAQueryAndListsTheExamples() throws IOException, InterruptedException {
     RunningAlmanac.Almanac almanac = RunningAlmanac.get();
-    Path home = Path.of("..").toAbsolutePath().normalize();
     Path screenshot = Path.of("target/graphiql.png").toAbsolutePath();
-    Path output = Path.of("target/graphiql-check.log").toAbsolutePath();
-    Files.createDirectories(screenshot.getParent());
-    ProcessBuilder builder = new ProcessBuilder(List.of("node", home.resolve("gateway-config/check-graphiql.mjs").toString(),
-        almanac.stack().gateway().toString(), screenshot.toString(),
-        "{ searchSeries(query: \"equity\") { totalCount nodes { title } } }"))
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile());
     // Anonymous reads are off in this stack: the page's requests carry a key, as an analyst's would.
-    builder.environment().put("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization());
-    Process check = builder.start();
-    boolean finished = check.waitFor(90, TimeUnit.SECONDS);
-    if (!finished) {
-      check.destroyForcibly();
-    }
-    String log = Files.readString(output, StandardCharsets.UTF_8);
-    assertThat(finished).as("browser check finished; output:\n%s", log).isTrue();
-    assertThat(check.exitValue()).as("browser check output:\n%s", log).isZero();
+    String log = NodeScript.run("check-graphiql.mjs", "graphiql-check.log",
+        Map.of("CHECK_AUTHORIZATION", almanac.stack().adminAuthorization(), "CHECK_EXAMPLE", "Search",
+            "CHECK_TIMEOUT_MS", "75000"),
+        Duration.ofSeconds(90), almanac.stack().gateway().toString(), screenshot.toString(),
+        "{ searchSeries(query: \"equity\") { totalCount nodes { title } } }");
     assertThat(log).contains("Broad Equity Index (demo)");
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+
+    List<String> titles = ExplorerExamplesTest.titles();
+    assertThat(log).contains("examples: [\"" + String.join("\",\"", titles) + "\"]");
+    // The Search example's default text is "price": the demo's CPI.
+    assertThat(log).contains("example Search:").contains("Consumer Price Index for All Urban Consumers (demo)");
+    assertThat(Files.size(Path.of("target/graphiql-examples.png"))).isGreaterThan(10_000);
   }
 }
