@@ -25,7 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Without a {@code type}, the default is a JDBC catalog in the {@code iceberg} schema of the
  * application's PostgreSQL database with the warehouse {@code almanac.store.warehouse}: a local folder
  * (read and written with {@link LocalFileIO}) or an {@code s3://bucket/prefix} URI (Iceberg's
- * {@code S3FileIO}, see {@link #warehouseProperties}).
+ * {@code S3FileIO}, see {@link #warehouseProperties}), with any {@code almanac.store.catalog.*} given over it.
  */
 @Configuration(proxyBeanMethods = false)
 public class TimeseriesStoreConfiguration {
@@ -46,10 +46,9 @@ public class TimeseriesStoreConfiguration {
   @Bean(destroyMethod = "close")
   public TimeseriesStore timeseriesStore(Environment environment, DataSource dataSource) {
     Binder binder = Binder.get(environment);
-    Map<String, String> catalog = configuredCatalog(environment);
-    if (!catalog.containsKey("type") && !catalog.containsKey("catalog-impl")) {
-      catalog.putAll(defaultJdbcCatalog(environment, dataSource));
-    }
+    Map<String, String> catalog = withDefaults(configuredCatalog(environment),
+        () -> defaultJdbcCatalog(environment, dataSource));
+    requireFileIo(catalog);
     // Manifests are immutable: caching them makes scan planning of a hot table memory-only.
     catalog.putIfAbsent("io.manifest.cache-enabled", "true");
     StoreSettings settings = new StoreSettings(
@@ -65,6 +64,21 @@ public class TimeseriesStoreConfiguration {
   static Map<String, String> configuredCatalog(Environment environment) {
     return new LinkedHashMap<>(Binder.get(environment)
         .bind("almanac.store.catalog", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
+  }
+
+  /**
+   * The configured catalog properties; without a {@code type} or {@code catalog-impl}, the default JDBC
+   * catalog with the configured properties over it (so {@code almanac.store.catalog.s3.sse.type} or
+   * {@code io-impl} adjust the default instead of being replaced by it).
+   */
+  static Map<String, String> withDefaults(Map<String, String> configured,
+      java.util.function.Supplier<Map<String, String>> defaultCatalog) {
+    if (configured.containsKey("type") || configured.containsKey("catalog-impl")) {
+      return new LinkedHashMap<>(configured);
+    }
+    Map<String, String> catalog = new LinkedHashMap<>(defaultCatalog.get());
+    catalog.putAll(configured);
+    return catalog;
   }
 
   @Bean
@@ -88,9 +102,7 @@ public class TimeseriesStoreConfiguration {
     // The catalog opens its own connections (DriverManager, not the pool): bound their waits too, so a
     // stalled database cannot hang a table refresh or commit.
     catalogDriverProperties(environment).forEach((key, value) -> catalog.put("jdbc." + key, value));
-    Map<String, String> storage = warehouseProperties(environment);
-    requireFileIo(storage);
-    catalog.putAll(storage);
+    catalog.putAll(warehouseProperties(environment));
     return catalog;
   }
 
@@ -148,12 +160,15 @@ public class TimeseriesStoreConfiguration {
   }
 
   /** A clear start-up failure instead of Iceberg's "Cannot initialize FileIO" when a jar lacks iceberg-aws. */
-  private static void requireFileIo(Map<String, String> storage) {
-    String fileIo = storage.get("io-impl");
+  private static void requireFileIo(Map<String, String> catalog) {
+    String fileIo = catalog.get("io-impl");
+    if (fileIo == null) {
+      return; // the catalog's own default
+    }
     try {
       Class.forName(fileIo, false, TimeseriesStoreConfiguration.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("The warehouse " + storage.get("warehouse") + " needs " + fileIo
+      throw new IllegalStateException("The warehouse " + catalog.get("warehouse") + " needs " + fileIo
           + ", which this process does not have: org.apache.iceberg:iceberg-aws and iceberg-aws-bundle must be on"
           + " its classpath (they are in financial-subgraph, crawler-write-api and user-subgraph)", e);
     }

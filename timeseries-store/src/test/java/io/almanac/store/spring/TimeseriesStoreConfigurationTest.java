@@ -77,4 +77,14 @@ class TimeseriesStoreConfigurationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ALMANAC_WAREHOUSE").hasMessageContaining("s3:///prefix");
   }
+
+  @Test
+  void configuredPropertiesGoOverTheDefaultCatalogAndAConfiguredTypeReplacesIt() {
+    Map<String, String> defaults = Map.of("type", "jdbc", "warehouse", "s3://b/w", "io-impl", "S3FileIO");
+    assertThat(TimeseriesStoreConfiguration.withDefaults(Map.of("s3.sse.type", "kms", "io-impl", "Mine"), () -> defaults))
+        .isEqualTo(Map.of("type", "jdbc", "warehouse", "s3://b/w", "io-impl", "Mine", "s3.sse.type", "kms"));
+    assertThat(TimeseriesStoreConfiguration.withDefaults(Map.of("type", "rest", "uri", "https://c"), () -> {
+      throw new AssertionError("the default catalog is not opened when a type is configured");
+    })).isEqualTo(Map.of("type", "rest", "uri", "https://c"));
+  }
 }
