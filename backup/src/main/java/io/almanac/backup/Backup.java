@@ -81,6 +81,10 @@ public final class Backup {
         }
       }
     }
+    // Before anything is written: an S3 warehouse is refused with what to do instead.
+    try (Connection db = DriverManager.getConnection(options.jdbcUrl(), options.user(), options.password())) {
+      catalogPointers(db).values().forEach(WarehousePaths::requireLocal);
+    }
     for (int attempt = 1; ; attempt++) {
       try (Connection lock = DriverManager.getConnection(options.jdbcUrl(), options.user(), options.password())) {
         MaintenanceLock.acquireExclusive(lock, options.lockWait());

@@ -73,8 +73,9 @@ public final class BackupMain {
     @Option(names = "--password")
     String password;
 
-    @Option(names = "--warehouse", description = "The local warehouse folder. Default: the running stack's")
-    Path warehouse;
+    @Option(names = "--warehouse", description = "The local warehouse folder (not s3://: see the README). Default: the"
+        + " running stack's")
+    String warehouse;
 
     @Option(names = "--lock-wait", defaultValue = "PT10M",
         description = "How long to wait for running table maintenance to finish (ISO-8601, default PT10M)")
@@ -84,7 +85,8 @@ public final class BackupMain {
     public Integer call() throws Exception {
       Properties stack = stackProperties();
       String url = jdbcUrl != null ? jdbcUrl : require(stack, "jdbc.url");
-      Path folder = warehouse != null ? warehouse : Path.of(require(stack, "warehouse"));
+      // A folder, or refused when it is object storage (s3://...).
+      Path folder = WarehousePaths.path(warehouse != null ? warehouse : require(stack, "warehouse"));
       Backup.Result result = Backup.run(new Backup.Options(url,
           user != null ? user : stack.getProperty("jdbc.user"),
           password != null ? password : stack.getProperty("jdbc.password"),

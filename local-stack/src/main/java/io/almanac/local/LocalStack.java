@@ -124,7 +124,8 @@ public final class LocalStack implements AutoCloseable {
         Map.entry("ALMANAC_DB_URL", jdbcUrl),
         Map.entry("ALMANAC_DB_USER", dbUser == null ? "" : dbUser),
         Map.entry("ALMANAC_DB_PASSWORD", dbPassword == null ? "" : dbPassword),
-        Map.entry("ALMANAC_WAREHOUSE", warehouse.toString()),
+        // A warehouse given in the settings (object storage, s3://...) replaces the local folder.
+        Map.entry("ALMANAC_WAREHOUSE", options.settings().getOrDefault("ALMANAC_WAREHOUSE", warehouse.toString())),
         Map.entry("ALMANAC_FINANCIAL_PORT", String.valueOf(financialPort)),
         Map.entry("ALMANAC_CRAWLER_PORT", String.valueOf(crawlerPort)),
         Map.entry("ALMANAC_USERS_PORT", String.valueOf(usersPort)),

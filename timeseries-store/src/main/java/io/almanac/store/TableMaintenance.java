@@ -386,7 +386,10 @@ public final class TableMaintenance {
       Set<String> reachable = reachableFiles(table);
       long cutoff = System.currentTimeMillis() - settings.orphanAge().toMillis();
       List<String> orphans = new ArrayList<>();
-      for (FileInfo file : prefixes.listPrefix(table.location())) {
+      // On object storage a prefix is not a folder: without the slash, .../observations would also list the
+      // files of a table at .../observations_old, and delete them as orphans of this one.
+      String prefix = table.location().endsWith("/") ? table.location() : table.location() + "/";
+      for (FileInfo file : prefixes.listPrefix(prefix)) {
         if (file.createdAtMillis() < cutoff && !reachable.contains(normalize(checksummed(file.location())))) {
           orphans.add(file.location());
         }
