@@ -182,7 +182,9 @@ final class PointFiles {
       }
       text.reset();
       char delimiter = delimiter(headerLine);
-      this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(true)
+      // Empty lines are records too (skipped below), so record numbers are line numbers unless a quoted cell
+      // spans lines.
+      this.parser = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false)
           .setIgnoreSurroundingSpaces(true).get().parse(text);
       this.records = parser.iterator();
       CSVRecord header = records.next();
