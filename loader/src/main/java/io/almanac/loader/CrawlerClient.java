@@ -138,8 +138,9 @@ final class CrawlerClient {
             + " answered something other than JSON: is --url the crawler API (port 4002), not the gateway?");
       }
       if (Instant.now().plus(wait).isAfter(deadline)) {
-        throw new LoaderException(LoadMain.EXIT_UNAVAILABLE, capitalize(transientProblem) + "; gave up after "
-            + retryFor.toSeconds() + " s. Run the same command again to send what is left.");
+        throw new LoaderException(LoadMain.EXIT_UNAVAILABLE, capitalize(transientProblem)
+            + (retryFor.isZero() ? "." : "; gave up after " + retryFor.toSeconds() + " s."
+            + " Run the same command again to send what is left."));
       }
       try {
         Thread.sleep(wait.toMillis()); // a client's back-off before its retry, not a synchronization
@@ -179,6 +180,9 @@ final class CrawlerClient {
   }
 
   private static String describe(Exception e) {
+    if (e instanceof ConnectException && (e.getMessage() == null || e.getMessage().isBlank())) {
+      return "connection refused";
+    }
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
