@@ -278,7 +278,8 @@ class LoadFolderThroughCrawlerApiTest {
 
     Process loader = start(file.toString(), "--provider", provider, "--batch-size", Integer.toString(batchSize),
         "--url", crawlerUrl(), "--key", key());
-    // Killed (SIGKILL) once its third batch is in the archive.
+    // Killed (SIGKILL) once its third batch is in the archive: with 4 batches in flight (the default), at most 7 of
+    // its 50 had been sent by then.
     String third = prefix + (2 * batchSize) + "-" + (3 * batchSize);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
     while (admin().data("query($b: ID!) { archivedBatch(batchId: $b) { batchId } }", Map.of("b", third))
@@ -294,11 +295,13 @@ class LoadFolderThroughCrawlerApiTest {
         "--url", crawlerUrl(), "--key", key());
     assertThat(rerun.exit()).as(rerun.err()).isZero();
     long[] s = rerun.summary();
+    System.out.println("Rerun after the kill: " + rerun.out().lines().findFirst().orElse(""));
     long sentBatches = s[3];
     long skippedBatches = s[6];
-    // The first two were acknowledged before the third was sent; the third may have been in flight when killed
-    // (the server then finishes it, and the rerun gets its stored result, or finishes it itself).
-    assertThat(skippedBatches).as("batches the killed loader had sent").isGreaterThanOrEqualTo(2);
+    // The third batch was archived before the kill, so the server holds it (finished by its first request, or by
+    // the rerun, which then gets its stored result): at least it is skipped; batches sent with it (--parallel)
+    // may be too.
+    assertThat(skippedBatches).as("batches the killed loader had sent").isGreaterThanOrEqualTo(1);
     assertThat(sentBatches).as("batches it had not reached").isGreaterThanOrEqualTo(1);
     assertThat(sentBatches + skippedBatches).isEqualTo(batches);
     assertThat(s[2] + s[7]).isEqualTo(points.size());

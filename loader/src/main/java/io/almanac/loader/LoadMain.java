@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code almanac-load FILE|DIR|- --provider ID [--run] [--atomic] [--dry-run] [--batch-size N] [--url URL]
- * [--key KEY]}: uploads files of points to the crawler API's bulk path (see {@link Loader}). Progress on standard
+ * {@code almanac-load FILE|DIR|- --provider ID [--run] [--atomic] [--dry-run] [--batch-size N] [--parallel N]
+ * [--url URL] [--key KEY]}: uploads files of points to the crawler API's bulk path (see {@link Loader}). Progress on standard
  * error, the summary on standard output, rejected rows to {@code <input>.rejected.csv} beside each input.
  *
  * <p>Exit codes: {@value #EXIT_OK} every point accepted (or already loaded); {@value #EXIT_REJECTED} some rows
@@ -73,6 +73,11 @@ public final class LoadMain implements Callable<Integer> {
       description = "Points per batch (1 to 100,000, the server's limit; default ${DEFAULT-VALUE})")
   int batchSize;
 
+  @Option(names = "--parallel", defaultValue = "4", paramLabel = "N",
+      description = "Batches in flight at once (1 to 16; default ${DEFAULT-VALUE}): the server commits concurrent"
+          + " batches together")
+  int parallel;
+
   @Option(names = "--url", paramLabel = "URL", description = "The crawler API (not the gateway, which does not forward"
       + " /bulk/points). Default: $ALMANAC_CRAWLER_URL or " + DEFAULT_URL)
   String url;
@@ -115,6 +120,9 @@ public final class LoadMain implements Callable<Integer> {
     if (batchSize < 1 || batchSize > 100_000) {
       throw usage("--batch-size must be 1 to 100,000 (the server's limit per batch), not " + batchSize);
     }
+    if (parallel < 1 || parallel > 16) {
+      throw usage("--parallel must be 1 to 16, not " + parallel);
+    }
     if (run && dryRun) {
       throw usage("--run and --dry-run together: a dry run writes nothing, not even a run");
     }
@@ -136,7 +144,7 @@ public final class LoadMain implements Callable<Integer> {
     for (String input : inputs) {
       files.addAll(resolve(input));
     }
-    Loader.Summary summary = new Loader(new Loader.Options(provider, run, atomic, dryRun, batchSize, uri,
+    Loader.Summary summary = new Loader(new Loader.Options(provider, run, atomic, dryRun, batchSize, parallel, uri,
         apiKey.strip(), retryFor), System.err, System.console() != null).load(files);
     spec.commandLine().getOut().println(describe(summary, dryRun));
     for (Path rejected : summary.rejectedFiles()) {

@@ -9,10 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import tools.jackson.core.JsonGenerator;
@@ -26,11 +31,14 @@ import tools.jackson.databind.JsonNode;
  * was not acknowledged; a corrected file has another hash, so its batches are new. The ledger is asked by
  * sending, not by {@code archivedBatch}: a batch can be archived while its observations were never committed
  * (a crash between the two commits), which only a re-send completes.
+ *
+ * <p>Up to {@code parallel} batches are in flight at once (the server groups concurrent batches into one commit);
+ * their answers are taken in file order.
  */
 final class Loader {
 
   /** What the loader was asked to do. */
-  record Options(String provider, boolean run, boolean atomic, boolean dryRun, int batchSize,
+  record Options(String provider, boolean run, boolean atomic, boolean dryRun, int batchSize, int parallel,
       URI url, String key, Duration retryFor) {}
 
   /** One input: where its points are read from and where its rejected rows go. */
@@ -53,6 +61,8 @@ final class Loader {
   private final CrawlerClient client;
   private final PrintStream err;
   private final boolean terminal;
+  /** Sends up to {@code parallel} batches at once; daemon threads, so a failed load still exits. */
+  private final ExecutorService uploads;
 
   private long pointsSent;
   private long accepted;
@@ -67,6 +77,11 @@ final class Loader {
     this.client = new CrawlerClient(options.url(), options.key(), options.retryFor());
     this.err = err;
     this.terminal = terminal;
+    this.uploads = Executors.newFixedThreadPool(options.parallel(), r -> {
+      Thread t = new Thread(r, "almanac-load-upload");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   Summary load(List<Input> inputs) throws IOException {
@@ -145,6 +160,7 @@ final class Loader {
       throws IOException {
     String prefix = print.sha256().substring(0, 16) + ":" + options.provider() + ":";
     long rowsBefore = rejectedRows;
+    ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     try (RejectedRows rejects = new RejectedRows(input.rejected());
         PointFiles.PointReader reader = open(input)) {
       List<Point> batch = new ArrayList<>(Math.min(options.batchSize(), 100_000));
@@ -156,15 +172,23 @@ final class Loader {
         }
         if (batch.size() == options.batchSize() || (point == null && !batch.isEmpty())) {
           String batchId = prefix + position + "-" + (position + batch.size());
-          sendBatch(batchId, batch, runId, rejects);
-          progress.advance(batch.size());
+          inFlight.add(send(batchId, batch, runId));
           position += batch.size();
-          batch.clear();
+          batch = new ArrayList<>(Math.min(options.batchSize(), 100_000));
+          // Results are taken in batch order, so counts and rejected rows follow the file.
+          while (inFlight.size() >= options.parallel()) {
+            settle(inFlight.poll(), rejects, progress);
+          }
         }
         if (point == null) {
           break;
         }
       }
+      while (!inFlight.isEmpty()) {
+        settle(inFlight.poll(), rejects, progress);
+      }
+    } finally {
+      inFlight.forEach(pending -> pending.result().cancel(true));
     }
     return rejectedRows > rowsBefore;
   }
@@ -187,23 +211,41 @@ final class Loader {
     }
   }
 
-  private void sendBatch(String batchId, List<Point> batch, String runId, RejectedRows rejects) throws IOException {
+  /** A batch on its way: its points, those not sendable, and the server's answer to come (null: nothing sent). */
+  private record Pending(String batchId, List<Point> points, List<Point> sendable, List<Point> malformed,
+      CompletableFuture<CrawlerClient.BatchResult> result) {}
+
+  private Pending send(String batchId, List<Point> batch, String runId) {
     List<Point> sendable = new ArrayList<>(batch.size());
+    List<Point> malformed = new ArrayList<>();
     for (Point p : batch) {
-      if (p.malformed() != null) {
-        // Not sendable as NDJSON; reported here with the code the bulk path gives an unreadable record.
-        rejects.write(p, "MALFORMED_RECORD", p.malformed());
-        rejectedRows++;
-        rejected++;
-      } else {
-        sendable.add(p);
-      }
+      (p.malformed() != null ? malformed : sendable).add(p);
     }
-    if (sendable.isEmpty()) {
+    CompletableFuture<CrawlerClient.BatchResult> result = sendable.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.supplyAsync(() -> client.upload(batchId, runId, options.atomic(), options.dryRun(),
+            ndjson(sendable)), uploads);
+    return new Pending(batchId, batch, sendable, malformed, result);
+  }
+
+  private void settle(Pending pending, RejectedRows rejects, Progress progress) throws IOException {
+    CrawlerClient.BatchResult result;
+    try {
+      result = pending.result().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+    for (Point p : pending.malformed()) {
+      // Not sendable as NDJSON; reported here with the code the bulk path gives an unreadable record.
+      rejects.write(p, "MALFORMED_RECORD", p.malformed());
+      rejectedRows++;
+      rejected++;
+    }
+    progress.advance(pending.points().size());
+    if (result == null) {
       return;
     }
-    CrawlerClient.BatchResult result = client.upload(batchId, runId, options.atomic(), options.dryRun(),
-        ndjson(sendable));
+    List<Point> sendable = pending.sendable();
     if (result.replayed()) {
       batchesSkipped++;
       pointsSkipped += sendable.size();
