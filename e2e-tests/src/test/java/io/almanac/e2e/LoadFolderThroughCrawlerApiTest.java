@@ -309,6 +309,30 @@ class LoadFolderThroughCrawlerApiTest {
   }
 
   @Test
+  void anInterruptedLoadCancelsItsRun() throws Exception {
+    String provider = provider("Loader Interrupt Bureau");
+    series(provider, "LOAD_G");
+    Path file = dir.resolve("g.csv");
+    writeCsv(file, "LOAD_G", history(1500, 5));
+    Process loader = start(file.toString(), "--provider", provider, "--run", "--batch-size", "10",
+        "--url", crawlerUrl(), "--key", key());
+    String runs = "query($p: ID!) { runs(providerId: $p) { nodes { id status recordsIngested errorMessage } } }";
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (admin().data(runs, Map.of("p", provider)).path("runs").path("nodes").path(0)
+        .path("recordsIngested").asLong() == 0) {
+      assertThat(loader.isAlive()).as("the loader is still running").isTrue();
+      assertThat(Instant.now()).as("the run counts points within 90 s").isBefore(deadline);
+      loader.waitFor(20, TimeUnit.MILLISECONDS);
+    }
+    loader.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM's shutdown hooks run
+    assertThat(loader.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    JsonNode run = admin().data(runs, Map.of("p", provider)).path("runs").path("nodes").path(0);
+    assertThat(run.path("status").asString()).isEqualTo("CANCELLED");
+    assertThat(run.path("errorMessage").asString()).contains("interrupted");
+    assertThat(run.path("recordsIngested").asLong()).isBetween(10L, 1999L);
+  }
+
+  @Test
   void aDryRunWritesNothingAndRejectedRowsCarryTheirCodes() throws Exception {
     String provider = provider("Loader Dry Bureau");
     String e = series(provider, "LOAD_E");

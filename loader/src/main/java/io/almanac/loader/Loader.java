@@ -94,6 +94,12 @@ final class Loader {
       total += print.points();
     }
     String runId = options.run() ? startRun(inputs) : null;
+    // Ctrl-C (SIGINT, SIGTERM) ends the run as CANCELLED rather than leaving it RUNNING until the server's sweep.
+    Thread cancel = runId == null ? null : new Thread(() -> finishRun(runId, "CANCELLED",
+        "almanac load was interrupted; run it again to send the rest", Duration.ZERO), "almanac-load-cancel");
+    if (cancel != null) {
+      Runtime.getRuntime().addShutdownHook(cancel);
+    }
     long started = System.nanoTime();
     List<Path> rejectedFiles = new ArrayList<>();
     try (Progress progress = Progress.to(err, total, terminal)) {
@@ -103,6 +109,7 @@ final class Loader {
         }
       }
     } catch (RuntimeException | IOException e) {
+      keep(cancel);
       if (runId != null) {
         finishRun(runId, "FAILED", e.getMessage(), Duration.ofSeconds(5));
       }
@@ -111,10 +118,23 @@ final class Loader {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     Summary summary = new Summary(inputs.size(), total, pointsSent, accepted, rejected, batchesSent, batchesSkipped,
         pointsSkipped, rejectedRows, rejectedFiles, runId, took);
+    keep(cancel);
     if (runId != null) {
       finishRun(runId, "SUCCEEDED", null, options.retryFor(), LoadMain.describe(summary, options.dryRun()));
     }
     return summary;
+  }
+
+  /** Removes the cancelling hook: the run is finished here; during a shutdown, the hook finishes it. */
+  private static void keep(Thread cancel) {
+    if (cancel == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(cancel);
+    } catch (IllegalStateException shuttingDown) {
+      throw new LoaderException(LoadMain.EXIT_UNAVAILABLE, "Interrupted; the run is cancelled");
+    }
   }
 
   private void checkProvider() {
