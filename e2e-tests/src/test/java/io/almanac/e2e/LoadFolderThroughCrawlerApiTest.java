@@ -105,12 +105,22 @@ class LoadFolderThroughCrawlerApiTest {
   }
 
   private Result load(String... args) throws Exception {
+    return load(null, args);
+  }
+
+  /** Runs the loader in {@link #dir}, with {@code stdin} (when not null) as its standard input. */
+  private Result load(Path stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
         loaderJar().toAbsolutePath().toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    if (stdin != null) {
+      builder.redirectInput(stdin.toFile());
+    }
+    Process process = builder.start();
     assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("the loader ended within 3 minutes").isTrue();
     return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
   }
@@ -360,6 +370,12 @@ class LoadFolderThroughCrawlerApiTest {
     assertThat(stored(e)).isEmpty();
     assertThat(admin().data("query($b: ID!) { archivedBatch(batchId: $b) { batchId } }", Map.of("b", prefix + "0-6"))
         .path("archivedBatch").isNull()).isTrue();
+
+    // The same file on standard input: the same answer, its rejected rows in the working folder.
+    Result piped = load(file, "-", "--provider", provider, "--dry-run", "--url", crawlerUrl(), "--key", key());
+    assertThat(piped.exit()).as(piped.err()).isEqualTo(1);
+    assertThat(piped.summary()).containsExactly(dry.summary());
+    assertThat(codes(dir.resolve("stdin.rejected.csv"))).isEqualTo(expectedCodes);
 
     Result atomic = load(file.toString(), "--provider", provider, "--atomic", "--url", crawlerUrl(), "--key", key());
     assertThat(atomic.exit()).as(atomic.err()).isEqualTo(1);
