@@ -121,6 +121,10 @@ final class CrawlerClient {
         if (status == 409 || status == 429 || status == 502 || status == 503 || status == 504) {
           transientProblem = what + ": " + message + " (HTTP " + status + ")";
           wait = response.headers().firstValue("Retry-After").map(CrawlerClient::seconds).orElse(pause);
+        } else if (status == 404 || status == 405) {
+          throw new LoaderException(LoadMain.EXIT_REFUSED, "HTTP " + status + " from " + request.uri()
+              + ": is --url the crawler API (port 4002 under ./almanac start)? The gateway does not forward"
+              + " /bulk/points.");
         } else {
           throw refusal(code.isEmpty() ? "HTTP " + status : code, message + " (HTTP " + status + ")");
         }

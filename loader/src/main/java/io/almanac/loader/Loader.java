@@ -89,7 +89,13 @@ final class Loader {
     List<PointFiles.Fingerprint> prints = new ArrayList<>();
     long total = 0;
     for (Input input : inputs) {
-      PointFiles.Fingerprint print = PointFiles.fingerprint(input.file(), input.format());
+      PointFiles.Fingerprint print;
+      try {
+        print = PointFiles.fingerprint(input.file(), input.format());
+      } catch (IOException | RuntimeException e) {
+        throw new LoaderException(LoadMain.EXIT_USAGE, input.name() + ": cannot be read as " + input.format() + ": "
+            + LoadMain.message(e));
+      }
       prints.add(print);
       total += print.points();
     }
@@ -109,7 +115,7 @@ final class Loader {
         }
       }
     } catch (RuntimeException | IOException e) {
-      keep(cancel);
+      dropCancelHook(cancel);
       if (runId != null) {
         finishRun(runId, "FAILED", e.getMessage(), Duration.ofSeconds(5));
       }
@@ -118,7 +124,7 @@ final class Loader {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     Summary summary = new Summary(inputs.size(), total, pointsSent, accepted, rejected, batchesSent, batchesSkipped,
         pointsSkipped, rejectedRows, rejectedFiles, runId, took);
-    keep(cancel);
+    dropCancelHook(cancel);
     if (runId != null) {
       finishRun(runId, "SUCCEEDED", null, options.retryFor(), LoadMain.describe(summary, options.dryRun()));
     }
@@ -126,7 +132,7 @@ final class Loader {
   }
 
   /** Removes the cancelling hook: the run is finished here; during a shutdown, the hook finishes it. */
-  private static void keep(Thread cancel) {
+  private static void dropCancelHook(Thread cancel) {
     if (cancel == null) {
       return;
     }
