@@ -3,6 +3,8 @@ package io.almanac.crawler.ingest;
 import io.almanac.crawler.generated.DgsConstants.BULKDATAPOINTSINPUT;
 import io.almanac.crawler.generated.DgsConstants.BULKUPSERTRESULT;
 import io.almanac.crawler.generated.DgsConstants.BULKUPSERTSUMMARY;
+import io.almanac.crawler.generated.types.BatchStatus;
+import io.almanac.crawler.generated.types.BulkUpsertSummary;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.audit.AuditInstrumentation;
 import io.almanac.graphql.audit.AuditTrail;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -26,7 +29,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /bulk/points?batchId=&runId=&atomic=&delimiter=}: the bulk upload for large batches, as
+ * {@code POST /bulk/points?batchId=&runId=&atomic=&delimiter=&dryRun=}: the bulk upload for large batches, as
  * NDJSON, CSV or an Arrow IPC stream, with the semantics and result of {@code bulkUpsertDataPoints} (the
  * result's JSON is the mutation's). Callers need a CRAWLER or ADMIN key ({@link HttpCallers}); refusals
  * are answered by {@link io.almanac.graphql.HttpErrorHandler} with the GraphQL error shape and code:
@@ -38,6 +41,11 @@ import org.springframework.web.bind.annotation.RestController;
  * read and dropped (up to the body limit) so that the sender gets the answer rather than a reset
  * connection.
  *
+ * <p>{@code dryRun=true} reads and validates the body exactly as an upload (the same refusals, the same
+ * result: status, summary and per-point errors as the upload would answer now, plus {@code "dryRun": true})
+ * and writes nothing: no batch claim or ledger entry (the batch id stays free), no archive, no commit, no
+ * run counts, no audit entry (nothing changed).
+ *
  * <p>Each upload by an authenticated caller is recorded in the audit trail as {@value #AUDIT_ACTION}
  * (target: the batch id), with its outcome.
  */
@@ -46,6 +54,8 @@ class BulkPointsController {
 
   /** The query parameter naming the CSV separator. */
   static final String DELIMITER = "delimiter";
+  /** The query parameter asking for validation only. */
+  static final String DRY_RUN = "dryRun";
   /** The audit trail's name of this write (its arguments: the query parameters, Content-Type and the counts). */
   static final String AUDIT_ACTION = "uploadPoints";
 
@@ -65,13 +75,17 @@ class BulkPointsController {
   }
 
   @PostMapping(path = "/bulk/points", produces = MediaType.APPLICATION_JSON_VALUE)
-  BulkUpsertResult upload(HttpServletRequest request,
+  Object upload(HttpServletRequest request,
       @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
       @RequestParam(name = BULKDATAPOINTSINPUT.BatchId, required = false) String batchId,
       @RequestParam(name = BULKDATAPOINTSINPUT.RunId, required = false) String runId,
       @RequestParam(name = BULKDATAPOINTSINPUT.Atomic, defaultValue = "false") boolean atomic,
-      @RequestParam(name = DELIMITER, required = false) String delimiter) throws IOException {
+      @RequestParam(name = DELIMITER, required = false) String delimiter,
+      @RequestParam(name = DRY_RUN, defaultValue = "false") boolean dryRun) throws IOException {
     Caller caller = callers.require(request, Role.CRAWLER);
+    if (dryRun) {
+      return DryRunResult.of(receive(request, contentType, batchId, runId, atomic, delimiter, true));
+    }
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put(BULKDATAPOINTSINPUT.BatchId, batchId);
     arguments.put(BULKDATAPOINTSINPUT.RunId, runId);
@@ -80,7 +94,7 @@ class BulkPointsController {
     String requestId = request.getHeader(AuditInstrumentation.REQUEST_ID);
     BulkUpsertResult result;
     try {
-      result = receive(request, contentType, batchId, runId, atomic, delimiter);
+      result = receive(request, contentType, batchId, runId, atomic, delimiter, false);
     } catch (IOException | RuntimeException e) {
       audit.record(caller, AUDIT_ACTION, batchId, arguments, AuditTrail.outcome(e), requestId);
       throw e;
@@ -94,7 +108,7 @@ class BulkPointsController {
   }
 
   private BulkUpsertResult receive(HttpServletRequest request, String contentType, String batchId, String runId,
-      boolean atomic, String delimiter) throws IOException {
+      boolean atomic, String delimiter, boolean dryRun) throws IOException {
     BulkPointsParser.Dialect dialect;
     try {
       dialect = BulkPointsParser.dialect(contentType, delimiter);
@@ -116,7 +130,17 @@ class BulkPointsController {
       if (parsed.more()) {
         body.transferTo(OutputStream.nullOutputStream());
       }
-      return service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(), parsed.more()));
+      BulkUpsertService.Upload upload = new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(),
+          parsed.more());
+      return dryRun ? service.dryRun(upload) : service.upload(upload);
+    }
+  }
+
+  /** A dry run's answer: an upload's result (its JSON fields) and {@code dryRun: true}. */
+  record DryRunResult(String batchId, BatchStatus status, boolean replayed, BulkUpsertSummary summary,
+      List<PointError> errors, boolean dryRun) {
+    static DryRunResult of(BulkUpsertResult r) {
+      return new DryRunResult(r.batchId(), r.status(), r.replayed(), r.summary(), r.errors(), true);
     }
   }
 }

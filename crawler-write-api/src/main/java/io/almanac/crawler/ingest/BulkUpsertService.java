@@ -102,11 +102,7 @@ public class BulkUpsertService {
 
   public BulkUpsertResult upload(Upload upload) {
     String batchId = upload.batchId() == null ? UUID.randomUUID().toString() : upload.batchId();
-    if (batchId.isBlank() || batchId.length() > 200 || batchId.indexOf('\u0000') >= 0) {
-      // U+0000: PostgreSQL text cannot hold it, the ledger could not record the batch.
-      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT,
-          "batchId must be 1 to 200 characters, without U+0000");
-    }
+    checkBatchId(batchId);
     try (BatchClaims.Claim claim = claims.tryClaim(batchId).orElseThrow(() -> new AlmanacGraphQLException(
         ErrorCode.CONFLICT, "Batch '" + batchId + "' is being written by another request; send it again once that"
             + " one has answered", Map.of("argument", BATCH_ID_ARGUMENT)))) {
@@ -202,45 +198,18 @@ public class BulkUpsertService {
    */
   private Written process(String batchId, OffsetDateTime receivedAt, Upload upload,
       Set<TableKind> committed, BatchClaims.Claim claim) {
-    List<ReceivedPoint> points = upload.points();
-    int total = points.size();
-    // Observations committed means the run was accepted then; it may have finished since.
-    Optional<PointError> runRefusal = committed.contains(TableKind.OBSERVATIONS)
-        ? Optional.empty() : checkRun(upload.runId());
-    if (runRefusal.isPresent()) {
-      return Written.nothing(reject(batchId, receivedAt, upload, runRefusal.get(), committed, claim));
+    // The day the batch was first received, so that a retry defaults revision dates as the first attempt did;
+    // observations committed means the run was accepted then (it may have finished since).
+    Verdict verdict = judge(upload, receivedAt.atZoneSameInstant(settings.zone()).toLocalDate(),
+        !committed.contains(TableKind.OBSERVATIONS));
+    if (verdict.refusal() != null) {
+      return Written.nothing(reject(batchId, receivedAt, upload, verdict.refusal(), committed, claim));
     }
-    if (total == 0) {
-      return Written.nothing(reject(batchId, receivedAt, upload,
-          PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"), committed, claim));
-    }
-    if (upload.more() || total > settings.maxPoints()) {
-      // A streamed body was read only up to the limit: its first points are archived, not all it held.
-      return Written.nothing(reject(batchId, receivedAt, upload, PointError.batch(PointErrorCode.BATCH_TOO_LARGE,
-          "The batch has " + (upload.more() ? "more than " + total : total) + " points; at most "
-          + settings.maxPoints() + " are accepted per upload"), committed, claim));
-    }
-    // The day the batch was first received, so that a retry defaults revision dates as the first attempt did.
-    LocalDate today = receivedAt.atZoneSameInstant(settings.zone()).toLocalDate();
-    ValidatedBatch validated = validator.validate(points, today);
-    List<PointError> errors = new ArrayList<>(validated.errors());
-    BatchStatus status;
-    boolean write;
-    if (errors.isEmpty()) {
-      status = BatchStatus.COMMITTED;
-      write = true;
-    } else if (upload.atomic() || validated.validRows().isEmpty()) {
-      status = BatchStatus.REJECTED;
-      write = false;
-      if (upload.atomic() && !validated.validRows().isEmpty()) {
-        errors.add(PointError.batch(PointErrorCode.ATOMIC_BATCH_FAILED, validated.validRows().size()
-            + " valid points were not written because the atomic batch has " + validated.errors().size()
-            + " invalid points"));
-      }
-    } else {
-      status = BatchStatus.PARTIAL;
-      write = true;
-    }
+    ValidatedBatch validated = verdict.validated();
+    BatchStatus status = verdict.status();
+    boolean write = verdict.write();
+    List<PointError> errors = verdict.errors();
+    int total = upload.points().size();
     requireHeld(claim, batchId);
     CompletableFuture<Long> archived = committed.contains(TableKind.RAW_BATCHES)
         ? CompletableFuture.completedFuture(null)
@@ -260,6 +229,79 @@ public class BulkUpsertService {
         : write ? reader.ingestedAtOf(batchId).orElse(null) : null; // committed by an earlier attempt
     return new Written(new BulkUpsertResult(batchId, status, false, BulkUpsertResult.summary(total, successful),
         errors), ingestedAt, seriesIds);
+  }
+
+  /**
+   * What validation decides for a batch, before anything is written.
+   *
+   * @param refusal an error about the whole batch (nothing else is set), or null
+   * @param write whether the valid rows are to be written (COMMITTED or PARTIAL)
+   * @param errors every point's error, then ATOMIC_BATCH_FAILED when it applies
+   */
+  private record Verdict(PointError refusal, ValidatedBatch validated, BatchStatus status, boolean write,
+      List<PointError> errors) {
+    static Verdict refused(PointError refusal) {
+      return new Verdict(refusal, null, BatchStatus.REJECTED, false, List.of(refusal));
+    }
+  }
+
+  /** Checks the run (when {@code checkRun}), the batch's size and every point; reads, never writes. */
+  private Verdict judge(Upload upload, LocalDate today, boolean checkRun) {
+    List<ReceivedPoint> points = upload.points();
+    int total = points.size();
+    Optional<PointError> runRefusal = checkRun ? checkRun(upload.runId()) : Optional.empty();
+    if (runRefusal.isPresent()) {
+      return Verdict.refused(runRefusal.get());
+    }
+    if (total == 0) {
+      return Verdict.refused(PointError.batch(PointErrorCode.EMPTY_BATCH, "The batch has no points"));
+    }
+    if (upload.more() || total > settings.maxPoints()) {
+      // A streamed body was read only up to the limit: its first points are archived, not all it held.
+      return Verdict.refused(PointError.batch(PointErrorCode.BATCH_TOO_LARGE,
+          "The batch has " + (upload.more() ? "more than " + total : total) + " points; at most "
+          + settings.maxPoints() + " are accepted per upload"));
+    }
+    ValidatedBatch validated = validator.validate(points, today);
+    List<PointError> errors = new ArrayList<>(validated.errors());
+    if (errors.isEmpty()) {
+      return new Verdict(null, validated, BatchStatus.COMMITTED, true, errors);
+    }
+    if (upload.atomic() || validated.validRows().isEmpty()) {
+      if (upload.atomic() && !validated.validRows().isEmpty()) {
+        errors.add(PointError.batch(PointErrorCode.ATOMIC_BATCH_FAILED, validated.validRows().size()
+            + " valid points were not written because the atomic batch has " + validated.errors().size()
+            + " invalid points"));
+      }
+      return new Verdict(null, validated, BatchStatus.REJECTED, false, errors);
+    }
+    return new Verdict(null, validated, BatchStatus.PARTIAL, true, errors);
+  }
+
+  /**
+   * Validates an upload exactly as {@link #upload} would, today, and answers what it would answer
+   * (status, summary, errors; {@code replayed} false), writing nothing: no claim, no ledger entry, no
+   * archive, no commit, no run counts. The batch id is checked by the same rules and echoed (null when
+   * none was given: none is assigned); a later upload with it is a first upload. The ledger is not
+   * consulted: a batch id already applied is validated as if new.
+   */
+  public BulkUpsertResult dryRun(Upload upload) {
+    if (upload.batchId() != null) {
+      checkBatchId(upload.batchId());
+    }
+    Verdict verdict = judge(upload, LocalDate.now(settings.zone()), true);
+    int total = upload.points().size();
+    int successful = verdict.write() ? verdict.validated().validRows().size() : 0;
+    return new BulkUpsertResult(upload.batchId(), verdict.status(), false, BulkUpsertResult.summary(total, successful),
+        verdict.errors());
+  }
+
+  private static void checkBatchId(String batchId) {
+    if (batchId.isBlank() || batchId.length() > 200 || batchId.indexOf('\u0000') >= 0) {
+      // U+0000: PostgreSQL text cannot hold it, the ledger could not record the batch.
+      throw AlmanacGraphQLException.badInput(BATCH_ID_ARGUMENT,
+          "batchId must be 1 to 200 characters, without U+0000");
+    }
   }
 
   /** Refuses the whole batch: archived as received (unchecked), followed by the batch error. */

@@ -42,6 +42,7 @@ class BulkPointsHttpTest {
   @Autowired ApiKeyStore keys;
   @Autowired TimeseriesReader reader;
   @Autowired org.jooq.DSLContext db;
+  @Autowired BulkUpsertService service;
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private String crawler;
@@ -179,6 +180,76 @@ class BulkPointsHttpTest {
     assertThat(longId.statusCode()).isEqualTo(400);
     assertThat(Json.MAPPER.readTree(longId.body()).path("errors").get(0).path("extensions").path("argument").asString())
         .isEqualTo("input.batchId");
+  }
+
+  /**
+   * A dry run answers what the upload answers (compared with the real upload of the same body and batch id
+   * that follows it) and leaves no trace: no rows, no archive, no ledger entry, the batch id still free.
+   */
+  @Test
+  void dryRunValidatesLikeAnUploadAndWritesNothing() throws Exception {
+    String csv = "seriesId,date,value,revisionDate\n"
+        + seriesId + ",2023-07-01,7.5,2023-07-02\n"
+        + seriesId + ",2023-07-02,abc,2023-07-02\n"
+        + "999999999,2023-07-03,1,2023-07-02\n";
+    byte[] body = csv.getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> dry = post("?batchId=dry-1&dryRun=true", "text/csv", body, crawler);
+    assertThat(dry.statusCode()).isEqualTo(200);
+    JsonNode dryResult = Json.MAPPER.readTree(dry.body());
+    assertThat(dryResult.path("dryRun").asBoolean()).isTrue();
+    assertThat(dryResult.path("batchId").asString()).isEqualTo("dry-1");
+    assertThat(dryResult.path("status").asString()).isEqualTo("PARTIAL");
+    assertThat(dryResult.path("summary").path("totalProcessed").asInt()).isEqualTo(3);
+    assertThat(dryResult.path("summary").path("successful").asInt()).isEqualTo(1);
+    assertThat(dryResult.path("errors").get(0).path("index").asInt()).isEqualTo(1);
+    assertThat(dryResult.path("errors").get(0).path("code").asString()).isEqualTo("INVALID_VALUE");
+    assertThat(dryResult.path("errors").get(1).path("index").asInt()).isEqualTo(2);
+    assertThat(dryResult.path("errors").get(1).path("code").asString()).isEqualTo("UNKNOWN_SERIES");
+    assertThat(history() == null ? new int[0]
+        : history().view(null, LocalDate.parse("2023-07-01"), LocalDate.parse("2023-07-03"))).isEmpty();
+    assertThat(service.archived("dry-1")).isEmpty();
+    assertThat(db.fetchCount(io.almanac.crawler.db.Tables.INGEST_BATCHES,
+        io.almanac.crawler.db.Tables.INGEST_BATCHES.BATCH_ID.eq("dry-1"))).isZero();
+
+    JsonNode atomic = Json.MAPPER.readTree(post("?batchId=dry-1&dryRun=true&atomic=true", "text/csv", body, crawler).body());
+    assertThat(atomic.path("status").asString()).isEqualTo("REJECTED");
+    assertThat(atomic.path("summary").path("successful").asInt()).isZero();
+    assertThat(atomic.path("errors").get(2).path("code").asString()).isEqualTo("ATOMIC_BATCH_FAILED");
+
+    JsonNode real = Json.MAPPER.readTree(post("?batchId=dry-1", "text/csv", body, crawler).body());
+    assertThat(real.path("replayed").asBoolean()).isFalse();
+    assertThat(real.has("dryRun")).isFalse();
+    for (String field : List.of("batchId", "status", "summary", "errors")) {
+      assertThat(real.path(field)).as(field).isEqualTo(dryResult.path(field));
+    }
+    int[] july = history().view(null, LocalDate.parse("2023-07-01"), LocalDate.parse("2023-07-03"));
+    assertThat(july).hasSize(1);
+    assertThat(history().value(july[0]).stripTrailingZeros().toPlainString()).isEqualTo("7.5");
+    assertThat(service.archived("dry-1")).isPresent();
+  }
+
+  /** Batch refusals and bad parameters are the upload's too; an unknown run is reported, no run touched. */
+  @Test
+  void dryRunReportsBatchRefusalsAndBadParametersAsAnUploadDoes() throws Exception {
+    JsonNode empty = Json.MAPPER.readTree(post("?dryRun=true", "application/x-ndjson", new byte[0], crawler).body());
+    assertThat(empty.path("status").asString()).isEqualTo("REJECTED");
+    assertThat(empty.path("batchId").isNull()).isTrue();
+    assertThat(empty.path("errors").get(0).path("code").asString()).isEqualTo("EMPTY_BATCH");
+    String point = "{\"seriesId\": " + seriesId + ", \"date\": \"2023-08-01\", \"value\": 1}\n";
+    JsonNode unknownRun = Json.MAPPER.readTree(post("?dryRun=true&runId=987654", "application/x-ndjson",
+        point.getBytes(StandardCharsets.UTF_8), crawler).body());
+    assertThat(unknownRun.path("errors").get(0).path("code").asString()).isEqualTo("UNKNOWN_RUN");
+    HttpResponse<String> longId = post("?dryRun=true&batchId=" + "x".repeat(201), "application/x-ndjson",
+        point.getBytes(StandardCharsets.UTF_8), crawler);
+    assertThat(longId.statusCode()).isEqualTo(400);
+    HttpResponse<String> mistyped = post("?dryRun=perhaps", "application/x-ndjson", point.getBytes(StandardCharsets.UTF_8),
+        crawler);
+    assertThat(mistyped.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(mistyped.body()).path("errors").get(0).path("extensions").path("argument")
+        .asString()).isEqualTo("dryRun");
+    String viewer = "Bearer " + keys.create(2, Role.VIEWER, "viewer").secret();
+    assertThat(post("?dryRun=true", "application/x-ndjson", point.getBytes(StandardCharsets.UTF_8), viewer).statusCode())
+        .isEqualTo(403);
   }
 
   private static byte[] arrow() throws IOException {
