@@ -93,6 +93,7 @@ final class CoalescingAppender implements Closeable {
   CoalescingAppender(String name, Supplier<Table> tableLoader, Comparator<Record> order,
       Column<OffsetDateTime> stampColumn, long lingerNanos) {
     this.name = name;
+    StoreMetrics.declareConflicts(name);
     this.tableLoader = tableLoader;
     this.order = order;
     this.stampColumn = stampColumn;

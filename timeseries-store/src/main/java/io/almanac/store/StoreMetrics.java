@@ -33,7 +33,7 @@ final class StoreMetrics {
 
   private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
   private static final Counter POINTS_WRITTEN = Counter.builder("almanac.points.written")
-      .description("Observation rows (points) committed to the observations table").baseUnit("points")
+      .description("Observation rows (points) committed to the observations table")
       .register(REGISTRY);
 
   private StoreMetrics() {}
@@ -45,12 +45,22 @@ final class StoreMetrics {
   }
 
   static void conflict(String table, String kind) {
-    Counter.builder("almanac.store.commit.conflicts").description("Commits refused because another writer won")
-        .tags("table", table, "kind", kind).register(REGISTRY).increment();
+    conflicts(table, kind).increment();
+  }
+
+  /** Registers the table's conflict counters, so that they are served (at 0) before the first conflict. */
+  static void declareConflicts(String table) {
+    conflicts(table, "validation");
+    conflicts(table, "catalog");
+  }
+
+  private static Counter conflicts(String table, String kind) {
+    return Counter.builder("almanac.store.commit.conflicts").description("Commits refused because another writer won")
+        .tags("table", table, "kind", kind).register(REGISTRY);
   }
 
   static void rowsCommitted(String table, long rows) {
-    Counter.builder("almanac.store.rows.committed").baseUnit("rows").tags("table", table).register(REGISTRY)
+    Counter.builder("almanac.store.rows.committed").tags("table", table).register(REGISTRY)
         .increment(rows);
     if (ObservationLayout.TABLE_NAME.equals(table)) {
       POINTS_WRITTEN.increment(rows);

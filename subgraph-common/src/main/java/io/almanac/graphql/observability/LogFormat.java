@@ -23,7 +23,11 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class LogFormat implements EnvironmentPostProcessor {
 
-  static final String CORRELATION_PATTERN = "[%X{" + CorrelationIds.MDC_KEY + ":-}] ";
+  /**
+   * {@code [id] } in a request's lines; nothing in the others (start, scheduled maintenance): their {@code [] }
+   * is the only 3-character value, as an id has at least one character.
+   */
+  static final String CORRELATION_PATTERN = "%replace([%X{" + CorrelationIds.MDC_KEY + ":-}] ){'^.. $', ''}";
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
