@@ -632,9 +632,11 @@ function cors() {
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
+  // A browser page may read the correlation id of its requests (to quote it in a bug report).
+  const exposedHeaders = [CORRELATION_HEADER];
   // No list (or "*"): reflect any Origin, which is what local tools and tests want.
-  if (origins.length === 0 || origins.includes('*')) return { origin: '*' };
-  return { origin: origins, credentials: true };
+  if (origins.length === 0 || origins.includes('*')) return { origin: '*', exposedHeaders };
+  return { origin: origins, credentials: true, exposedHeaders };
 }
 
 const UPSTREAM_TIMEOUT = millis('ALMANAC_UPSTREAM_TIMEOUT', 10_000);

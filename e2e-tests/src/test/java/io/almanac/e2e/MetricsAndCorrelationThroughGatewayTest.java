@@ -172,6 +172,12 @@ class MetricsAndCorrelationThroughGatewayTest {
       Answer answer = graphql(query, Map.of(), hostile);
       assertThat(answer.correlationId).as("replacing %.20s", hostile).matches(UUID_SHAPE);
     }
+    // A page on another origin may read it.
+    HttpResponse<String> cors = http.send(HttpRequest.newBuilder(GraphQLClient.request(RunningAlmanac.get().stack()
+        .gateway(), null, query, Map.of(), Duration.ofSeconds(30)), (n, v) -> true).header("Origin",
+        "http://example.org").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(cors.headers().firstValue("Access-Control-Expose-Headers")).get().asString()
+        .containsIgnoringCase(HEADER);
     // Directly to a subgraph (no gateway) the same rules apply. (A newline cannot be sent in a header value:
     // the JDK client refuses it, and HTTP parsers end the header there.)
     LocalStack stack = RunningAlmanac.get().stack();
