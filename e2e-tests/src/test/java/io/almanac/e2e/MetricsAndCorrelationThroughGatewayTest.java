@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  * An operator scrapes the subgraphs' {@code /actuator/prometheus} and the gateway's {@code /metrics} around an
  * upload and a read sent through the gateway: the named series move by at least what the test sent and read.
  * The correlation id a client sends comes back from the gateway and is in the logs of the subgraphs that served
- * it; one is made when none or a hostile one is sent. Health groups name the database and the Iceberg catalog.
+ * it; one is made when none or a hostile one is sent; with {@code ALMANAC_LOG_FORMAT=json} the request's log line
+ * is a JSON object with {@code correlationId}. Health groups name the database and the Iceberg catalog.
  */
 @ExtendWith(RunningAlmanac.class)
 class MetricsAndCorrelationThroughGatewayTest {
@@ -193,6 +194,35 @@ class MetricsAndCorrelationThroughGatewayTest {
           stack.adminAuthorization(), "{ __typename }", Map.of(), Duration.ofSeconds(30)), (n, v) -> true)
           .header(HEADER, "direct-1.2:3_x").build(), HttpResponse.BodyHandlers.ofString());
       assertThat(kept.headers().firstValue(HEADER)).contains("direct-1.2:3_x");
+    }
+  }
+
+  @Test
+  void jsonLogsCarryTheCorrelationIdAsAField() throws Exception {
+    LocalStack stack = RunningAlmanac.get().stack();
+    LocalStack.Instance json = stack.startAnother("financial-subgraph", Map.of("ALMANAC_LOG_FORMAT", "json"));
+    try {
+      String id = "json-" + UUID.randomUUID();
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(GraphQLClient.request(json.graphql(),
+          stack.adminAuthorization(), "query JsonRead($id: ID!) { series(id: $id) { title } }", Map.of("id", seriesId),
+          Duration.ofSeconds(60)), (n, v) -> true).header(HEADER, id).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      awaitInLog(json.process().log(), id);
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(json.process().log())) {
+        if (line.contains(id)) {
+          lines.add(JSON.readTree(line)); // fails unless the whole line is one JSON object
+        }
+      }
+      assertThat(lines).anySatisfy(line -> {
+        assertThat(line.path("correlationId").asString()).isEqualTo(id);
+        assertThat(line.path("logger_name").asString()).isEqualTo("io.almanac.requests");
+        assertThat(line.path("level").asString()).isEqualTo("INFO");
+        assertThat(line.path("message").asString()).startsWith("POST /graphql 200 in ");
+        assertThat(line.path("@timestamp").asString()).isNotEmpty();
+      });
+    } finally {
+      json.process().close();
     }
   }
 
