@@ -158,7 +158,7 @@ function exportForwarding(upstream, timeoutMs) {
         (error) => {
           clearTimeout(headersTimer);
           request.signal?.removeEventListener('abort', onClientAbort);
-          console.error(`Export forwarding to ${target.origin} failed: ${timedOut ? `no answer within ${timeoutMs} ms`
+          console.error(`Export forwarding to ${target.origin} failed [${request.headers.get(CORRELATION_HEADER)}]: ${timedOut ? `no answer within ${timeoutMs} ms`
             : error?.cause?.code ?? error?.message ?? error}`);
           endResponse(timedOut
             ? jsonError(fetchAPI, 504, 'UNAVAILABLE', `The financial subgraph did not answer the export within ${timeoutMs} ms; retry later`,
