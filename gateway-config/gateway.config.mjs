@@ -26,13 +26,15 @@
 //   ALMANAC_GATEWAY_RATE_LIMIT_PER_ADDRESS / _PER_ADDRESS_BURST   requests per minute / burst (1200 / 120)
 //
 // Besides GraphQL, GET /export/* (the financial subgraph's file exports) is forwarded to the
-// financial subgraph, so a user knows one origin (see exportForwarding below).
+// financial subgraph, so a user knows one origin (see exportForwarding below). Metrics at GET /metrics
+// and correlation ids (X-Correlation-Id): observability.mjs, with its own variables.
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chartPage } from './chart.mjs';
 import { exampleCollections } from './examples.mjs';
+import { CORRELATION_HEADER, correlationIds, prometheusOptions } from './observability.mjs';
 
 // Resolved against this file, not the cwd, so the gateway finds it however it is started.
 const SUPERGRAPH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
@@ -81,7 +83,7 @@ const MAX_EXPORT_TARGET = 60 * 1024;
 const MAX_HEADER_SIZE = 1024 * 1024;
 // What a request carries upstream: the caller's key (the subgraph authenticates it, as for GraphQL) and
 // the formats it accepts; nothing else of the client's headers (cookies, hop-by-hop headers).
-const EXPORT_REQUEST_HEADERS = ['authorization', 'accept'];
+const EXPORT_REQUEST_HEADERS = ['authorization', 'accept', CORRELATION_HEADER];
 // What comes back: the file's type and name, its length when known, and a refusal's Retry-After.
 // Transfer-Encoding and Connection are the gateway's own; the body is passed on as a stream.
 const EXPORT_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'content-length', 'retry-after'];
@@ -158,7 +160,7 @@ function exportForwarding(upstream, timeoutMs) {
         (error) => {
           clearTimeout(headersTimer);
           request.signal?.removeEventListener('abort', onClientAbort);
-          console.error(`Export forwarding to ${target.origin} failed: ${timedOut ? `no answer within ${timeoutMs} ms`
+          console.error(`Export forwarding to ${target.origin} failed [${request.headers.get(CORRELATION_HEADER)}]: ${timedOut ? `no answer within ${timeoutMs} ms`
             : error?.cause?.code ?? error?.message ?? error}`);
           endResponse(timedOut
             ? jsonError(fetchAPI, 504, 'UNAVAILABLE', `The financial subgraph did not answer the export within ${timeoutMs} ms; retry later`,
@@ -632,9 +634,11 @@ function cors() {
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);
+  // A browser page may read the correlation id of its requests (to quote it in a bug report).
+  const exposedHeaders = [CORRELATION_HEADER];
   // No list (or "*"): reflect any Origin, which is what local tools and tests want.
-  if (origins.length === 0 || origins.includes('*')) return { origin: '*' };
-  return { origin: origins, credentials: true };
+  if (origins.length === 0 || origins.includes('*')) return { origin: '*', exposedHeaders };
+  return { origin: origins, credentials: true, exposedHeaders };
 }
 
 const UPSTREAM_TIMEOUT = millis('ALMANAC_UPSTREAM_TIMEOUT', 10_000);
@@ -666,6 +670,9 @@ export const gatewayConfig = {
 
   cors: cors(),
 
+  // GET /metrics (see observability.mjs).
+  prometheus: prometheusOptions(),
+
   // Every subgraph request is bounded; subgraphFailures turns a late or failed one into UNAVAILABLE.
   upstreamTimeout: ({ executionRequest }) => upstreamTimeoutOf(executionRequest),
   // Subgraph errors name their subgraph as `subgraph` (as UNAVAILABLE does); an error without a code
@@ -676,7 +683,7 @@ export const gatewayConfig = {
   // over a supergraph of its own without one, and serves no exports).
   // The rate limit comes first: its onRequest refuses before exports are forwarded or GraphQL parsed.
   plugins: () => {
-    const limits = [credentialSize(),
+    const limits = [correlationIds(), credentialSize(),
       ...(process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : []), chartPage()];
     const failures = subgraphFailures(upstreamTimeoutOf);
     const financial = financialUrl();

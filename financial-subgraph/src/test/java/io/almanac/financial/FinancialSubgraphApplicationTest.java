@@ -4,14 +4,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import graphql.ExecutionResult;
 import io.almanac.graphql.DocumentCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 
-/** How the application serves every operation: its read gate (the AuthPolicy it declares) and the parsed-document cache. */
+/**
+ * How the application serves every operation: its read gate (the AuthPolicy it declares), the parsed-document cache,
+ * the request timer per operation, and the correlation id on the storage readers' threads.
+ */
 class FinancialSubgraphApplicationTest extends FinancialSubgraphFixture {
 
   @Autowired DocumentCache documents;
+  @Autowired MeterRegistry meters;
+  @Autowired @Qualifier(StorageExecutorConfiguration.NAME) ExecutorService storageExecutor;
+
+  @Test
+  void eachOperationIsTimedUnderItsName() throws Exception {
+    seed();
+    String query = "query PanelRead($id: ID!) { series(id: $id) { data { count } } }";
+    assertThat(callers().execute(viewer(), query, Map.of("id", "1")).getErrors()).isEmpty();
+    assertThat(callers().execute(viewer(), query, Map.of("id", "2")).getErrors()).isEmpty();
+    assertThat(meters.get("almanac.graphql.request").tags("operation", "PanelRead", "type", "query", "outcome", "ok")
+        .timer().count()).isEqualTo(2);
+  }
+
+  @Test
+  void storageReadsKeepTheRequestsCorrelationId() throws Exception {
+    MDC.put("correlationId", "on-the-request-thread");
+    try {
+      assertThat(CompletableFuture.supplyAsync(() -> MDC.get("correlationId"), storageExecutor).get())
+          .isEqualTo("on-the-request-thread");
+    } finally {
+      MDC.remove("correlationId");
+    }
+    assertThat(CompletableFuture.supplyAsync(() -> MDC.get("correlationId"), storageExecutor).get()).isNull();
+  }
 
   @Test
   void operationsAreParsedAndValidatedOnceButInvalidOnesAreNotKept() throws Exception {

@@ -276,8 +276,14 @@ public final class LocalStack implements AutoCloseable {
    * when this returns, stopped by {@link #close}. Its GraphQL URL is {@code http://127.0.0.1:<port>/graphql}.
    */
   public Instance startAnother(String module) throws IOException {
+    return startAnother(module, Map.of());
+  }
+
+  /** {@link #startAnother(String)} with {@code settings} (environment variables) over the stack's. */
+  public Instance startAnother(String module, Map<String, String> settings) throws IOException {
     int port = portOrFree(0);
     Map<String, String> env = new HashMap<>(subgraphEnv);
+    env.putAll(settings);
     env.put(PORT_VARIABLES.get(module), String.valueOf(port));
     Path home = options.home().toAbsolutePath().normalize();
     List<String> jvm = module.equals("crawler-write-api") ? CRAWLER_JVM_OPTIONS : List.of("-Xmx1g");

@@ -5,6 +5,7 @@ import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherExceptionHandler;
 import graphql.execution.DataFetcherExceptionHandlerParameters;
 import graphql.execution.DataFetcherExceptionHandlerResult;
+import io.almanac.graphql.observability.AuthRefusals;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,6 +44,7 @@ public class AlmanacExceptionHandler implements DataFetcherExceptionHandler {
       log.error("Internal error {} at {}", reference, parameters.getPath(), exception);
       refusal = AlmanacGraphQLException.internal(reference);
     }
+    AuthRefusals.count(refusal.code(), "graphql");
     GraphQLError built = error.message(refusal.getMessage()).extensions(refusal.extensions()).build();
     return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(built).build());
   }

@@ -1,6 +1,7 @@
 package io.almanac.graphql;
 
 import io.almanac.graphql.http.BodyTooLargeException;
+import io.almanac.graphql.observability.AuthRefusals;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -50,6 +51,7 @@ public class HttpErrorHandler {
     }
     Throwable failure = AlmanacExceptionHandler.unwrap(exception);
     if (failure instanceof AlmanacGraphQLException refusal) {
+      AuthRefusals.count(refusal.code(), "http");
       return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

@@ -71,6 +71,8 @@ final class CoalescingAppender implements Closeable {
   private record Pending(String batchId, List<Record> rows, Function<Table, Long> operation,
       CompletableFuture<Long> done) {}
 
+  /** The table's name, for metrics. */
+  private final String name;
   private final Supplier<Table> tableLoader;
   private final Comparator<Record> order;
   /** Column stamped at commit with a strictly increasing time, or null. */
@@ -90,6 +92,8 @@ final class CoalescingAppender implements Closeable {
   /** With {@code stampColumn}, rows are stamped at commit (see the class comment); their value there is ignored. */
   CoalescingAppender(String name, Supplier<Table> tableLoader, Comparator<Record> order,
       Column<OffsetDateTime> stampColumn, long lingerNanos) {
+    this.name = name;
+    StoreMetrics.declareConflicts(name);
     this.tableLoader = tableLoader;
     this.order = order;
     this.stampColumn = stampColumn;
@@ -163,7 +167,16 @@ final class CoalescingAppender implements Closeable {
           group.add(next);
           rows += next.rows().size();
         }
-        long snapshotId = writeAndCommit(group, rows);
+        long started = System.nanoTime();
+        long snapshotId;
+        try {
+          snapshotId = writeAndCommit(group, rows);
+        } catch (RuntimeException | Error e) {
+          StoreMetrics.commit(name, System.nanoTime() - started, false);
+          throw e;
+        }
+        StoreMetrics.commit(name, System.nanoTime() - started, true);
+        StoreMetrics.rowsCommitted(name, rows);
         group.forEach(p -> p.done().complete(snapshotId));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -206,6 +219,7 @@ final class CoalescingAppender implements Closeable {
         // Another process committed data since the stamps were chosen: keep the file if its stamps
         // are still above everything committed, else stamp and write it again.
         failure = e;
+        StoreMetrics.conflict(name, "validation");
         if (++conflicts > VALIDATION_ATTEMPTS) {
           break;
         }
@@ -224,6 +238,7 @@ final class CoalescingAppender implements Closeable {
       } catch (CommitFailedException e) {
         // Iceberg already retried against fresh metadata; another process kept winning. Back off.
         failure = e;
+        StoreMetrics.conflict(name, "catalog");
         table = tableLoader.get();
         backOff(attempt);
       }

@@ -168,7 +168,9 @@ public final class TableMaintenance {
     Table table = loader.get();
     Snapshot start = table.currentSnapshot();
     if (start == null) {
-      return new Report(kind, 0, 0, 0, 0, 0, removeOrphans(kind, table));
+      int orphans = removeOrphans(kind, table);
+      StoreMetrics.maintenance(table.name().substring(table.name().lastIndexOf('.') + 1), 0, 0, 0, orphans);
+      return new Report(kind, 0, 0, 0, 0, 0, orphans);
     }
     List<DataFile> files = dataFiles(table);
     List<List<DataFile>> jobs = switch (kind) {
@@ -178,11 +180,15 @@ public final class TableMaintenance {
     };
     long[] counts = {0, 0};
     int filesAfter = files.size();
+    int filesRewritten = 0;
+    int filesWritten = 0;
     for (List<DataFile> job : jobs) {
       long[] jobCounts = {0, 0};
       List<DataFile> written = rewrite(kind, table, job, jobCounts);
       if (commitRewrite(kind, table, job, written, start.snapshotId())) {
         filesAfter += written.size() - job.size();
+        filesRewritten += job.size();
+        filesWritten += written.size();
         counts[0] += jobCounts[0];
         counts[1] += jobCounts[1];
       }
@@ -190,6 +196,8 @@ public final class TableMaintenance {
     int expired = expire(kind);
     int orphans = removeOrphans(kind, table);
     Report report = new Report(kind, files.size(), filesAfter, counts[0], counts[1], expired, orphans);
+    StoreMetrics.maintenance(table.name().substring(table.name().lastIndexOf('.') + 1), filesRewritten, filesWritten,
+        expired, orphans);
     if (counts[1] > 0 || expired > 0 || orphans > 0) {
       log.info("Maintenance of {}: {}", kind, report);
     }

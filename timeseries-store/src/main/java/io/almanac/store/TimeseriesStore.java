@@ -176,6 +176,19 @@ public final class TimeseriesStore implements Closeable {
     }
   }
 
+  /**
+   * Asks the catalog for the observations table's current metadata, as a reader would: a catalog round trip
+   * (its database) and one metadata file read through the table's FileIO (its storage). For health checks;
+   * nothing cached in this store changes.
+   *
+   * @return the table's current snapshot id, or -1 when it has none
+   * @throws RuntimeException whatever the catalog or the storage threw
+   */
+  public long probe() {
+    Table table = catalog.loadTable(observationsId);
+    return table.currentSnapshot() == null ? -1 : table.currentSnapshot().snapshotId();
+  }
+
   public StoreSettings settings() {
     return settings;
   }

@@ -4,6 +4,9 @@ import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import io.almanac.financial.series.Series;
 import io.almanac.store.SeriesHistory;
 import io.almanac.store.TimeseriesReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,14 +26,30 @@ import org.springframework.stereotype.Service;
 public class ObservationHistories {
 
   private static final String SNAPSHOT_KEY = ObservationHistories.class.getName() + ".snapshot";
+  private static final String CACHE_TAG = "series_histories";
 
   private final TimeseriesReader reader;
   private final SeriesHistoryCache cache;
+  private final Counter hitCounter;
+  private final Counter missCounter;
 
+  /**
+   * Meters (tag {@code cache=series_histories}): {@code almanac_cache_hits_total} and
+   * {@code almanac_cache_misses_total} (series histories asked for, found or not at the request's snapshot),
+   * {@code almanac_cache_rows} (rows held) and {@code almanac_cache_max_rows} (its bound).
+   */
   public ObservationHistories(TimeseriesReader reader,
-      @Value("${almanac.financial.cache-max-rows:8000000}") long maxRows) {
+      @Value("${almanac.financial.cache-max-rows:8000000}") long maxRows, MeterRegistry registry) {
     this.reader = reader;
     this.cache = new SeriesHistoryCache(maxRows);
+    this.hitCounter = Counter.builder("almanac.cache.hits").tag("cache", CACHE_TAG)
+        .description("Series histories found in the cache").register(registry);
+    this.missCounter = Counter.builder("almanac.cache.misses").tag("cache", CACHE_TAG)
+        .description("Series histories read from storage").register(registry);
+    Gauge.builder("almanac.cache.rows", cache, SeriesHistoryCache::rows).tag("cache", CACHE_TAG).baseUnit("rows")
+        .description("Rows (all vintages) of the series histories held").register(registry);
+    Gauge.builder("almanac.cache.max.rows", () -> maxRows).tag("cache", CACHE_TAG).baseUnit("rows")
+        .description("almanac.financial.cache-max-rows").register(registry);
   }
 
   /**
@@ -71,6 +90,8 @@ public class ObservationHistories {
         misses.add(id);
       }
     }
+    hitCounter.increment(result.size());
+    missCounter.increment(misses.size());
     if (!misses.isEmpty()) {
       reader.readHistories(misses, snapshot).forEach((id, history) -> {
         cache.put(snapshot, history);
@@ -92,6 +113,7 @@ public class ObservationHistories {
     long snapshot = env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> currentSnapshot());
     SeriesHistory cached = cached(seriesId, snapshot);
     if (cached != null) {
+      hitCounter.increment(); // a miss is counted by load, which the loader calls
       try {
         return CompletableFuture.completedFuture(use.apply(cached));
       } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import graphql.schema.DataFetchingEnvironment;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,6 +31,12 @@ public class ResponseLimit {
   public static final String REQUESTED = "requested";
 
   private static final String CONTEXT_KEY = ResponseLimit.class.getName();
+  /**
+   * {@code almanac_points_read_total}: points of the reads this check let through (every read's points pass
+   * here once). On Micrometer's global registry, which Spring Boot binds its registry to.
+   */
+  private static final Counter POINTS_READ = Counter.builder("almanac.points.read")
+      .description("Points returned by reads (GraphQL fields and exports)").register(Metrics.globalRegistry);
 
   private final long maxPoints;
   /** Points this request's fields have returned so far; null for the shared instance (one check, one response). */
@@ -68,6 +76,7 @@ public class ResponseLimit {
     if (charge(points) > maxPoints) {
       throw refusal(what, points);
     }
+    POINTS_READ.increment(points);
   }
 
   /** {@link #check} of the rows of {@code view}, which it returns: a fetcher's one call. */
@@ -92,6 +101,7 @@ public class ResponseLimit {
     if (charge(points) > maxPoints) {
       throw refusal(String.format("%s of %,d %s x %,d %s", what, rows, rowName, columns, columnName), points);
     }
+    POINTS_READ.increment(points);
   }
 
   /** The points of the response once {@code points} more are in it. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -79,6 +80,20 @@ public class TimeseriesStoreConfiguration {
     Map<String, String> catalog = new LinkedHashMap<>(defaultCatalog.get());
     catalog.putAll(configured);
     return catalog;
+  }
+
+  /**
+   * {@code iceberg} in {@code /actuator/health}; {@code almanac.store.health-timeout} (2 s) bounds one check.
+   * Only where Actuator is (Spring Boot's health module on the classpath).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  static class CatalogHealth {
+    @Bean
+    public CatalogHealthIndicator icebergHealthIndicator(TimeseriesStore store, Environment environment) {
+      return new CatalogHealthIndicator(store, Binder.get(environment)
+          .bind("almanac.store.health-timeout", Duration.class).orElse(Duration.ofSeconds(2)));
+    }
   }
 
   @Bean
