@@ -31,6 +31,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { chartPage } from './chart.mjs';
 import { exampleCollections } from './examples.mjs';
@@ -111,7 +112,7 @@ function jsonError(fetchAPI, status, code, message, headers = {}, more = {}) {
  */
 function exportForwarding(upstream, timeoutMs) {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       // The URL is parsed and dot segments resolved, so only paths under /export/ go upstream.
       if (!url.pathname.startsWith(EXPORT_PATH)) return undefined;
       if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -143,7 +144,10 @@ function exportForwarding(upstream, timeoutMs) {
         timedOut = true;
         upstreamAbort.abort(new Error(`no answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      return fetchAPI.fetch(target, { method: request.method, headers, signal: upstreamAbort.signal }).then(
+      // Node's own fetch (undici), not fetchAPI's: when the subgraph's connection broke in the middle of a body,
+      // fetchAPI's node-http client emitted an 'error' event nobody could listen to and the gateway process
+      // exited; undici rejects the pending read instead, which idleBounded passes on as a cut-off body.
+      return fetch(target, { method: request.method, headers, signal: upstreamAbort.signal }).then(
         (answer) => {
           clearTimeout(headersTimer);
           if (answer.status >= 400) {
@@ -155,7 +159,7 @@ function exportForwarding(upstream, timeoutMs) {
             if (value) passed[name] = value;
           }
           const body = idleBounded(answer.body, timeoutMs, () => upstreamAbort.abort(new Error('export stalled')));
-          endResponse(new fetchAPI.Response(body, { status: answer.status, headers: passed }));
+          endResponse(new fetchAPI.Response(cutOffOnError(body, serverContext, request), { status: answer.status, headers: passed }));
         },
         (error) => {
           clearTimeout(headersTimer);
@@ -196,6 +200,22 @@ function refusal(fetchAPI, answer, text) {
       {}, { subgraph: 'financial' })
     : jsonError(fetchAPI, answer.status, HTTP_STATUS_CODES[answer.status] ?? 'BAD_USER_INPUT',
       `The export request was refused (HTTP ${answer.status}): check the path and parameters`);
+}
+
+/**
+ * The body as a Node stream whose failure (the subgraph's connection broken, or idle past the timeout) cuts
+ * the client's connection off, so the client sees a truncated transfer, never a file that looks complete.
+ * The server adapter pipes a Node stream without listening for its errors, and an 'error' event without a
+ * listener ends the process: this listener is what keeps the gateway up.
+ */
+function cutOffOnError(body, serverContext, request) {
+  if (!body) return body;
+  const stream = Readable.fromWeb(body);
+  stream.on('error', (error) => {
+    console.error(`Export body cut off [${request.headers.get(CORRELATION_HEADER)}]: ${error?.cause?.code ?? error?.message ?? error}`);
+    serverContext?.res?.destroy();
+  });
+  return stream;
 }
 
 /**

@@ -418,6 +418,14 @@ class LoadFolderThroughCrawlerApiTest {
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("nope.csv: no such file or folder");
 
+    // A link to a device that never ends is refused at once, not hashed forever.
+    Path endless = dir.resolve("zero.csv");
+    Files.createSymbolicLink(endless, Path.of("/dev/zero"));
+    Result device = load(endless.toString(), "--provider", provider, "--url", crawlerUrl(), "--key", key());
+    assertThat(device.exit()).isEqualTo(2);
+    assertThat(device.err()).contains("zero.csv: not a regular file");
+    Files.delete(endless);
+
     Result unknownProvider = load(file.toString(), "--provider", "987654321", "--url", crawlerUrl(), "--key", key());
     assertThat(unknownProvider.exit()).isEqualTo(4);
     assertThat(unknownProvider.err()).contains("No provider with id '987654321'");
@@ -435,7 +443,7 @@ class LoadFolderThroughCrawlerApiTest {
     assertThat(down.exit()).isEqualTo(3);
     assertThat(down.err()).contains("unreachable");
 
-    for (Result r : List.of(missing, unknownProvider, badKey, down)) {
+    for (Result r : List.of(missing, device, unknownProvider, badKey, down)) {
       assertThat(r.err()).doesNotContain("Exception", "\tat ");
       assertThat(r.out()).isEmpty();
     }

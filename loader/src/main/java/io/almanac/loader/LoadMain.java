@@ -179,6 +179,10 @@ public final class LoadMain implements Callable<Integer> {
     if (!Files.isReadable(path)) {
       throw usage(input + ": permission denied");
     }
+    if (!Files.isRegularFile(path)) {
+      // A device or pipe (a link to /dev/zero) never ends: its hash would be read forever. Stdin is `-`.
+      throw usage(input + ": not a regular file (a device, pipe or socket); pipe it to standard input with `-`");
+    }
     PointFiles.Format format = PointFiles.Format.of(path);
     if (format == null) {
       throw usage(input + ": not a file the loader reads (.csv, .tsv, .txt, .ndjson, .jsonl, .parquet)");

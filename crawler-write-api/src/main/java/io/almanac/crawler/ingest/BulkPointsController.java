@@ -83,6 +83,7 @@ class BulkPointsController {
       @RequestParam(name = DELIMITER, required = false) String delimiter,
       @RequestParam(name = DRY_RUN, defaultValue = "false") boolean dryRun) throws IOException {
     Caller caller = callers.require(request, Role.CRAWLER);
+    checkParameters(request.getQueryString());
     if (dryRun) {
       return DryRunResult.of(receive(request, contentType, batchId, runId, atomic, delimiter, true));
     }
@@ -105,6 +106,52 @@ class BulkPointsController {
     arguments.put(BULKUPSERTSUMMARY.Failed, result.summary().getFailed());
     audit.record(caller, AUDIT_ACTION, result.batchId(), arguments, AuditTrail.OK, requestId);
     return result;
+  }
+
+  /** The query parameters this endpoint reads. */
+  private static final java.util.Set<String> PARAMETERS =
+      java.util.Set.of(BULKDATAPOINTSINPUT.BatchId, BULKDATAPOINTSINPUT.RunId, BULKDATAPOINTSINPUT.Atomic, DELIMITER, DRY_RUN);
+  private static final java.util.Set<String> FLAGS = java.util.Set.of(BULKDATAPOINTSINPUT.Atomic, DRY_RUN);
+
+  /**
+   * Refuses a query parameter this endpoint does not read, one given twice, or a flag without a value: Spring
+   * would ignore the first, take the first of the second and read the third as false, so {@code ?dryrun=true},
+   * {@code ?dryRun} or {@code ?dryRun=} wrote for real what the client meant to validate.
+   *
+   * @throws AlmanacGraphQLException BAD_USER_INPUT (400) naming the parameter
+   */
+  static void checkParameters(String query) {
+    if (query == null || query.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+      String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+      String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+      if (!PARAMETERS.contains(name)) {
+        throw AlmanacGraphQLException.badInput(shown, "Unknown parameter '" + shown + "'; /bulk/points reads "
+            + "batchId, runId, atomic, delimiter and dryRun");
+      }
+      if (seen.merge(name, 1, Integer::sum) > 1) {
+        throw AlmanacGraphQLException.badInput(name, name + " is given more than once; give it once");
+      }
+      if (FLAGS.contains(name) && value.isBlank()) {
+        throw AlmanacGraphQLException.badInput(name, name + " needs a value: true or false");
+      }
+    }
+  }
+
+  private static String decode(String text) {
+    try {
+      return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text;
+    }
   }
 
   private BulkUpsertResult receive(HttpServletRequest request, String contentType, String batchId, String runId,

@@ -118,9 +118,17 @@ class PointValidator {
     return byKey;
   }
 
+  /** Four-digit years: 0000-01-01 to 9999-12-31. */
+  private static final java.util.regex.Pattern PLAIN_DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
   private static LocalDate parseDate(String text, PointErrorCode code, String field) throws Refusal {
     if (text == null) {
       throw new Refusal(code, field + " is required");
+    }
+    // Only the plain yyyy-MM-dd form: ISO's signed years (+10000-01-01, -0001-01-01) parse, but no series has
+    // such dates, and a stored one broke every reader that writes dates back as yyyy-MM-dd (exports).
+    if (!PLAIN_DATE.matcher(text).matches()) {
+      throw new Refusal(code, field + " '" + abbreviate(text) + "' is not an ISO date (yyyy-MM-dd)");
     }
     try {
       return Scalars.parseDate(text);

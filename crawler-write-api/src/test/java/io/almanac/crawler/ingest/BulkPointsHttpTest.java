@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
@@ -247,6 +248,22 @@ class BulkPointsHttpTest {
     assertThat(mistyped.statusCode()).isEqualTo(400);
     assertThat(Json.MAPPER.readTree(mistyped.body()).path("errors").get(0).path("extensions").path("argument")
         .asString()).isEqualTo("dryRun");
+    // A misspelt, valueless or repeated flag was read as false: the "dry run" wrote. Each is refused, naming it.
+    Map<String, String> refused = new java.util.LinkedHashMap<>();
+    refused.put("?dryRun", "dryRun");
+    refused.put("?dryRun=", "dryRun");
+    refused.put("?dryrun=true", "dryrun");
+    refused.put("?dry_run=true", "dry_run");
+    refused.put("?dryRun=true&dryRun=false", "dryRun");
+    refused.put("?atomic&batchId=flag-check", "atomic");
+    for (Map.Entry<String, String> query : refused.entrySet()) {
+      HttpResponse<String> answer = post(query.getKey(), "application/x-ndjson", point.getBytes(StandardCharsets.UTF_8),
+          crawler);
+      assertThat(answer.statusCode()).as(query.getKey()).isEqualTo(400);
+      assertThat(Json.MAPPER.readTree(answer.body()).path("errors").get(0).path("extensions").path("argument")
+          .asString()).as(query.getKey()).isEqualTo(query.getValue());
+    }
+    assertThat(service.archived("flag-check")).isEmpty();
     String viewer = "Bearer " + keys.create(2, Role.VIEWER, "viewer").secret();
     assertThat(post("?dryRun=true", "application/x-ndjson", point.getBytes(StandardCharsets.UTF_8), viewer).statusCode())
         .isEqualTo(403);

@@ -119,4 +119,30 @@ class PointValidatorTest {
     assertThat(registry.idQueries).containsExactly(Set.of(10L, 999L));
     assertThat(registry.keyQueries).containsExactly(Set.of(new SeriesKey(1, "NOPE"), CPI, GDP));
   }
+
+  @Test
+  void onlyPlainFourDigitYearDatesAreAccepted() {
+    // ISO's expanded years parse with LocalDate.parse, and an export of such a date failed mid-stream.
+    List<String> refused = List.of("+10000-01-01", "+99999-01-01", "-0001-01-01", "+2024-01-01", "2024-1-01",
+        "20240101", "2024-01-01T00:00", "٢٠٢٤-٠١-٠١");
+    List<ReceivedPoint> points = new java.util.ArrayList<>();
+    for (int i = 0; i < refused.size(); i++) {
+      points.add(byId(i, "10", refused.get(i), "1", null));
+    }
+    int revision = points.size();
+    points.add(byId(revision, "10", "2024-01-01", "1", "+20000-01-01"));
+    points.add(byId(revision + 1, "10", "0000-01-01", "1", "9999-12-31"));
+
+    ValidatedBatch batch = new PointValidator(new Registry()).validate(points, TODAY);
+
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < refused.size(); i++) {
+      expected.add(i + ":INVALID_DATE");
+    }
+    expected.add(revision + ":INVALID_REVISION_DATE");
+    assertThat(batch.errors()).extracting(e -> e.index() + ":" + e.code()).containsExactlyElementsOf(expected);
+    assertThat(batch.errors().get(0).message()).isEqualTo("date '+10000-01-01' is not an ISO date (yyyy-MM-dd)");
+    assertThat(batch.validRows()).containsExactly(
+        new ObservationRow(10, LocalDate.of(0, 1, 1), LocalDate.of(9999, 12, 31), BigDecimal.ONE));
+  }
 }
