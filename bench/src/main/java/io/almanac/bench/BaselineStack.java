@@ -69,8 +69,7 @@ final class BaselineStack implements AutoCloseable {
     }
     run(List.of("node", script.toString(), home.toString(), sdl.toString(), graphql.toString(),
         gatewayDir.resolve("supergraph.graphql").toString()), gatewayDir, logs.resolve("baseline-compose.log"));
-    Files.copy(home.resolve("gateway-config/gateway.config.mjs"), gatewayDir.resolve("gateway.config.mjs"),
-        StandardCopyOption.REPLACE_EXISTING);
+    copyGatewayConfig(home.resolve("gateway-config"), gatewayDir);
     int gatewayPort = freePort();
     Path hiveGateway = home.resolve("gateway-config/node_modules/.bin/hive-gateway");
     if (!Files.exists(hiveGateway)) {
@@ -85,6 +84,35 @@ final class BaselineStack implements AutoCloseable {
 
     subgraph.awaitReady(URI.create("http://127.0.0.1:" + port + "/actuator/health"), START_TIMEOUT);
     gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
+  }
+
+  /**
+   * Almanac's gateway configuration as it runs: the config, the modules it imports (plugins, the chart page, the
+   * explorer's examples) with their folders, and node_modules linked, so both gateways run the same setup.
+   */
+  private static void copyGatewayConfig(Path config, Path gatewayDir) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(config)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".mjs")).toList()) {
+        Files.copy(file, gatewayDir.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    for (String folder : List.of("chart", "examples")) {
+      Path from = config.resolve(folder);
+      try (java.util.stream.Stream<Path> tree = Files.walk(from)) {
+        for (Path source : tree.toList()) {
+          Path target = gatewayDir.resolve(folder).resolve(from.relativize(source).toString());
+          if (Files.isDirectory(source)) {
+            Files.createDirectories(target);
+          } else {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    }
+    Path modules = gatewayDir.resolve("node_modules");
+    if (!Files.exists(modules, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(modules, config.resolve("node_modules"));
+    }
   }
 
   private static void run(List<String> command, Path dir, Path log) throws IOException {
