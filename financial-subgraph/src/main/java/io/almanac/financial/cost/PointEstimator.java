@@ -148,7 +148,7 @@ public final class PointEstimator {
         }
         return children(field, Parents.ofSeries(series));
       }
-      case "SeriesConnection", "SeriesEdge" -> {
+      case "SeriesConnection", "SeriesSearchConnection", "SeriesEdge" -> {
         return name.equals("nodes") || name.equals("edges") || name.equals("node") ? children(field, parents) : 0;
       }
       default -> {
