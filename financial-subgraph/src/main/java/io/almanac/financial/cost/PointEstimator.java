@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
@@ -89,7 +90,8 @@ public final class PointEstimator {
         case "series" -> single(Ids.parse(string(args.get("id"))));
         case "seriesByExternalId" -> Parents.ofSeries(count(catalog.byExternalId(string(args.get("providerId")),
             string(args.get("externalId"))).stream().toList(), 1));
-        case "searchSeries" -> Parents.ofSeries(count(search(args), 1));
+        // A search whose selection returns no points costs nothing: skip running it twice.
+        case "searchSeries" -> selectsPoints(field) ? Parents.ofSeries(count(search(args), 1)) : null;
         case "_entities" -> entities(args.get("representations"));
         default -> null;
       };
@@ -98,6 +100,20 @@ public final class PointEstimator {
       return 0;
     }
     return parents == null ? 0 : children(field, parents);
+  }
+
+  /** The fields of {@link #points} that return points. */
+  private static final Set<String> POINT_FIELDS =
+      Set.of("latest", "data", "observations", "vintagePanel", "changes", "revisions");
+
+  /** Whether any field under {@code field} may return points. */
+  private static boolean selectsPoints(ExecutableNormalizedField field) {
+    for (ExecutableNormalizedField child : field.getChildren()) {
+      if (POINT_FIELDS.contains(child.getName()) || selectsPoints(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private long children(ExecutableNormalizedField field, Parents parents) {
