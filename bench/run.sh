@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark of issue 4, in one command:
 #   ./bench/run.sh [--size quick|default] [--results DIR]
+#   ./bench/run.sh --search [--series N] [--queries N]   (the search workload alone: searchSeries over
+#                                                         100,000 series by default, p50/p95 printed)
 # Builds what is missing, starts Almanac (embedded PostgreSQL, three subgraphs, Hive Gateway) and the
 # PostgreSQL baseline (its subgraph JVM and a second Hive Gateway), loads the dataset into both, runs
 # every workload, prints the table, writes bench/results/{results.md,results.csv,latency.png} and

@@ -6,12 +6,18 @@ import java.nio.file.Path;
  * {@code ./bench/run.sh [--size quick|default] [--results DIR]}: runs the whole benchmark, prints the
  * table, writes {@code results.md}, {@code results.csv} and {@code latency.png}. Exit 1 when the two
  * implementations returned different data (targets missed are reported, not an error).
+ * {@code ./bench/run.sh --search [--series N] [--queries N]} runs the search workload alone
+ * ({@link io.almanac.bench.search.SearchBench}).
  */
 public final class BenchMain {
 
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--search")) {
+      io.almanac.bench.search.SearchBench.main(args);
+      return;
+    }
     String size = "default";
     Path home = Path.of(System.getProperty("almanac.home", ".")).toAbsolutePath().normalize();
     Path results = home.resolve("bench/results");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
 import graphql.ExecutionResult;
+import io.almanac.financial.search.SeriesSearch;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
@@ -13,6 +14,7 @@ import io.almanac.store.SeriesRecord;
 import io.almanac.store.TimeseriesStore;
 import io.almanac.store.TimeseriesWriter;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public abstract class FinancialSubgraphFixture {
   @Autowired protected DgsQueryExecutor graphql;
   @Autowired protected TimeseriesStore store;
   @Autowired protected ApiKeyStore keys;
+  @Autowired protected SeriesSearch search;
 
   /** The store the data was seeded into, and a viewer's key there: a new context seeds its own. */
   private static TimeseriesStore seededStore;
@@ -85,6 +88,8 @@ public abstract class FinancialSubgraphFixture {
       }
       writer.appendObservations("seed-2", daily).get();
     }
+    // searchSeries answers from an index refreshed in the background: wait until it holds the seed.
+    assertThat(search.awaitCurrent(Duration.ofSeconds(30))).isTrue();
     seededStore = store;
   }
 

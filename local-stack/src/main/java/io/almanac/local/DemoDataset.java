@@ -48,7 +48,30 @@ public final class DemoDataset {
           "Daily close."),
       new SeriesSpec("EURUSD", "U.S. Dollars to One Euro (demo)", "USD per EUR", "DAILY", "NSA", "Daily close."));
 
+  /**
+   * The demo series' tags (issue 17), FRED-style name and group, by external id: what {@code tags},
+   * {@code SeriesFilter.tags} and the search facets show in the demo.
+   */
+  static final Map<String, List<Map<String, String>>> TAGS = Map.of(
+      "GDP_GROWTH", List.of(tag("gdp", "concept"), tag("usa", "geo"), tag("saar", "seas"), tag("quarterly", "freq")),
+      "CPI", List.of(tag("cpi", "concept"), tag("price index", "concept"), tag("usa", "geo"), tag("sa", "seas")),
+      "UNRATE", List.of(tag("unemployment", "concept"), tag("labor market", "concept"), tag("usa", "geo"),
+          tag("sa", "seas")),
+      "EQUITY_INDEX", List.of(tag("equities", "concept"), tag("usa", "geo"), tag("nsa", "seas")),
+      "UST10Y", List.of(tag("interest rate", "concept"), tag("treasury", "source"), tag("usa", "geo"),
+          tag("nsa", "seas")),
+      "EURUSD", List.of(tag("exchange rate", "concept"), tag("euro area", "geo"), tag("usa", "geo"), tag("nsa", "seas")));
+
   private DemoDataset() {}
+
+  private static Map<String, String> tag(String name, String group) {
+    return Map.of("name", name, "group", group);
+  }
+
+  /** The tags a demo series is given ({@code name}, {@code group}), by its external id. */
+  public static List<Map<String, String>> tags(String externalId) {
+    return TAGS.getOrDefault(externalId, List.of());
+  }
 
   /** The demo series, macro first, in the order {@link #load} creates them. */
   public static List<SeriesSpec> series() {
@@ -129,7 +152,8 @@ public final class DemoDataset {
     List<Map<String, Object>> input = new ArrayList<>();
     for (SeriesSpec s : specs) {
       input.add(Map.of("providerId", providerId, "externalId", s.externalId(), "title", s.title(), "units", s.units(),
-          "frequency", s.frequency(), "seasonalAdjustment", s.seasonalAdjustment(), "description", s.description()));
+          "frequency", s.frequency(), "seasonalAdjustment", s.seasonalAdjustment(), "description", s.description(),
+          "tags", tags(s.externalId())));
     }
     JsonNode result = gateway.data("""
         mutation($input: [SeriesInput!]!) { upsertSeries(input: $input) { series { id } errors { index code message } } }""",

@@ -91,6 +91,7 @@ record Column<T>(String name, int fieldId, int position, Class<T> javaType) {
       case STRING -> String.class;
       case DATE -> LocalDate.class;
       case DECIMAL -> BigDecimal.class;
+      case LIST -> List.class;
       case TIMESTAMP -> ((Types.TimestampType) type).shouldAdjustToUTC() ? OffsetDateTime.class : LocalDateTime.class;
       default -> throw new IllegalArgumentException("Type " + type + " is not used by Almanac's tables");
     };

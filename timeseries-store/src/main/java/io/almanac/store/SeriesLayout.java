@@ -4,6 +4,7 @@ import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.iceberg.Schema;
@@ -34,6 +35,16 @@ final class SeriesLayout {
   private static final NestedField ACTIVE_FIELD = required(9, "active", Types.BooleanType.get());
   private static final NestedField UPDATED_AT_FIELD = required(10, "updated_at", Types.TimestampType.withZone());
   private static final NestedField DELETED_FIELD = optional(11, "deleted", Types.BooleanType.get());
+  private static final NestedField TAG_NAME_FIELD = required(14, "name", Types.StringType.get());
+  private static final NestedField TAG_GROUP_FIELD = optional(15, "group", Types.StringType.get());
+  private static final Types.StructType TAG_TYPE = Types.StructType.of(TAG_NAME_FIELD, TAG_GROUP_FIELD);
+  /**
+   * Added after the first release (issue 17), so optional: {@link TimeseriesStore#open} adds it to an older
+   * table by schema evolution, and that table's files read it as null (no tags). Its ids (12, element 13,
+   * struct fields 14 and 15) are the ones Iceberg assigns both when it creates the table from this schema and
+   * when it adds the column to the eleven-column table.
+   */
+  private static final NestedField TAGS_FIELD = optional(12, "tags", Types.ListType.ofRequired(13, TAG_TYPE));
 
   /**
    * Series metadata, appended as versions: the row with the greatest {@code updated_at} per id wins; a
@@ -41,7 +52,7 @@ final class SeriesLayout {
    */
   static final Schema SCHEMA = new Schema(ID_FIELD, PROVIDER_ID_FIELD, EXTERNAL_ID_FIELD, TITLE_FIELD,
       DESCRIPTION_FIELD, UNITS_FIELD, FREQUENCY_FIELD, SEASONAL_ADJUSTMENT_FIELD, ACTIVE_FIELD, UPDATED_AT_FIELD,
-      DELETED_FIELD);
+      DELETED_FIELD, TAGS_FIELD);
 
   static final SortOrder SORT_ORDER =
       SortOrder.builderFor(SCHEMA).asc(ID_FIELD.name()).asc(UPDATED_AT_FIELD.name()).build();
@@ -58,10 +69,13 @@ final class SeriesLayout {
   static final Column<OffsetDateTime> UPDATED_AT = Column.of(SCHEMA, UPDATED_AT_FIELD, OffsetDateTime.class);
   /** Optional: a null reads as not deleted. */
   static final Column<Boolean> DELETED = Column.of(SCHEMA, DELETED_FIELD, Boolean.class);
+  /** Optional: a null reads as no tags. Elements are records of the tag struct ({@code name}, {@code group}). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static final Column<List<Record>> TAGS = (Column) Column.of(SCHEMA, TAGS_FIELD, List.class);
 
   /** Every column of the table, in schema order. */
   static final List<Column<?>> COLUMNS = List.of(ID, PROVIDER_ID, EXTERNAL_ID, TITLE, DESCRIPTION, UNITS, FREQUENCY,
-      SEASONAL_ADJUSTMENT, ACTIVE, UPDATED_AT, DELETED);
+      SEASONAL_ADJUSTMENT, ACTIVE, UPDATED_AT, DELETED, TAGS);
 
   /** Id, then {@code updated_at}: of one id's versions the last is the current one. */
   static final Comparator<Record> ORDER = Comparator.<Record>comparingLong(ID::get).thenComparing(UPDATED_AT::get);
@@ -81,13 +95,33 @@ final class SeriesLayout {
     ACTIVE.set(record, series.active());
     UPDATED_AT.set(record, series.updatedAt());
     DELETED.set(record, series.deleted());
+    List<Record> tags = new ArrayList<>(series.tags().size());
+    for (SeriesTag tag : series.tags()) {
+      GenericRecord element = GenericRecord.create(TAG_TYPE);
+      element.setField(TAG_NAME_FIELD.name(), tag.name());
+      element.setField(TAG_GROUP_FIELD.name(), tag.group());
+      tags.add(element);
+    }
+    TAGS.set(record, tags);
     return record;
   }
 
   static SeriesRecord toSeriesRecord(Record record) {
     return new SeriesRecord(ID.get(record), PROVIDER_ID.get(record), EXTERNAL_ID.get(record), TITLE.get(record),
         DESCRIPTION.get(record), UNITS.get(record), FREQUENCY.get(record), SEASONAL_ADJUSTMENT.get(record),
-        ACTIVE.get(record), UPDATED_AT.get(record), deleted(record));
+        ACTIVE.get(record), UPDATED_AT.get(record), deleted(record), tags(record));
+  }
+
+  private static List<SeriesTag> tags(Record record) {
+    List<Record> stored = TAGS.get(record);
+    if (stored == null) {
+      return List.of();
+    }
+    List<SeriesTag> tags = new ArrayList<>(stored.size());
+    for (Record tag : stored) {
+      tags.add(new SeriesTag((String) tag.getField(TAG_NAME_FIELD.name()), (String) tag.getField(TAG_GROUP_FIELD.name())));
+    }
+    return tags;
   }
 
   /** True when this version deletes its series. */

@@ -2,6 +2,8 @@ package io.almanac.store;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -11,12 +13,14 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +91,52 @@ public final class TimeseriesStore implements Closeable {
         TimeseriesTables.DEFAULT_PROPERTIES);
     ensureTable(rawBatchesId, TimeseriesTables.RAW_BATCHES, TimeseriesTables.RAW_BATCHES_ORDER,
         TimeseriesTables.DEFAULT_PROPERTIES);
+    evolve(observationsId, TimeseriesTables.OBSERVATIONS);
+    evolve(seriesId, TimeseriesTables.SERIES);
+    evolve(rawBatchesId, TimeseriesTables.RAW_BATCHES);
+  }
+
+  /**
+   * Brings a table written by an earlier Almanac to {@code schema} in place: adds the columns it lacks
+   * (top-level, optional, in schema order, one metadata commit; no data file is rewritten, and older files
+   * read the new columns as null). Iceberg numbers an added column and its nested fields after the table's
+   * last id, which is how the layouts number them; the check after the commit refuses a table whose ids
+   * came out otherwise (changed by hand or by another engine), since the layouts address columns by id.
+   * Processes opening at once may race: the loser's commit fails and {@link #open} tries again, finding the
+   * columns there.
+   *
+   * @throws IllegalStateException if a column the layout needs is in the table with another id or type, or
+   *     a column it lacks is required (a required column cannot be added to a table with rows)
+   */
+  private void evolve(TableIdentifier id, Schema schema) {
+    Table table = catalog.loadTable(id);
+    List<Types.NestedField> missing = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (table.schema().findField(field.name()) == null) {
+        if (field.isRequired()) {
+          throw new IllegalStateException("Table " + id + " lacks required column " + field.name()
+              + ", which cannot be added in place");
+        }
+        missing.add(field);
+      }
+    }
+    if (!missing.isEmpty()) {
+      UpdateSchema update = table.updateSchema();
+      for (Types.NestedField field : missing) {
+        update.addColumn(field.name(), field.type(), field.doc());
+      }
+      update.commit();
+      log.info("Evolved Iceberg table {}: added columns {}", id,
+          missing.stream().map(Types.NestedField::name).toList());
+    }
+    Schema actual = table.schema();
+    for (Types.NestedField field : schema.columns()) {
+      Types.NestedField found = actual.findField(field.name());
+      if (found.fieldId() != field.fieldId() || !found.type().equals(field.type())) {
+        throw new IllegalStateException("Table " + id + " has column " + found.name() + " as field " + found.fieldId()
+            + " " + found.type() + "; this Almanac expects field " + field.fieldId() + " " + field.type());
+      }
+    }
   }
 
   private void ensureNamespace(Namespace namespace) {

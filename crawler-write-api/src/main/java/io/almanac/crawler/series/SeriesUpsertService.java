@@ -9,7 +9,9 @@ import io.almanac.crawler.generated.types.UpsertSeriesResult;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
+import io.almanac.store.SeriesDirectory;
 import io.almanac.store.SeriesRecord;
+import io.almanac.store.SeriesTag;
 import io.almanac.store.TimeseriesWriter;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,10 +35,12 @@ public class SeriesUpsertService {
 
   private final SeriesRegistry registry;
   private final TimeseriesWriter writer;
+  private final SeriesDirectory directory;
 
-  public SeriesUpsertService(SeriesRegistry registry, TimeseriesWriter writer) {
+  public SeriesUpsertService(SeriesRegistry registry, TimeseriesWriter writer, SeriesDirectory directory) {
     this.registry = registry;
     this.writer = writer;
+    this.directory = directory;
   }
 
   /**
@@ -47,6 +51,13 @@ public class SeriesUpsertService {
     if (inputs.size() > MAX_INPUTS) {
       throw new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "At most " + MAX_INPUTS + " series per request, got "
           + inputs.size(), Map.of("argument", MUTATION.UPSERTSERIES_INPUT_ARGUMENT.Input));
+    }
+    // Tag rules are checked before anything is written: a bad tag refuses the request (BAD_USER_INPUT).
+    Map<Integer, List<SeriesTag>> tags = new HashMap<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (inputs.get(i).getTags() != null) {
+        tags.put(i, SeriesTags.normalize(inputs.get(i).getTags(), i));
+      }
     }
     List<InputError> errors = new ArrayList<>();
     Map<Integer, SeriesKey> keys = new HashMap<>();
@@ -83,6 +94,10 @@ public class SeriesUpsertService {
     }
     Map<SeriesKey, Long> ids = registry.idsFor(new ArrayList<>(keys.values()));
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    // Omitted tags keep the series' current ones (last writer wins between concurrent upserts of one series,
+    // as for every other field).
+    SeriesDirectory.View current =
+        keys.keySet().stream().allMatch(tags::containsKey) ? null : directory.current();
     List<SeriesRecord> versions = new ArrayList<>();
     List<Series> written = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
@@ -92,9 +107,14 @@ public class SeriesUpsertService {
       }
       SeriesInput input = inputs.get(i);
       long id = ids.get(key);
+      List<SeriesTag> seriesTags = tags.get(i);
+      if (seriesTags == null) {
+        SeriesRecord before = current.byId().get(id);
+        seriesTags = before == null ? List.of() : before.tags();
+      }
       versions.add(new SeriesRecord(id, String.valueOf(key.providerId()), key.externalId(),
           input.getTitle().strip(), input.getDescription(), input.getUnits(), input.getFrequency().name(),
-          input.getSeasonalAdjustment(), input.getActive() == null || input.getActive(), now));
+          input.getSeasonalAdjustment(), input.getActive() == null || input.getActive(), now, false, seriesTags));
       written.add(Series.newBuilder().id(String.valueOf(id)).build());
     }
     try {

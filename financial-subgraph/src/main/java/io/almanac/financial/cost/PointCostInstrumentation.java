@@ -11,6 +11,7 @@ import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import io.almanac.financial.observations.ObservationHistories;
 import io.almanac.financial.observations.ResponseLimit;
+import io.almanac.financial.search.SearchDataFetcher;
 import io.almanac.financial.series.SeriesCatalog;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
@@ -48,12 +49,13 @@ public class PointCostInstrumentation extends SimplePerformantInstrumentation {
    * @param enabled {@code almanac.financial.estimate.enabled} (default true); off leaves only the exact
    *     per-field check, for its own tests
    */
-  public PointCostInstrumentation(SeriesCatalog catalog, ObservationHistories histories, ResponseLimit limit,
+  public PointCostInstrumentation(SeriesCatalog catalog, SearchDataFetcher search, ObservationHistories histories,
+      ResponseLimit limit,
       @Value("${almanac.financial.estimate.unknown-start:1900-01-01}") String unknownStart,
       @Value("${almanac.financial.estimate.enabled:true}") boolean enabled) {
     Clock clock = Clock.systemUTC();
     // The view last loaded: the estimate costs no catalog round trip (the fetchers refresh it right after).
-    this.estimator = new PointEstimator(catalog.lastLoaded(), histories::cachedRecently, LocalDate.parse(unknownStart),
+    this.estimator = new PointEstimator(catalog.lastLoaded(), search::pageOf, histories::cachedRecently, LocalDate.parse(unknownStart),
         () -> LocalDate.now(clock));
     this.maxPoints = limit.maxPoints();
     this.enabled = enabled;

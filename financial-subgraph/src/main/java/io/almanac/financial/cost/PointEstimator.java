@@ -16,6 +16,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * periods; {@code changes} one revision of every date; {@code revisions} the date's revisions when the history
  * is cached, else 1; {@code latest} 1. For a series whose history the cache holds, a range counts its
  * distinct dates (at most); for another, an open range starts at {@code unknownStart} and ends today. Series come from
- * {@code series}, {@code seriesByExternalId}, {@code searchSeries} and {@code Provider.series} (the page the
+ * {@code series}, {@code seriesByExternalId}, {@code searchSeries} (the page the search index gives) and {@code Provider.series} (the page the
  * catalog would give, exactly), {@code _entities} (each representation) and {@code Series.provider}; each
  * alias and each repetition of a series counts again. Other fields cost nothing.
  *
@@ -44,18 +46,21 @@ import java.util.function.Supplier;
 public final class PointEstimator {
 
   private final SeriesCatalog catalog;
+  private final Function<Map<String, Object>, List<Series>> searchPage;
   private final LongFunction<SeriesHistory> cachedHistory;
   private final LocalDate unknownStart;
   private final Supplier<LocalDate> today;
 
   /**
+   * @param searchPage the series of the page {@code searchSeries} gives for its resolved arguments
    * @param cachedHistory a series' history if held in memory, else null (never read for this)
    * @param unknownStart where an open range of a series not in the cache is taken to start
    * @param today where an open range of a series not in the cache is taken to end
    */
-  public PointEstimator(SeriesCatalog catalog, LongFunction<SeriesHistory> cachedHistory, LocalDate unknownStart,
-      Supplier<LocalDate> today) {
+  public PointEstimator(SeriesCatalog catalog, Function<Map<String, Object>, List<Series>> searchPage,
+      LongFunction<SeriesHistory> cachedHistory, LocalDate unknownStart, Supplier<LocalDate> today) {
     this.catalog = catalog;
+    this.searchPage = searchPage;
     this.cachedHistory = cachedHistory;
     this.unknownStart = unknownStart;
     this.today = today;
@@ -85,7 +90,8 @@ public final class PointEstimator {
         case "series" -> single(Ids.parse(string(args.get("id"))));
         case "seriesByExternalId" -> Parents.ofSeries(count(catalog.byExternalId(string(args.get("providerId")),
             string(args.get("externalId"))).stream().toList(), 1));
-        case "searchSeries" -> Parents.ofSeries(count(search(args), 1));
+        // A search whose selection returns no points costs nothing: skip running it twice.
+        case "searchSeries" -> selectsPoints(field) ? Parents.ofSeries(count(search(args), 1)) : null;
         case "_entities" -> entities(args.get("representations"));
         default -> null;
       };
@@ -94,6 +100,20 @@ public final class PointEstimator {
       return 0;
     }
     return parents == null ? 0 : children(field, parents);
+  }
+
+  /** The fields of {@link #points} that return points. */
+  private static final Set<String> POINT_FIELDS =
+      Set.of("latest", "data", "observations", "vintagePanel", "changes", "revisions");
+
+  /** Whether any field under {@code field} may return points. */
+  private static boolean selectsPoints(ExecutableNormalizedField field) {
+    for (ExecutableNormalizedField child : field.getChildren()) {
+      if (POINT_FIELDS.contains(child.getName()) || selectsPoints(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private long children(ExecutableNormalizedField field, Parents parents) {
@@ -144,7 +164,7 @@ public final class PointEstimator {
         }
         return children(field, Parents.ofSeries(series));
       }
-      case "SeriesConnection", "SeriesEdge" -> {
+      case "SeriesConnection", "SeriesSearchConnection", "SeriesEdge" -> {
         return name.equals("nodes") || name.equals("edges") || name.equals("node") ? children(field, parents) : 0;
       }
       default -> {
@@ -232,17 +252,9 @@ public final class PointEstimator {
     return Parents.ofSeries(count(catalog.get(id).stream().toList(), 1));
   }
 
+  /** The page {@code searchSeries} gives for these arguments (the same search, on the same index). */
   private List<Series> search(Map<String, Object> args) {
-    Predicate<Series> matches = SeriesCatalog.textMatch(string(args.get("query")));
-    if (args.get("filter") instanceof Map<?, ?> filter) {
-      String providerId = string(filter.get("providerId"));
-      String frequency = string(filter.get("frequency"));
-      Object active = filter.get("active");
-      matches = matches.and(s -> (providerId == null || s.providerId().equals(providerId))
-          && (frequency == null || s.frequency().equals(frequency))
-          && (!(active instanceof Boolean a) || s.active() == a));
-    }
-    return page(matches, args);
+    return searchPage.apply(args);
   }
 
   /** The series the catalog gives for a page of {@code SeriesConnection} ({@code first}, {@code after}). */

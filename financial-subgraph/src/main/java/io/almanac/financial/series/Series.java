@@ -1,7 +1,9 @@
 package io.almanac.financial.series;
 
 import io.almanac.store.SeriesRecord;
+import io.almanac.store.SeriesTag;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * The {@code Series} entity's stored fields. Hand-written rather than the generated type: it carries
@@ -20,11 +22,12 @@ public record Series(
     String seasonalAdjustment,
     boolean active,
     String providerId,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    List<SeriesTag> tags) {
 
-  static Series of(SeriesRecord r) {
+  public static Series of(SeriesRecord r) {
     return new Series(String.valueOf(r.id()), r.externalId(), r.title(), r.description(), r.units(),
-        r.frequency(), r.seasonalAdjustment(), r.active(), r.providerId(), r.updatedAt());
+        r.frequency(), r.seasonalAdjustment(), r.active(), r.providerId(), r.updatedAt(), r.tags());
   }
 
   public long numericId() {

@@ -6,14 +6,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
-/** Series lookups and search over the store's in-memory series directory. */
+/** Series lookups and listings over the store's in-memory series directory. */
 @Service
 public class SeriesCatalog {
 
@@ -96,14 +95,4 @@ public class SeriesCatalog {
   }
 
   public record Page(List<Series> items, int totalCount) {}
-
-  /** Case-insensitive substring match on title or external id; null or blank matches everything. */
-  public static Predicate<Series> textMatch(String query) {
-    if (query == null || query.isBlank()) {
-      return s -> true;
-    }
-    String needle = query.strip().toLowerCase(Locale.ROOT);
-    return s -> s.title().toLowerCase(Locale.ROOT).contains(needle)
-        || s.externalId().toLowerCase(Locale.ROOT).contains(needle);
-  }
 }

@@ -10,7 +10,7 @@ import io.almanac.financial.generated.DgsConstants.PROVIDER;
 import io.almanac.financial.generated.DgsConstants.QUERY;
 import io.almanac.financial.generated.DgsConstants.SERIES;
 import io.almanac.financial.generated.types.Provider;
-import io.almanac.financial.generated.types.SeriesFilter;
+import io.almanac.financial.search.SeriesReadCounts;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.Ids;
@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import org.dataloader.DataLoader;
 
-/** Series lookups and search, the {@code Series} and {@code Provider} entities, and the links between them. */
+/** Series lookups, the {@code Series} and {@code Provider} entities, and the links between them. */
 @DgsComponent
 public class SeriesDataFetcher {
 
@@ -30,31 +30,35 @@ public class SeriesDataFetcher {
 
   private final SeriesCatalog catalog;
 
-  public SeriesDataFetcher(SeriesCatalog catalog) {
+  private final SeriesReadCounts reads;
+
+  public SeriesDataFetcher(SeriesCatalog catalog, SeriesReadCounts reads) {
     this.catalog = catalog;
+    this.reads = reads;
   }
 
   @DgsQuery(field = QUERY.Series)
   public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id) {
     Long numeric = Ids.parse(id);
-    return numeric == null ? null : catalog.get(numeric).orElse(null);
+    Series found = numeric == null ? null : catalog.get(numeric).orElse(null);
+    countRead(found);
+    return found;
   }
 
   @DgsQuery(field = QUERY.SeriesByExternalId)
   public Series seriesByExternalId(
       @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ProviderId) String providerId,
       @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ExternalId) String externalId) {
-    return catalog.byExternalId(providerId, externalId).orElse(null);
+    Series found = catalog.byExternalId(providerId, externalId).orElse(null);
+    countRead(found);
+    return found;
   }
 
-  @DgsQuery(field = QUERY.SearchSeries)
-  public Connection<Series> searchSeries(
-      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.Query) String query,
-      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.Filter) SeriesFilter filter,
-      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.First) Integer first,
-      @InputArgument(name = QUERY.SEARCHSERIES_INPUT_ARGUMENT.After) String after) {
-    Predicate<Series> matches = SeriesCatalog.textMatch(query).and(filterMatch(filter));
-    return page(matches, first, after);
+  /** A series looked up by id or key counts as a read for searchSeries' POPULARITY order. */
+  private void countRead(Series found) {
+    if (found != null) {
+      reads.count(found.numericId());
+    }
   }
 
   @DgsData(parentType = PROVIDER.TYPE_NAME, field = PROVIDER.Series)
@@ -97,17 +101,5 @@ public class SeriesDataFetcher {
     SeriesCatalog.Page page = catalog.search(matches, afterId, size + 1);
     return Connection.of(page.items(), size, after != null, s -> Cursors.encode(CURSOR_KIND, s.id()),
         page.totalCount());
-  }
-
-  private static Predicate<Series> filterMatch(SeriesFilter filter) {
-    if (filter == null) {
-      return s -> true;
-    }
-    String providerId = filter.getProviderId();
-    String frequency = filter.getFrequency() == null ? null : filter.getFrequency().name();
-    Boolean active = filter.getActive();
-    return s -> (providerId == null || s.providerId().equals(providerId))
-        && (frequency == null || s.frequency().equals(frequency))
-        && (active == null || s.active() == active);
   }
 }

@@ -12,9 +12,12 @@ import graphql.language.OperationDefinition;
 import graphql.normalized.ExecutableNormalizedOperationFactory;
 import graphql.parser.Parser;
 import io.almanac.financial.FinancialSubgraphFixture;
+import io.almanac.financial.search.SearchDataFetcher;
+import io.almanac.financial.search.SeriesSearch;
 import io.almanac.financial.series.SeriesCatalog;
 import io.almanac.store.SeriesHistory;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -38,14 +41,17 @@ class PointEstimatorTest extends FinancialSubgraphFixture {
 
   @Autowired GraphQlSource graphQl;
   @Autowired SeriesCatalog catalog;
+  @Autowired SearchDataFetcher search;
+  @Autowired SeriesSearch index;
 
   @BeforeEach
   void seeded() throws Exception {
     seed();
+    assertThat(index.awaitCurrent(Duration.ofSeconds(30))).isTrue();
   }
 
   private long estimate(String query, Map<String, Object> variables, LongFunction<SeriesHistory> cached) {
-    PointEstimator estimator = new PointEstimator(catalog, cached, LocalDate.parse("2000-01-01"),
+    PointEstimator estimator = new PointEstimator(catalog, search::pageOf, cached, LocalDate.parse("2000-01-01"),
         () -> LocalDate.parse("2020-12-31"));
     // As the instrumentation sees them: variables coerced first (as execution does), then the operation normalized.
     Document document = Parser.parse(query);
