@@ -26,7 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /bulk/points?batchId=&runId=&atomic=&delimiter=}: the bulk upload for large batches, as
+ * {@code POST /bulk/points?batchId=&runId=&atomic=&releaseId=&delimiter=}: the bulk upload for large batches, as
  * NDJSON, CSV or an Arrow IPC stream, with the semantics and result of {@code bulkUpsertDataPoints} (the
  * result's JSON is the mutation's). Callers need a CRAWLER or ADMIN key ({@link HttpCallers}); refusals
  * are answered by {@link io.almanac.graphql.HttpErrorHandler} with the GraphQL error shape and code:
@@ -70,17 +70,19 @@ class BulkPointsController {
       @RequestParam(name = BULKDATAPOINTSINPUT.BatchId, required = false) String batchId,
       @RequestParam(name = BULKDATAPOINTSINPUT.RunId, required = false) String runId,
       @RequestParam(name = BULKDATAPOINTSINPUT.Atomic, defaultValue = "false") boolean atomic,
+      @RequestParam(name = BULKDATAPOINTSINPUT.ReleaseId, required = false) String releaseId,
       @RequestParam(name = DELIMITER, required = false) String delimiter) throws IOException {
     Caller caller = callers.require(request, Role.CRAWLER);
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put(BULKDATAPOINTSINPUT.BatchId, batchId);
     arguments.put(BULKDATAPOINTSINPUT.RunId, runId);
     arguments.put(BULKDATAPOINTSINPUT.Atomic, atomic);
+    arguments.put(BULKDATAPOINTSINPUT.ReleaseId, releaseId);
     arguments.put(HttpHeaders.CONTENT_TYPE, contentType);
     String requestId = request.getHeader(AuditInstrumentation.REQUEST_ID);
     BulkUpsertResult result;
     try {
-      result = receive(request, contentType, batchId, runId, atomic, delimiter);
+      result = receive(request, contentType, batchId, runId, atomic, releaseId, delimiter);
     } catch (IOException | RuntimeException e) {
       audit.record(caller, AUDIT_ACTION, batchId, arguments, AuditTrail.outcome(e), requestId);
       throw e;
@@ -94,7 +96,7 @@ class BulkPointsController {
   }
 
   private BulkUpsertResult receive(HttpServletRequest request, String contentType, String batchId, String runId,
-      boolean atomic, String delimiter) throws IOException {
+      boolean atomic, String releaseId, String delimiter) throws IOException {
     BulkPointsParser.Dialect dialect;
     try {
       dialect = BulkPointsParser.dialect(contentType, delimiter);
@@ -116,7 +118,8 @@ class BulkPointsController {
       if (parsed.more()) {
         body.transferTo(OutputStream.nullOutputStream());
       }
-      return service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(), parsed.more()));
+      return service.upload(new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(), parsed.more(),
+          releaseId));
     }
   }
 }
