@@ -128,24 +128,12 @@ public class ReleaseDataFetcher {
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.Release)
   public CompletableFuture<Release> seriesRelease(DgsDataFetchingEnvironment env) {
-    return releaseIdOf(env).thenCompose(releaseId -> {
-      if (releaseId == null) {
-        return CompletableFuture.completedFuture(null);
-      }
-      DataLoader<Long, Release> loader = env.getDataLoader(ReleaseLoader.class);
-      return loader.load(releaseId);
-    });
+    return releaseOf(env).thenApply(r -> r == null ? null : r.release());
   }
 
   @DgsData(parentType = SERIES.TYPE_NAME, field = SERIES.NextRelease)
   public CompletableFuture<LocalDate> nextRelease(DgsDataFetchingEnvironment env) {
-    return releaseIdOf(env).thenCompose(releaseId -> {
-      if (releaseId == null) {
-        return CompletableFuture.completedFuture(null);
-      }
-      DataLoader<Long, LocalDate> loader = env.getDataLoader(NextReleaseDateLoader.class);
-      return loader.load(releaseId);
-    });
+    return releaseOf(env).thenApply(r -> r == null ? null : r.nextDate());
   }
 
   /** Series come from the financial subgraph; this subgraph answers only the fields it contributes. */
@@ -164,13 +152,13 @@ public class ReleaseDataFetcher {
     return loader.load(id);
   }
 
-  private static CompletableFuture<Long> releaseIdOf(DgsDataFetchingEnvironment env) {
+  private static CompletableFuture<ReleaseRepository.SeriesRelease> releaseOf(DgsDataFetchingEnvironment env) {
     Series series = env.getSource();
     Long id = Ids.parse(series.getId());
     if (id == null) {
       return CompletableFuture.completedFuture(null);
     }
-    DataLoader<Long, Long> loader = env.getDataLoader(SeriesReleaseLoader.class);
+    DataLoader<Long, ReleaseRepository.SeriesRelease> loader = env.getDataLoader(SeriesReleaseLoader.class);
     return loader.load(id);
   }
 }

@@ -123,14 +123,22 @@ public class ReleaseRepository {
     return next;
   }
 
-  /** The release id of each of {@code seriesIds} that has one. */
-  public Map<Long, Long> releaseOfSeries(Collection<Long> seriesIds) {
-    Map<Long, Long> found = new HashMap<>();
-    db.select(SERIES_KEYS.ID, SERIES_KEYS.RELEASE_ID).from(SERIES_KEYS)
-        .where(SERIES_KEYS.ID.in(seriesIds).and(SERIES_KEYS.RELEASE_ID.isNotNull()))
-        .forEach(r -> found.put(r.value1(), r.value2()));
+  /** The release of each of {@code seriesIds} that has one, with its first scheduled date after {@code today}. */
+  public Map<Long, SeriesRelease> releaseOfSeries(Collection<Long> seriesIds, LocalDate today) {
+    Map<Long, SeriesRelease> found = new HashMap<>();
+    var next = DSL.select(DSL.min(RELEASE_DATES.DATE)).from(RELEASE_DATES)
+        .where(RELEASE_DATES.RELEASE_ID.eq(RELEASES.ID).and(RELEASE_DATES.SCHEDULED.isTrue())
+            .and(RELEASE_DATES.DATE.gt(today))).asField("next_date");
+    db.select(SERIES_KEYS.ID, RELEASES.ID, RELEASES.PROVIDER_ID, RELEASES.NAME, RELEASES.LINK, RELEASES.NOTES, next)
+        .from(SERIES_KEYS).join(RELEASES).on(RELEASES.ID.eq(SERIES_KEYS.RELEASE_ID))
+        .where(SERIES_KEYS.ID.in(seriesIds))
+        .forEach(r -> found.put(r.value1(), new SeriesRelease(new Release(String.valueOf(r.value2()), r.value3(),
+            r.value4(), r.value5(), r.value6()), r.get(next, LocalDate.class))));
     return found;
   }
+
+  /** A series' release and that release's next scheduled date (null when none). */
+  public record SeriesRelease(Release release, LocalDate nextDate) {}
 
   /** Sets (or, with null, clears) the release of series. */
   public void setRelease(Collection<Long> seriesIds, Long releaseId) {

@@ -2,6 +2,8 @@ package io.almanac.crawler.releases;
 
 import com.netflix.graphql.dgs.DgsDataLoader;
 import io.almanac.graphql.BatchLoads;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +12,12 @@ import java.util.concurrent.Executor;
 import org.dataloader.MappedBatchLoader;
 import org.springframework.beans.factory.annotation.Qualifier;
 
-/** The release id of series, one SQL query per batch: {@code Series.release}, {@code Series.nextRelease}. */
+/**
+ * The release of series and its next date, one SQL query per batch: {@code Series.release} and
+ * {@code Series.nextRelease} (one loader, not two chained: a load made in another's completion is not dispatched).
+ */
 @DgsDataLoader(maxBatchSize = 1000)
-public class SeriesReleaseLoader implements MappedBatchLoader<Long, Long> {
+public class SeriesReleaseLoader implements MappedBatchLoader<Long, ReleaseRepository.SeriesRelease> {
 
   private final ReleaseRepository releases;
   private final Executor executor;
@@ -23,7 +28,8 @@ public class SeriesReleaseLoader implements MappedBatchLoader<Long, Long> {
   }
 
   @Override
-  public CompletionStage<Map<Long, Long>> load(Set<Long> seriesIds) {
-    return CompletableFuture.supplyAsync(() -> releases.releaseOfSeries(seriesIds), executor);
+  public CompletionStage<Map<Long, ReleaseRepository.SeriesRelease>> load(Set<Long> seriesIds) {
+    return CompletableFuture.supplyAsync(() -> releases.releaseOfSeries(seriesIds, LocalDate.now(ZoneOffset.UTC)),
+        executor);
   }
 }
