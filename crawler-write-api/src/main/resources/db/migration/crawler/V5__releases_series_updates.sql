@@ -36,6 +36,8 @@ CREATE TABLE series_updates (
   series_id     BIGINT NOT NULL REFERENCES series_keys (id) ON DELETE CASCADE,
   batch_id      TEXT NOT NULL,
   recorded_at   TIMESTAMPTZ NOT NULL,
-  vintage_dates DATE[] NOT NULL
+  -- ISO text (yyyy-MM-dd, signed beyond year 9999 or before year 1, as the store accepts): a PostgreSQL date
+  -- array cannot take Java's text of years before 1.
+  vintage_dates TEXT[] NOT NULL
 );
 CREATE INDEX series_updates_recorded ON series_updates (recorded_at, seq);

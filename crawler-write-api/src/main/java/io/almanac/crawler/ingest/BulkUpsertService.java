@@ -182,7 +182,9 @@ public class BulkUpsertService {
         if (!written.writes().isEmpty()) {
           if (release != null) {
             Set<LocalDate> published = new TreeSet<>();
-            written.writes().values().forEach(w -> published.addAll(w.vintageDates()));
+            // A vintage dated outside years 1 to 9999 is stored, but is no publication day of a calendar.
+            written.writes().values().forEach(w -> w.vintageDates().stream().filter(ReleaseService::isCalendarDate)
+                .forEach(published::add));
             releaseDates.publish(release, published);
           }
           webhooks.seriesRevised(batchId, release, written.writes());

@@ -114,13 +114,27 @@ public class ReleaseService {
         "No release with id '" + releaseId + "'", Map.of("argument", argument)));
   }
 
-  /** A date argument as sent: {@code yyyy-MM-dd}, else BAD_USER_INPUT naming {@code argument}. */
+  /**
+   * A date argument as sent: {@code yyyy-MM-dd} of a year from 1 to 9999, else BAD_USER_INPUT naming
+   * {@code argument}. Calendars hold publication days; years outside that range would not survive
+   * PostgreSQL's date (jOOQ reads a date before year 1 back without its era).
+   */
   public static LocalDate date(Object text, String argument) {
+    LocalDate date;
     try {
-      return LocalDate.parse(String.valueOf(text));
+      date = LocalDate.parse(String.valueOf(text));
     } catch (DateTimeParseException e) {
       throw AlmanacGraphQLException.badInput(argument, "Invalid date '" + text + "': expected yyyy-MM-dd");
     }
+    if (!isCalendarDate(date)) {
+      throw AlmanacGraphQLException.badInput(argument, "Date '" + text + "' is outside years 1 to 9999");
+    }
+    return date;
+  }
+
+  /** Whether a release calendar can hold {@code date} (years 1 to 9999). */
+  public static boolean isCalendarDate(LocalDate date) {
+    return date.getYear() >= 1 && date.getYear() <= 9999;
   }
 
   private static void checkLength(String text, String argument) {

@@ -73,7 +73,9 @@ public class SeriesUpsertService {
         releaseIds.add(releaseId);
       }
     }
-    releases.findAll(releaseIds).forEach(r -> namedReleases.put(r.numericId(), r));
+    if (!releaseIds.isEmpty()) {
+      releases.findAll(releaseIds).forEach(r -> namedReleases.put(r.numericId(), r));
+    }
     for (int i = 0; i < inputs.size(); i++) {
       SeriesInput input = inputs.get(i);
       Long providerId = Ids.parse(input.getProviderId());

@@ -5,6 +5,7 @@ import static io.almanac.crawler.db.Tables.SERIES_UPDATES;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public class SeriesUpdatesLog {
         SERIES_UPDATES.RECORDED_AT, SERIES_UPDATES.VINTAGE_DATES);
     long seq = last;
     for (Map.Entry<Long, ? extends SortedSet<LocalDate>> e : vintagesBySeries.entrySet()) {
-      insert = insert.values(++seq, e.getKey(), batchId, at, e.getValue().toArray(LocalDate[]::new));
+      insert = insert.values(++seq, e.getKey(), batchId, at,
+          e.getValue().stream().map(LocalDate::toString).toArray(String[]::new));
     }
     insert.execute();
   }
@@ -72,7 +74,8 @@ public class SeriesUpdatesLog {
         .where(SERIES_UPDATES.RECORDED_AT.ge(since).and(SERIES_UPDATES.SEQ.gt(afterSeq)))
         .orderBy(SERIES_UPDATES.SEQ)
         .limit(limit)
-        .forEach(r -> rows.add(new Row(r.value1(), r.value2(), r.value3(), List.of(r.value4()))));
+        .forEach(r -> rows.add(new Row(r.value1(), r.value2(), r.value3(),
+            Arrays.stream(r.value4()).map(LocalDate::parse).toList())));
     return rows;
   }
 
