@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -83,10 +82,5 @@ public class SeriesUpdatesLog {
   public int seriesUpdatedSince(OffsetDateTime since) {
     return db.select(DSL.countDistinct(SERIES_UPDATES.SERIES_ID)).from(SERIES_UPDATES)
         .where(SERIES_UPDATES.RECORDED_AT.ge(since)).fetchOne().value1();
-  }
-
-  /** For tests and deletion: rows of the given series. */
-  int countOf(Collection<Long> seriesIds) {
-    return db.fetchCount(SERIES_UPDATES, SERIES_UPDATES.SERIES_ID.in(seriesIds));
   }
 }
