@@ -4,11 +4,13 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -133,6 +135,7 @@ public final class DemoDataset {
         throw new IllegalStateException("Demo batch " + n + " was not committed: " + result);
       }
     }
+    releases(gateway, statistics, ids, points);
     String userId = gateway.data("""
         mutation { createUser(input: {email: "analyst@demo.almanac", displayName: "Demo Analyst", role: VIEWER}) { id } }""")
         .path("createUser").path("id").asString();
@@ -141,6 +144,65 @@ public final class DemoDataset {
           Map.of("s", ids.get(externalId), "u", userId));
     }
     return new Loaded(statistics, markets, ids, userId, points.size());
+  }
+
+  /** A demo release: its series, and whether its future dates are quarterly (else monthly). */
+  public record ReleaseSpec(String name, List<String> externalIds, boolean quarterly) {}
+
+  public static final List<ReleaseSpec> RELEASES = List.of(
+      new ReleaseSpec("Gross Domestic Product (demo)", List.of("GDP_GROWTH"), true),
+      new ReleaseSpec("Consumer Prices and Employment (demo)", List.of("CPI", "UNRATE"), false));
+
+  /**
+   * Two releases of the statistics bureau with calendars: the last three revision dates of their series
+   * (scheduled; the latest also published, by re-sending that vintage's points, unchanged, in an upload
+   * naming the release) and future dates from today (UTC): the GDP release quarterly, the other monthly.
+   */
+  private static void releases(GraphQLClient gateway, String providerId, Map<String, String> ids, List<Point> points) {
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    int n = 0;
+    for (ReleaseSpec release : RELEASES) {
+      String releaseId = gateway.data("""
+          mutation($p: ID!, $n: String!) { upsertRelease(input: {providerId: $p, name: $n,
+            link: "https://example.org/releases", notes: "Demo release calendar."}) { id } }""",
+          Map.of("p", providerId, "n", release.name())).path("upsertRelease").path("id").asString();
+      List<Map<String, Object>> members = new ArrayList<>();
+      for (SeriesSpec spec : MACRO) {
+        if (release.externalIds().contains(spec.externalId())) {
+          members.add(Map.of("providerId", providerId, "externalId", spec.externalId(), "title", spec.title(),
+              "units", spec.units(), "frequency", spec.frequency(), "seasonalAdjustment", spec.seasonalAdjustment(),
+              "description", spec.description(), "releaseId", releaseId));
+        }
+      }
+      gateway.data("mutation($input: [SeriesInput!]!) { upsertSeries(input: $input) { errors { code } } }",
+          Map.of("input", members));
+      TreeSet<LocalDate> vintages = new TreeSet<>();
+      points.stream().filter(p -> release.externalIds().contains(p.externalId())).forEach(p -> vintages.add(p.revisionDate()));
+      List<String> dates = new ArrayList<>();
+      vintages.descendingSet().stream().limit(3).forEach(d -> dates.add(d.toString()));
+      boolean quarterly = release.quarterly();
+      for (int i = 1; i <= (quarterly ? 4 : 12); i++) {
+        dates.add(today.plusMonths(quarterly ? 3L * i - 2 : i).withDayOfMonth(quarterly ? 26 : 12).toString());
+      }
+      gateway.data("mutation($r: ID!, $d: [Date!]!) { scheduleReleaseDates(releaseId: $r, dates: $d) { id } }",
+          Map.of("r", releaseId, "d", dates));
+      LocalDate latest = vintages.last();
+      List<Map<String, Object>> republished = new ArrayList<>();
+      for (Point p : points) {
+        if (release.externalIds().contains(p.externalId()) && p.revisionDate().equals(latest)) {
+          Map<String, Object> point = new LinkedHashMap<>();
+          point.put("seriesId", ids.get(p.externalId()));
+          point.put("date", p.date().toString());
+          point.put("value", p.value());
+          point.put("revisionDate", p.revisionDate().toString());
+          republished.add(point);
+        }
+      }
+      gateway.data("""
+          mutation($input: BulkDataPointsInput!) { bulkUpsertDataPoints(input: $input) { status } }""",
+          Map.of("input", Map.of("batchId", "demo-release-" + n, "releaseId", releaseId, "points", republished)));
+      n++;
+    }
   }
 
   private static String provider(GraphQLClient gateway, String name, String type) {

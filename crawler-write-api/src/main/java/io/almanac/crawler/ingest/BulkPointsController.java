@@ -29,7 +29,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /bulk/points?batchId=&runId=&atomic=&delimiter=&dryRun=}: the bulk upload for large batches, as
+ * {@code POST /bulk/points?batchId=&runId=&atomic=&releaseId=&delimiter=&dryRun=}: the bulk upload for large batches, as
  * NDJSON, CSV or an Arrow IPC stream, with the semantics and result of {@code bulkUpsertDataPoints} (the
  * result's JSON is the mutation's). Callers need a CRAWLER or ADMIN key ({@link HttpCallers}); refusals
  * are answered by {@link io.almanac.graphql.HttpErrorHandler} with the GraphQL error shape and code:
@@ -80,22 +80,24 @@ class BulkPointsController {
       @RequestParam(name = BULKDATAPOINTSINPUT.BatchId, required = false) String batchId,
       @RequestParam(name = BULKDATAPOINTSINPUT.RunId, required = false) String runId,
       @RequestParam(name = BULKDATAPOINTSINPUT.Atomic, defaultValue = "false") boolean atomic,
+      @RequestParam(name = BULKDATAPOINTSINPUT.ReleaseId, required = false) String releaseId,
       @RequestParam(name = DELIMITER, required = false) String delimiter,
       @RequestParam(name = DRY_RUN, defaultValue = "false") boolean dryRun) throws IOException {
     Caller caller = callers.require(request, Role.CRAWLER);
     checkParameters(request.getQueryString());
     if (dryRun) {
-      return DryRunResult.of(receive(request, contentType, batchId, runId, atomic, delimiter, true));
+      return DryRunResult.of(receive(request, contentType, batchId, runId, atomic, releaseId, delimiter, true));
     }
     Map<String, Object> arguments = new LinkedHashMap<>();
     arguments.put(BULKDATAPOINTSINPUT.BatchId, batchId);
     arguments.put(BULKDATAPOINTSINPUT.RunId, runId);
     arguments.put(BULKDATAPOINTSINPUT.Atomic, atomic);
+    arguments.put(BULKDATAPOINTSINPUT.ReleaseId, releaseId);
     arguments.put(HttpHeaders.CONTENT_TYPE, contentType);
     String requestId = request.getHeader(AuditInstrumentation.REQUEST_ID);
     BulkUpsertResult result;
     try {
-      result = receive(request, contentType, batchId, runId, atomic, delimiter, false);
+      result = receive(request, contentType, batchId, runId, atomic, releaseId, delimiter, false);
     } catch (IOException | RuntimeException e) {
       audit.record(caller, AUDIT_ACTION, batchId, arguments, AuditTrail.outcome(e), requestId);
       throw e;
@@ -110,7 +112,8 @@ class BulkPointsController {
 
   /** The query parameters this endpoint reads. */
   private static final java.util.Set<String> PARAMETERS =
-      java.util.Set.of(BULKDATAPOINTSINPUT.BatchId, BULKDATAPOINTSINPUT.RunId, BULKDATAPOINTSINPUT.Atomic, DELIMITER, DRY_RUN);
+      java.util.Set.of(BULKDATAPOINTSINPUT.BatchId, BULKDATAPOINTSINPUT.RunId, BULKDATAPOINTSINPUT.Atomic,
+          BULKDATAPOINTSINPUT.ReleaseId, DELIMITER, DRY_RUN);
   private static final java.util.Set<String> FLAGS = java.util.Set.of(BULKDATAPOINTSINPUT.Atomic, DRY_RUN);
 
   /**
@@ -135,7 +138,7 @@ class BulkPointsController {
       String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
       if (!PARAMETERS.contains(name)) {
         throw AlmanacGraphQLException.badInput(shown, "Unknown parameter '" + shown + "'; /bulk/points reads "
-            + "batchId, runId, atomic, delimiter and dryRun");
+            + "batchId, runId, atomic, releaseId, delimiter and dryRun");
       }
       if (seen.merge(name, 1, Integer::sum) > 1) {
         throw AlmanacGraphQLException.badInput(name, name + " is given more than once; give it once");
@@ -155,7 +158,7 @@ class BulkPointsController {
   }
 
   private BulkUpsertResult receive(HttpServletRequest request, String contentType, String batchId, String runId,
-      boolean atomic, String delimiter, boolean dryRun) throws IOException {
+      boolean atomic, String releaseId, String delimiter, boolean dryRun) throws IOException {
     BulkPointsParser.Dialect dialect;
     try {
       dialect = BulkPointsParser.dialect(contentType, delimiter);
@@ -178,7 +181,8 @@ class BulkPointsController {
         body.transferTo(OutputStream.nullOutputStream());
       }
       BulkUpsertService.Upload upload = new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(),
-          parsed.more());
+          parsed.more(),
+          releaseId);
       return dryRun ? service.dryRun(upload) : service.upload(upload);
     }
   }

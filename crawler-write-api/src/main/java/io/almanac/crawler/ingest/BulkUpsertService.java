@@ -5,7 +5,13 @@ import io.almanac.crawler.generated.DgsConstants.MUTATION;
 import io.almanac.crawler.generated.types.BatchStatus;
 import io.almanac.crawler.generated.types.RunStatus;
 import io.almanac.crawler.runs.IngestionRun;
+import io.almanac.crawler.releases.Release;
+import io.almanac.crawler.releases.ReleaseRepository;
+import io.almanac.crawler.releases.ReleaseService;
 import io.almanac.crawler.runs.RunRepository;
+import io.almanac.crawler.updates.SeriesUpdatesLog;
+import io.almanac.crawler.webhooks.WebhookService;
+import io.almanac.crawler.webhooks.WebhookWorker;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
@@ -26,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -60,15 +68,22 @@ public class BulkUpsertService {
    * @param more whether the sender sent more points than {@code points}, which were not read (a streamed
    *     body stops at {@code almanac.ingest.max-points}): the batch is refused as too large
    */
-  public record Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points, boolean more) {
+  public record Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points, boolean more,
+      String releaseId) {
+    public Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points, boolean more) {
+      this(batchId, runId, atomic, points, more, null);
+    }
+
     public Upload(String batchId, String runId, boolean atomic, List<ReceivedPoint> points) {
-      this(batchId, runId, atomic, points, false);
+      this(batchId, runId, atomic, points, false, null);
     }
   }
 
   /** The argument a refusal of the batch id names: the mutation's {@code input.batchId}. */
   private static final String BATCH_ID_ARGUMENT =
       MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input + "." + BULKDATAPOINTSINPUT.BatchId;
+  private static final String RELEASE_ID_ARGUMENT =
+      MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input + "." + BULKDATAPOINTSINPUT.ReleaseId;
 
   private static final Logger log = LoggerFactory.getLogger(BulkUpsertService.class);
   /** Unsettled claims settled per maintenance run at most. */
@@ -87,9 +102,21 @@ public class BulkUpsertService {
   private final IngestSettings settings;
   private final RunRepository runs;
   private final TransactionTemplate transactions;
+  private final ReleaseService releases;
+  private final ReleaseRepository releaseDates;
+  private final SeriesUpdatesLog updates;
+  private final WebhookService webhooks;
+  private final WebhookWorker webhookWorker;
 
   BulkUpsertService(PointValidator validator, BatchClaims claims, BatchLedger ledger, TimeseriesWriter writer,
-      TimeseriesReader reader, IngestSettings settings, RunRepository runs, TransactionTemplate transactions) {
+      TimeseriesReader reader, IngestSettings settings, RunRepository runs, TransactionTemplate transactions,
+      ReleaseService releases, ReleaseRepository releaseDates, SeriesUpdatesLog updates, WebhookService webhooks,
+      WebhookWorker webhookWorker) {
+    this.releases = releases;
+    this.releaseDates = releaseDates;
+    this.updates = updates;
+    this.webhooks = webhooks;
+    this.webhookWorker = webhookWorker;
     this.validator = validator;
     this.claims = claims;
     this.ledger = ledger;
@@ -103,6 +130,7 @@ public class BulkUpsertService {
   public BulkUpsertResult upload(Upload upload) {
     String batchId = upload.batchId() == null ? UUID.randomUUID().toString() : upload.batchId();
     checkBatchId(batchId);
+    Long release = releaseOf(upload);
     try (BatchClaims.Claim claim = claims.tryClaim(batchId).orElseThrow(() -> new AlmanacGraphQLException(
         ErrorCode.CONFLICT, "Batch '" + batchId + "' is being written by another request; send it again once that"
             + " one has answered", Map.of("argument", BATCH_ID_ARGUMENT)))) {
@@ -142,7 +170,24 @@ public class BulkUpsertService {
           runs.addRecords(Long.parseLong(upload.runId()), result.summary().getSuccessful(),
               result.summary().getFailed());
         }
+        if (!written.writes().isEmpty()) {
+          if (release != null) {
+            Set<LocalDate> published = new TreeSet<>();
+            // A vintage dated outside years 1 to 9999 is stored, but is no publication day of a calendar.
+            written.writes().values().forEach(w -> w.vintageDates().stream().filter(ReleaseService::isCalendarDate)
+                .forEach(published::add));
+            releaseDates.publish(release, published);
+          }
+          webhooks.seriesRevised(batchId, release, written.writes());
+          // Last: numbering takes the feed's lock, held until this transaction commits.
+          Map<Long, SortedSet<LocalDate>> vintages = new TreeMap<>();
+          written.writes().forEach((id, w) -> vintages.put(id, w.vintageDates()));
+          updates.record(batchId, vintages);
+        }
       });
+      if (!written.writes().isEmpty()) {
+        webhookWorker.wake();
+      }
       return result;
     }
   }
@@ -185,10 +230,13 @@ public class BulkUpsertService {
    * @param ingestedAt the stamp of its observation rows (read back from the table when an earlier
    *     attempt committed them); null when it wrote none
    * @param seriesIds the series it wrote rows of
+   * @param writes per series written: its rows' revision dates and count (for the updates feed, the
+   *     release calendar and webhooks)
    */
-  private record Written(BulkUpsertResult result, OffsetDateTime ingestedAt, Set<Long> seriesIds) {
+  private record Written(BulkUpsertResult result, OffsetDateTime ingestedAt, Set<Long> seriesIds,
+      Map<Long, WebhookService.SeriesWrite> writes) {
     static Written nothing(BulkUpsertResult result) {
-      return new Written(result, null, Set.of());
+      return new Written(result, null, Set.of(), Map.of());
     }
   }
 
@@ -221,14 +269,22 @@ public class BulkUpsertService {
     await(CompletableFuture.allOf(archived, appended), batchId);
     int successful = write ? validated.validRows().size() : 0;
     Set<Long> seriesIds = new TreeSet<>();
+    Map<Long, TreeSet<LocalDate>> vintages = new TreeMap<>();
+    Map<Long, Integer> counts = new TreeMap<>();
     if (write) {
-      validated.validRows().forEach(row -> seriesIds.add(row.seriesId()));
+      validated.validRows().forEach(row -> {
+        seriesIds.add(row.seriesId());
+        vintages.computeIfAbsent(row.seriesId(), id -> new TreeSet<>()).add(row.revisionDate());
+        counts.merge(row.seriesId(), 1, Integer::sum);
+      });
     }
+    Map<Long, WebhookService.SeriesWrite> writes = new TreeMap<>();
+    vintages.forEach((id, dates) -> writes.put(id, new WebhookService.SeriesWrite(dates, counts.get(id))));
     TimeseriesWriter.Appended commit = appended.join();
     OffsetDateTime ingestedAt = commit != null ? commit.ingestedAt()
         : write ? reader.ingestedAtOf(batchId).orElse(null) : null; // committed by an earlier attempt
     return new Written(new BulkUpsertResult(batchId, status, false, BulkUpsertResult.summary(total, successful),
-        errors), ingestedAt, seriesIds);
+        errors), ingestedAt, seriesIds, writes);
   }
 
   /**
@@ -289,11 +345,25 @@ public class BulkUpsertService {
     if (upload.batchId() != null) {
       checkBatchId(upload.batchId());
     }
+    releaseOf(upload);
     Verdict verdict = judge(upload, LocalDate.now(settings.zone()), true);
     int total = upload.points().size();
     int successful = verdict.write() ? verdict.validated().validRows().size() : 0;
     return new BulkUpsertResult(upload.batchId(), verdict.status(), false, BulkUpsertResult.summary(total, successful),
         verdict.errors());
+  }
+
+  /**
+   * The numeric id of the release the upload names, or null when it names none.
+   *
+   * @throws AlmanacGraphQLException BAD_USER_INPUT (argument {@code releaseId}) for an unknown release
+   */
+  private Long releaseOf(Upload upload) {
+    if (upload.releaseId() == null) {
+      return null;
+    }
+    return releases.find(upload.releaseId()).map(Release::numericId).orElseThrow(() ->
+        AlmanacGraphQLException.badInput(RELEASE_ID_ARGUMENT, "No release with id '" + upload.releaseId() + "'"));
   }
 
   private static void checkBatchId(String batchId) {

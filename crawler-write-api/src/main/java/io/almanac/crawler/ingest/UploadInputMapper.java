@@ -26,7 +26,7 @@ final class UploadInputMapper {
     }
     return new BulkUpsertService.Upload((String) input.get(BULKDATAPOINTSINPUT.BatchId),
         (String) input.get(BULKDATAPOINTSINPUT.RunId), Boolean.TRUE.equals(input.get(BULKDATAPOINTSINPUT.Atomic)),
-        points);
+        points, false, (String) input.get(BULKDATAPOINTSINPUT.ReleaseId));
   }
 
   /**

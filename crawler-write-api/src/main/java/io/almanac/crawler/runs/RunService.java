@@ -9,6 +9,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import io.almanac.crawler.webhooks.WebhookService;
+import io.almanac.crawler.webhooks.WebhookWorker;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -21,9 +25,16 @@ public class RunService {
   private final RunRepository runs;
   private final ProviderRepository providers;
   private final Duration timeout;
+  private final WebhookService webhooks;
+  private final WebhookWorker webhookWorker;
+  private final TransactionTemplate transactions;
 
   public RunService(RunRepository runs, ProviderRepository providers,
-      @Value("${almanac.runs.timeout:6h}") Duration timeout) {
+      @Value("${almanac.runs.timeout:6h}") Duration timeout, WebhookService webhooks, WebhookWorker webhookWorker,
+      TransactionTemplate transactions) {
+    this.webhooks = webhooks;
+    this.webhookWorker = webhookWorker;
+    this.transactions = transactions;
     this.runs = runs;
     this.providers = providers;
     this.timeout = timeout;
@@ -48,8 +59,15 @@ public class RunService {
       throw AlmanacGraphQLException.badInput(MUTATION.FINISHRUN_INPUT_ARGUMENT.Status,
           "A run finishes as SUCCEEDED, FAILED or CANCELLED, not " + status);
     }
-    return runs.finish(runId, status.name(), errorMessage, logs == null ? List.of() : logs, OffsetDateTime.now())
-        .orElseThrow(() -> runs.find(runId)
+    // RUN_FINISHED deliveries are enqueued with the run's end, in one transaction.
+    Optional<IngestionRun> finished = transactions.execute(tx -> {
+      Optional<IngestionRun> run = runs.finish(runId, status.name(), errorMessage, logs == null ? List.of() : logs,
+          OffsetDateTime.now());
+      run.ifPresent(webhooks::runFinished);
+      return run;
+    });
+    finished.ifPresent(run -> webhookWorker.wake());
+    return finished.orElseThrow(() -> runs.find(runId)
             .<AlmanacGraphQLException>map(run -> new AlmanacGraphQLException(ErrorCode.CONFLICT,
                 "Run " + runId + " already finished as " + run.status(), Map.of("argument", RUN_ID)))
             .orElseGet(() -> new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No run with id '" + runId + "'",

@@ -7,7 +7,10 @@ import io.almanac.crawler.generated.DgsConstants.MUTATION;
 import io.almanac.crawler.generated.types.SeriesInput;
 import io.almanac.crawler.generated.types.UpsertSeriesResult;
 import io.almanac.graphql.Ids;
+import graphql.schema.DataFetchingEnvironment;
+import io.almanac.crawler.generated.DgsConstants.SERIESINPUT;
 import java.util.List;
+import java.util.Map;
 
 /** {@code upsertSeries} and {@code deleteSeries}. */
 @DgsComponent
@@ -27,9 +30,14 @@ public class SeriesMutation {
     return numeric != null && deletion.delete(numeric);
   }
 
+  /**
+   * Whether each input names {@code releaseId} is read from the argument as coerced: omitted leaves the
+   * membership unchanged, an explicit null clears it, which the generated input cannot tell apart.
+   */
   @DgsMutation(field = MUTATION.UpsertSeries)
-  public UpsertSeriesResult upsertSeries(
+  public UpsertSeriesResult upsertSeries(DataFetchingEnvironment env,
       @InputArgument(name = MUTATION.UPSERTSERIES_INPUT_ARGUMENT.Input) List<SeriesInput> input) {
-    return service.upsert(input);
+    List<Map<String, Object>> sent = env.getArgument(MUTATION.UPSERTSERIES_INPUT_ARGUMENT.Input);
+    return service.upsert(input, sent.stream().map(m -> m.containsKey(SERIESINPUT.ReleaseId)).toList());
   }
 }

@@ -9,6 +9,8 @@ import io.almanac.crawler.generated.types.UpsertSeriesResult;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
+import io.almanac.crawler.releases.Release;
+import io.almanac.crawler.releases.ReleaseRepository;
 import io.almanac.store.SeriesDirectory;
 import io.almanac.store.SeriesRecord;
 import io.almanac.store.SeriesTag;
@@ -36,18 +38,23 @@ public class SeriesUpsertService {
   private final SeriesRegistry registry;
   private final TimeseriesWriter writer;
   private final SeriesDirectory directory;
+  private final ReleaseRepository releases;
 
-  public SeriesUpsertService(SeriesRegistry registry, TimeseriesWriter writer, SeriesDirectory directory) {
+  public SeriesUpsertService(SeriesRegistry registry, TimeseriesWriter writer, SeriesDirectory directory,
+      ReleaseRepository releases) {
     this.registry = registry;
     this.writer = writer;
     this.directory = directory;
+    this.releases = releases;
   }
 
   /**
    * @param inputs at most 10,000 ({@code LIMIT_EXCEEDED} beyond)
+   * @param releaseGiven for each input, whether it named {@code releaseId} (null included): only those
+   *     change the series' release ({@code UNKNOWN_RELEASE} when it names no release of the series' provider)
    * @return the series written, in input order, and an error for each input refused
    */
-  public UpsertSeriesResult upsert(List<SeriesInput> inputs) {
+  public UpsertSeriesResult upsert(List<SeriesInput> inputs, List<Boolean> releaseGiven) {
     if (inputs.size() > MAX_INPUTS) {
       throw new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "At most " + MAX_INPUTS + " series per request, got "
           + inputs.size(), Map.of("argument", MUTATION.UPSERTSERIES_INPUT_ARGUMENT.Input));
@@ -70,6 +77,17 @@ public class SeriesUpsertService {
       }
     }
     Set<Long> knownProviders = registry.existingProviders(providerIds);
+    Map<Long, Release> namedReleases = new HashMap<>();
+    List<Long> releaseIds = new ArrayList<>();
+    for (SeriesInput input : inputs) {
+      Long releaseId = input.getReleaseId() == null ? null : Ids.parse(input.getReleaseId());
+      if (releaseId != null) {
+        releaseIds.add(releaseId);
+      }
+    }
+    if (!releaseIds.isEmpty()) {
+      releases.findAll(releaseIds).forEach(r -> namedReleases.put(r.numericId(), r));
+    }
     for (int i = 0; i < inputs.size(); i++) {
       SeriesInput input = inputs.get(i);
       Long providerId = Ids.parse(input.getProviderId());
@@ -81,6 +99,9 @@ public class SeriesUpsertService {
         errors.add(error(i, SERIESINPUT.ExternalId, "INVALID_INPUT", "externalId must not be blank"));
       } else if (input.getTitle().isBlank()) {
         errors.add(error(i, SERIESINPUT.Title, "INVALID_INPUT", "title must not be blank"));
+      } else if (input.getReleaseId() != null && !releaseOf(namedReleases, input.getReleaseId(), providerId)) {
+        errors.add(error(i, SERIESINPUT.ReleaseId, "UNKNOWN_RELEASE",
+            "No release with id '" + input.getReleaseId() + "' of provider " + providerId));
       } else {
         SeriesKey key = new SeriesKey(providerId, externalId);
         Integer earlier = firstIndex.putIfAbsent(key, i);
@@ -117,6 +138,15 @@ public class SeriesUpsertService {
           input.getSeasonalAdjustment(), input.getActive() == null || input.getActive(), now, false, seriesTags));
       written.add(Series.newBuilder().id(String.valueOf(id)).build());
     }
+    Map<Long, List<Long>> membership = new HashMap<>();
+    List<Long> leaving = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      SeriesKey key = keys.get(i);
+      if (key != null && i < releaseGiven.size() && releaseGiven.get(i)) {
+        Long releaseId = inputs.get(i).getReleaseId() == null ? null : Ids.parse(inputs.get(i).getReleaseId());
+        (releaseId == null ? leaving : membership.computeIfAbsent(releaseId, r -> new ArrayList<>())).add(ids.get(key));
+      }
+    }
     try {
       writer.upsertSeries(versions).get();
     } catch (InterruptedException e) {
@@ -125,7 +155,16 @@ public class SeriesUpsertService {
     } catch (ExecutionException e) {
       throw new IllegalStateException("Committing " + versions.size() + " series failed", e.getCause());
     }
+    // Membership is PostgreSQL's, set once the metadata committed (a failed commit changes neither).
+    membership.forEach((releaseId, seriesIds) -> releases.setRelease(seriesIds, releaseId));
+    releases.setRelease(leaving, null);
     return UpsertSeriesResult.newBuilder().series(written).errors(errors).build();
+  }
+
+  private static boolean releaseOf(Map<Long, Release> releases, String releaseId, long providerId) {
+    Long id = Ids.parse(releaseId);
+    Release release = id == null ? null : releases.get(id);
+    return release != null && release.providerId() == providerId;
   }
 
   private static InputError error(int index, String field, String code, String message) {
