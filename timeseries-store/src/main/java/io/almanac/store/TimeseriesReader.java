@@ -113,23 +113,40 @@ public final class TimeseriesReader {
 
   /** The latest version of every live (not deleted) series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */
   public Map<Long, SeriesRecord> readSeries(long snapshotId) {
-    Table table = store.series();
     Map<Long, SeriesRecord> latest = new HashMap<>();
+    readSeriesHistories(snapshotId).forEach((id, versions) -> latest.put(id, versions.get(versions.size() - 1)));
+    return latest;
+  }
+
+  /**
+   * The metadata history of every live series at a snapshot of the series table, by id: its versions
+   * oldest first, each differing from the one before it (a version that repeats the metadata before it
+   * is left out, so {@code updatedAt} is when that metadata took effect); the last is the current one.
+   */
+  public Map<Long, List<SeriesRecord>> readSeriesHistories(long snapshotId) {
+    Table table = store.series();
+    Map<Long, List<Record>> versions = new HashMap<>();
     if (snapshotId < 0) {
-      return latest;
+      return Map.of();
     }
     try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshotId)
         .project(SeriesLayout.SCHEMA).build()) {
       for (Record r : rows) {
-        SeriesRecord version = SeriesLayout.toSeriesRecord(r);
-        latest.merge(version.id(), version,
-            (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
+        versions.computeIfAbsent(SeriesLayout.ID.get(r), id -> new ArrayList<>(1)).add(r);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the series table failed", e);
     }
-    latest.values().removeIf(SeriesRecord::deleted);
-    return latest;
+    Map<Long, List<SeriesRecord>> histories = new HashMap<>();
+    versions.forEach((id, ofId) -> {
+      ofId.sort(SeriesLayout.ORDER);
+      List<Record> history = SeriesLayout.history(ofId);
+      if (!history.isEmpty()) {
+        histories.put(id, history.size() == 1 ? List.of(SeriesLayout.toSeriesRecord(history.get(0)))
+            : history.stream().map(SeriesLayout::toSeriesRecord).toList());
+      }
+    });
+    return histories;
   }
 
   /** The current snapshot id of the series table after a refresh, or -1 when it is empty. */
