@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -109,6 +110,47 @@ public final class TimeseriesReader {
     }
     boolean reachedFrom = from < 0 ? snapshot == null : snapshot != null;
     return reachedFrom ? Optional.of(ranges) : Optional.empty();
+  }
+
+  /** A stored observation's key within its series: its date and the revision date of its vintage. */
+  public record VintageKey(LocalDate date, LocalDate revisionDate) {}
+
+  /**
+   * The batch that wrote each visible observation row of the given series at an observations snapshot:
+   * for each key, the batch id of the row that wins on read (the latest stamp). For provenance
+   * ({@code Observation.source}); the history read ({@link #readHistories}) leaves the batch-id column
+   * undecoded, as no other read needs it. Reads the files and row groups that may hold the series with
+   * Iceberg's generic reader; series without rows map to an empty map.
+   */
+  public Map<Long, Map<VintageKey, String>> batchIdsOf(Collection<Long> seriesIds, long snapshotId) {
+    Map<Long, Map<VintageKey, String>> batches = new HashMap<>();
+    Map<Long, Map<VintageKey, OffsetDateTime>> stamps = new HashMap<>();
+    for (Long id : seriesIds) {
+      batches.put(id, new HashMap<>());
+      stamps.put(id, new HashMap<>());
+    }
+    if (snapshotId < 0 || seriesIds.isEmpty()) {
+      return batches;
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(store.observations()).useSnapshot(snapshotId)
+        .where(ObservationLayout.seriesIdIn(seriesIds)).project(ObservationLayout.SCHEMA).build()) {
+      for (Record row : rows) {
+        Map<VintageKey, OffsetDateTime> ofSeries = stamps.get(ObservationLayout.SERIES_ID.get(row));
+        if (ofSeries == null) {
+          continue; // the reader returns whole row groups: other series come along
+        }
+        VintageKey key = new VintageKey(ObservationLayout.DATE.get(row), ObservationLayout.REVISION_DATE.get(row));
+        OffsetDateTime stamp = ObservationLayout.INGESTED_AT.get(row);
+        OffsetDateTime known = ofSeries.get(key);
+        if (known == null || stamp.isAfter(known)) {
+          ofSeries.put(key, stamp);
+          batches.get(ObservationLayout.SERIES_ID.get(row)).put(key, ObservationLayout.BATCH_ID.get(row));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading the batch ids of " + seriesIds.size() + " series failed", e);
+    }
+    return batches;
   }
 
   /** The latest version of every live (not deleted) series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -69,6 +70,17 @@ class TableMaintenanceTest {
       writer.appendObservations("m" + batch, rows).get();
     }
     Map<Long, SeriesHistory> before = read(ids);
+    // Provenance: the batch of each key's winning row (the re-sent keys: the last re-send, batch 9).
+    Map<TimeseriesReader.VintageKey, String> expectedBatches = new HashMap<>();
+    for (int batch = 0; batch < 12; batch++) {
+      for (int day = 0; day < 50; day++) {
+        int revision = batch % 3 == 0 ? 0 : batch;
+        expectedBatches.put(new TimeseriesReader.VintageKey(start.plusDays(day), start.plusDays(100 + revision)),
+            "m" + batch);
+      }
+    }
+    assertThat(reader.batchIdsOf(List.of(3L, 99L), reader.observationsSnapshot()))
+        .isEqualTo(Map.of(3L, expectedBatches, 99L, Map.of()));
     Table table = store.observations();
     table.refresh();
     assertThat(TableMaintenance.dataFiles(table)).hasSize(12);
@@ -93,6 +105,7 @@ class TableMaintenanceTest {
     // As of the revision all four re-sends share, the last of them (batch 9) is the value.
     SeriesHistory one = after.get(1L);
     assertThat(one.value(one.view(start.plusDays(100), null, null)[0])).isEqualByComparingTo("9000");
+    assertThat(reader.batchIdsOf(List.of(3L), reader.observationsSnapshot()).get(3L)).isEqualTo(expectedBatches);
     assertThat(maintenance.run().get(0).rowsWritten()).as("nothing left to compact").isZero();
   }
 
