@@ -14,6 +14,7 @@ import io.almanac.financial.generated.types.SeriesFilter;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.Ids;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,9 +36,13 @@ public class SeriesDataFetcher {
   }
 
   @DgsQuery(field = QUERY.Series)
-  public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id) {
+  public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id,
+      @InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.AsOf) LocalDate asOf) {
     Long numeric = Ids.parse(id);
-    return numeric == null ? null : catalog.get(numeric).orElse(null);
+    if (numeric == null) {
+      return null;
+    }
+    return (asOf == null ? catalog.get(numeric) : catalog.asOf(numeric, asOf)).orElse(null);
   }
 
   @DgsQuery(field = QUERY.SeriesByExternalId)
