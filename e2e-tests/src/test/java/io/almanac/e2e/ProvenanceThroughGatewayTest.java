@@ -110,6 +110,41 @@ class ProvenanceThroughGatewayTest {
   }
 
   @Test
+  void aPageOfAThousandObservationsWithTheirSources() {
+    GraphQLClient admin = RunningAlmanac.get().gateway();
+    String providerId = admin.data("mutation { createProvider(input: {name: \"Page Bureau\", type: API}) { id } }")
+        .path("createProvider").path("id").asString();
+    String id = admin.data("""
+        mutation($p: ID!) { upsertSeries(input: [{providerId: $p, externalId: "PAGE", title: "Page",
+          frequency: DAILY}]) { series { id } } }""", Map.of("p", providerId))
+        .path("upsertSeries").path("series").get(0).path("id").asString();
+    LocalDate start = LocalDate.of(2021, 1, 1);
+    for (int b = 0; b < 2; b++) {
+      List<Map<String, Object>> points = new ArrayList<>();
+      for (int d = b * 500; d < (b + 1) * 500; d++) {
+        points.add(point(id, start.plusDays(d).toString(), String.valueOf(d), "2024-01-02"));
+      }
+      assertThat(admin.data(BULK, Map.of("input", Map.of("batchId", "page-" + b, "points", points)))
+          .path("bulkUpsertDataPoints").path("status").asString()).isEqualTo("COMMITTED");
+    }
+    String page = """
+        query($id: ID!) { series(id: $id) { observations(first: 1000) { nodes { date
+          source { batchId receivedAt provider { name } } } } } }""";
+    JsonNode nodes = null;
+    for (String round : List.of("first", "second")) {
+      long started = System.nanoTime();
+      nodes = admin.data(page, Map.of("id", id)).path("series").path("observations").path("nodes");
+      System.out.printf("A page of 1,000 observations with source, receivedAt and provider, %s: %.1f ms%n", round,
+          (System.nanoTime() - started) / 1e6);
+    }
+    assertThat(nodes).hasSize(1000);
+    for (int d = 0; d < 1000; d++) {
+      assertThat(nodes.get(d).path("source").path("batchId").asString()).isEqualTo("page-" + (d / 500));
+      assertThat(nodes.get(d).path("source").path("provider").path("name").asString()).isEqualTo("Page Bureau");
+    }
+  }
+
+  @Test
   void metadataVersionsAndTheSeriesAsOfADay() {
     GraphQLClient admin = RunningAlmanac.get().gateway();
     String providerId = admin.data("mutation { createProvider(input: {name: \"Versions Bureau\", type: API}) { id } }")
