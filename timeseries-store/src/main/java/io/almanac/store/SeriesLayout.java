@@ -124,6 +124,37 @@ final class SeriesLayout {
     return tags;
   }
 
+  /**
+   * True when two versions of one series hold the same metadata: every column but {@code updated_at}
+   * equal. Crawlers re-send unchanged metadata on every run; such a version adds nothing to the history.
+   */
+  static boolean sameMetadata(Record a, Record b) {
+    for (Column<?> column : COLUMNS) {
+      if (column != UPDATED_AT && !java.util.Objects.equals(column.get(a), column.get(b))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The metadata history of one series from its versions in {@link #ORDER}: each version whose metadata
+   * differs from the one before it (the first of a run of equal ones, so {@code updated_at} is when that
+   * metadata took effect); empty when the last version deletes the series.
+   */
+  static List<Record> history(List<Record> versionsInOrder) {
+    if (versionsInOrder.isEmpty() || deleted(versionsInOrder.get(versionsInOrder.size() - 1))) {
+      return List.of();
+    }
+    List<Record> kept = new java.util.ArrayList<>();
+    for (Record version : versionsInOrder) {
+      if (kept.isEmpty() || !sameMetadata(kept.get(kept.size() - 1), version)) {
+        kept.add(version);
+      }
+    }
+    return kept;
+  }
+
   /** True when this version deletes its series. */
   static boolean deleted(Record record) {
     return Boolean.TRUE.equals(DELETED.get(record));

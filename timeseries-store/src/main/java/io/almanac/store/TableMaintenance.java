@@ -288,26 +288,31 @@ public final class TableMaintenance {
     }
   }
 
-  /** Series versions: keeps each id's latest version, and drops ids whose latest version deletes them. */
+  /**
+   * Series versions: keeps every version of each id's metadata history ({@link SeriesLayout#history}:
+   * {@code series(id, asOf)} and {@code metadataVersions} read them), dropping only versions that repeat
+   * the metadata before them and every version of an id whose latest version deletes it.
+   */
   private static void mergeSeriesVersions(Table table, List<DataFile> inputs, SortedFileWriter out, long[] counts) {
-    Map<Long, Record> latest = new HashMap<>();
+    Map<Long, List<Record>> versions = new HashMap<>();
     for (DataFile file : inputs) {
       try (CloseableIterable<Record> rows = read(table, file, SeriesLayout.SCHEMA)) {
         for (Record row : rows) {
           counts[0]++;
-          latest.merge(SeriesLayout.ID.get(row), row, (a, b) -> SeriesLayout.ORDER.compare(a, b) >= 0 ? a : b);
+          versions.computeIfAbsent(SeriesLayout.ID.get(row), id -> new ArrayList<>()).add(row);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    latest.values().stream()
-        .filter(r -> !SeriesLayout.deleted(r))
-        .sorted(SeriesLayout.ORDER)
-        .forEach(r -> {
-          out.write(r);
-          counts[1]++;
-        });
+    versions.keySet().stream().sorted().forEach(id -> {
+      List<Record> ofId = versions.get(id);
+      ofId.sort(SeriesLayout.ORDER);
+      for (Record r : SeriesLayout.history(ofId)) {
+        out.write(r);
+        counts[1]++;
+      }
+    });
   }
 
   private boolean commitRewrite(TableKind kind, Table table, List<DataFile> removed, List<DataFile> added,

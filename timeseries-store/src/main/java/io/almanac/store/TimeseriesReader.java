@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -111,25 +112,83 @@ public final class TimeseriesReader {
     return reachedFrom ? Optional.of(ranges) : Optional.empty();
   }
 
+  /** A stored observation's key within its series: its date and the revision date of its vintage. */
+  public record VintageKey(LocalDate date, LocalDate revisionDate) {}
+
+  /**
+   * The batch that wrote each visible observation row of the given series at an observations snapshot:
+   * for each key, the batch id of the row that wins on read (the latest stamp). For provenance
+   * ({@code Observation.source}); the history read ({@link #readHistories}) leaves the batch-id column
+   * undecoded, as no other read needs it. Reads the files and row groups that may hold the series with
+   * Iceberg's generic reader; series without rows map to an empty map.
+   */
+  public Map<Long, Map<VintageKey, String>> batchIdsOf(Collection<Long> seriesIds, long snapshotId) {
+    Map<Long, Map<VintageKey, String>> batches = new HashMap<>();
+    Map<Long, Map<VintageKey, OffsetDateTime>> stamps = new HashMap<>();
+    for (Long id : seriesIds) {
+      batches.put(id, new HashMap<>());
+      stamps.put(id, new HashMap<>());
+    }
+    if (snapshotId < 0 || seriesIds.isEmpty()) {
+      return batches;
+    }
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(store.observations()).useSnapshot(snapshotId)
+        .where(ObservationLayout.seriesIdIn(seriesIds)).project(ObservationLayout.SCHEMA).build()) {
+      for (Record row : rows) {
+        Map<VintageKey, OffsetDateTime> ofSeries = stamps.get(ObservationLayout.SERIES_ID.get(row));
+        if (ofSeries == null) {
+          continue; // the reader returns whole row groups: other series come along
+        }
+        VintageKey key = new VintageKey(ObservationLayout.DATE.get(row), ObservationLayout.REVISION_DATE.get(row));
+        OffsetDateTime stamp = ObservationLayout.INGESTED_AT.get(row);
+        OffsetDateTime known = ofSeries.get(key);
+        if (known == null || stamp.isAfter(known)) {
+          ofSeries.put(key, stamp);
+          batches.get(ObservationLayout.SERIES_ID.get(row)).put(key, ObservationLayout.BATCH_ID.get(row));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading the batch ids of " + seriesIds.size() + " series failed", e);
+    }
+    return batches;
+  }
+
   /** The latest version of every live (not deleted) series at a snapshot of the series table (see {@link #seriesSnapshot()}), by id. */
   public Map<Long, SeriesRecord> readSeries(long snapshotId) {
-    Table table = store.series();
     Map<Long, SeriesRecord> latest = new HashMap<>();
+    readSeriesHistories(snapshotId).forEach((id, versions) -> latest.put(id, versions.get(versions.size() - 1)));
+    return latest;
+  }
+
+  /**
+   * The metadata history of every live series at a snapshot of the series table, by id: its versions
+   * oldest first, each differing from the one before it (a version that repeats the metadata before it
+   * is left out, so {@code updatedAt} is when that metadata took effect); the last is the current one.
+   */
+  public Map<Long, List<SeriesRecord>> readSeriesHistories(long snapshotId) {
+    Table table = store.series();
+    Map<Long, List<Record>> versions = new HashMap<>();
     if (snapshotId < 0) {
-      return latest;
+      return Map.of();
     }
     try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(snapshotId)
         .project(SeriesLayout.SCHEMA).build()) {
       for (Record r : rows) {
-        SeriesRecord version = SeriesLayout.toSeriesRecord(r);
-        latest.merge(version.id(), version,
-            (a, b) -> a.updatedAt().isAfter(b.updatedAt()) ? a : b);
+        versions.computeIfAbsent(SeriesLayout.ID.get(r), id -> new ArrayList<>(1)).add(r);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the series table failed", e);
     }
-    latest.values().removeIf(SeriesRecord::deleted);
-    return latest;
+    Map<Long, List<SeriesRecord>> histories = new HashMap<>();
+    versions.forEach((id, ofId) -> {
+      ofId.sort(SeriesLayout.ORDER);
+      List<Record> history = SeriesLayout.history(ofId);
+      if (!history.isEmpty()) {
+        histories.put(id, history.size() == 1 ? List.of(SeriesLayout.toSeriesRecord(history.get(0)))
+            : history.stream().map(SeriesLayout::toSeriesRecord).toList());
+      }
+    });
+    return histories;
   }
 
   /** The current snapshot id of the series table after a refresh, or -1 when it is empty. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -69,6 +70,17 @@ class TableMaintenanceTest {
       writer.appendObservations("m" + batch, rows).get();
     }
     Map<Long, SeriesHistory> before = read(ids);
+    // Provenance: the batch of each key's winning row (the re-sent keys: the last re-send, batch 9).
+    Map<TimeseriesReader.VintageKey, String> expectedBatches = new HashMap<>();
+    for (int batch = 0; batch < 12; batch++) {
+      for (int day = 0; day < 50; day++) {
+        int revision = batch % 3 == 0 ? 0 : batch;
+        expectedBatches.put(new TimeseriesReader.VintageKey(start.plusDays(day), start.plusDays(100 + revision)),
+            "m" + batch);
+      }
+    }
+    assertThat(reader.batchIdsOf(List.of(3L, 99L), reader.observationsSnapshot()))
+        .isEqualTo(Map.of(3L, expectedBatches, 99L, Map.of()));
     Table table = store.observations();
     table.refresh();
     assertThat(TableMaintenance.dataFiles(table)).hasSize(12);
@@ -93,6 +105,7 @@ class TableMaintenanceTest {
     // As of the revision all four re-sends share, the last of them (batch 9) is the value.
     SeriesHistory one = after.get(1L);
     assertThat(one.value(one.view(start.plusDays(100), null, null)[0])).isEqualByComparingTo("9000");
+    assertThat(reader.batchIdsOf(List.of(3L), reader.observationsSnapshot()).get(3L)).isEqualTo(expectedBatches);
     assertThat(maintenance.run().get(0).rowsWritten()).as("nothing left to compact").isZero();
   }
 
@@ -138,22 +151,60 @@ class TableMaintenanceTest {
   }
 
   @Test
-  void seriesVersionsAreCompactedToTheLatestAndDeletionsVanish() throws Exception {
+  void seriesCompactionKeepsEveryMetadataVersionAndDropsDeletedSeries() throws Exception {
     OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
-    for (int v = 0; v < 5; v++) {
+    // Series 10's title and units at each of 14 commits (one file each); re-sent metadata repeats.
+    String[][] sent = {{"GDP", "bn"}, {"GDP", "bn"}, {"GDP", "bn USD"}, {"GDP", "bn USD"}, {"Real GDP", "bn USD"},
+        {"Real GDP", "bn USD"}, {"Real GDP", "bn USD"}, {"GDP", "bn"}, {"GDP", "bn"}, {"GDP (chained)", "bn"},
+        {"GDP (chained)", "bn"}, {"GDP (chained)", "bn 2017 USD"}, {"GDP (chained)", "bn 2017 USD"},
+        {"GDP (chained)", "bn 2017 USD"}};
+    List<String> expected = new ArrayList<>();
+    for (int v = 0; v < sent.length; v++) {
+      String state = sent[v][0] + "|" + sent[v][1] + "|" + t.plusMinutes(v);
+      boolean changed = v == 0 || !sent[v][0].equals(sent[v - 1][0]) || !sent[v][1].equals(sent[v - 1][1]);
+      if (changed) {
+        expected.add(state);
+      }
       writer.upsertSeries(List.of(
-          new SeriesRecord(10, "p", "A", "A v" + v, null, null, "DAILY", null, true, t.plusMinutes(v)),
+          new SeriesRecord(10, "p", "A", sent[v][0], null, sent[v][1], "QUARTERLY", null, true, t.plusMinutes(v)),
           new SeriesRecord(11, "p", "B", "B v" + v, null, null, "DAILY", null, true, t.plusMinutes(v)))).get();
     }
     writer.upsertSeries(List.of(
         new SeriesRecord(11, "p", "B", "B", null, null, "DAILY", null, true, t).tombstone(t.plusHours(1)))).get();
-    Map<Long, SeriesRecord> before = reader.readSeries(reader.seriesSnapshot());
+    assertThat(expected).hasSize(6);
+
+    Map<Long, SeriesRecord> latestBefore = reader.readSeries(reader.seriesSnapshot());
+    assertThat(describe(reader.readSeriesHistories(reader.seriesSnapshot()).get(10L))).isEqualTo(expected);
     TableMaintenance.Report series = maintenance.run().get(1);
     assertThat(series.filesAfter()).isEqualTo(1);
-    assertThat(series.rowsWritten()).isEqualTo(1);
-    assertThat(reader.readSeries(reader.seriesSnapshot())).isEqualTo(before);
-    assertThat(before.get(10L).title()).isEqualTo("A v4");
-    assertThat(before).doesNotContainKey(11L);
+    assertThat(series.rowsWritten()).isEqualTo(expected.size());
+    Map<Long, List<SeriesRecord>> after = reader.readSeriesHistories(reader.seriesSnapshot());
+    assertThat(after).containsOnlyKeys(10L);
+    assertThat(describe(after.get(10L))).isEqualTo(expected);
+    assertThat(reader.readSeries(reader.seriesSnapshot())).isEqualTo(latestBefore);
+
+    // Compacting the compacted file with newer versions keeps the older ones too.
+    for (int v = 0; v < 4; v++) {
+      OffsetDateTime at = t.plusDays(1).plusMinutes(v);
+      writer.upsertSeries(List.of(
+          new SeriesRecord(10, "p", "A", "GDP v" + (v / 2), null, "bn", "QUARTERLY", null, true, at))).get();
+      if (v % 2 == 0) {
+        expected.add("GDP v" + (v / 2) + "|bn|" + at);
+      }
+    }
+    assertThat(maintenance.run().get(1).filesAfter()).isEqualTo(1);
+    assertThat(describe(reader.readSeriesHistories(reader.seriesSnapshot()).get(10L))).isEqualTo(expected);
+    SeriesDirectory.View view = new SeriesDirectory(reader).current();
+    assertThat(view.byId().get(10L).title()).isEqualTo("GDP v1");
+    assertThat(view.asOf(10L, t.plusMinutes(5)).title()).isEqualTo("Real GDP");
+    assertThat(view.asOf(10L, t.plusMinutes(4)).title()).isEqualTo("Real GDP");
+    assertThat(view.asOf(10L, t.plusMinutes(4).minusNanos(1000)).units()).isEqualTo("bn USD");
+    assertThat(view.asOf(10L, t.minusNanos(1000))).isNull();
+    assertThat(view.history(11L)).isEmpty();
+  }
+
+  private static List<String> describe(List<SeriesRecord> versions) {
+    return versions.stream().map(r -> r.title() + "|" + r.units() + "|" + r.updatedAt()).toList();
   }
 
   private static int count(Iterable<?> items) {

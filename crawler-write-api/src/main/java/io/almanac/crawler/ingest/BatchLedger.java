@@ -1,6 +1,8 @@
 package io.almanac.crawler.ingest;
 
 import static io.almanac.crawler.db.Tables.INGEST_BATCHES;
+import static io.almanac.crawler.db.Tables.RUNS;
+import static io.almanac.crawler.db.Tables.SERIES_KEYS;
 
 import io.almanac.crawler.Json;
 import io.almanac.crawler.db.tables.records.IngestBatchesRecord;
@@ -92,6 +94,30 @@ class BatchLedger {
         .set(INGEST_BATCHES.SERIES_IDS, seriesIds.isEmpty() ? null : seriesIds.toArray(Long[]::new))
         .where(INGEST_BATCHES.BATCH_ID.eq(batchId))
         .execute();
+  }
+
+  /**
+   * Where a batch came from, for {@code ObservationSource}: when it was received, the run it named, and
+   * its provider (the run's; else the one provider of every series it wrote; else null).
+   */
+  record Source(String batchId, OffsetDateTime receivedAt, Long runId, Long providerId) {}
+
+  /** The sources of the given batches in one query; batches not in the ledger are absent. */
+  Map<String, Source> sources(Collection<String> batchIds) {
+    Field<Long[]> seriesProviders = DSL.field(DSL.select(DSL.arrayAggDistinct(SERIES_KEYS.PROVIDER_ID))
+        .from(SERIES_KEYS).where(SERIES_KEYS.ID.eq(DSL.any(INGEST_BATCHES.SERIES_IDS))));
+    Map<String, Source> found = new java.util.HashMap<>();
+    db.select(INGEST_BATCHES.BATCH_ID, INGEST_BATCHES.RECEIVED_AT, RUNS.ID, RUNS.PROVIDER_ID, seriesProviders)
+        .from(INGEST_BATCHES)
+        .leftJoin(RUNS).on(RUNS.ID.cast(SQLDataType.VARCHAR).eq(INGEST_BATCHES.RUN_ID))
+        .where(INGEST_BATCHES.BATCH_ID.in(batchIds))
+        .forEach(r -> {
+          Long[] providers = r.value5();
+          Long provider = r.value4() != null ? r.value4()
+              : providers != null && providers.length == 1 ? providers[0] : null;
+          found.put(r.value1(), new Source(r.value1(), r.value2(), r.value3(), provider));
+        });
+    return found;
   }
 
   /** Marks a DONE batch retracted (counts unknown yet); the caller holds its claim. */

@@ -7,17 +7,18 @@ import com.netflix.graphql.dgs.DgsEntityFetcher;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.DgsQuery;
 import com.netflix.graphql.dgs.InputArgument;
-import io.almanac.crawler.generated.DgsConstants.CREATEPROVIDERINPUT;
 import io.almanac.crawler.generated.DgsConstants.MUTATION;
 import io.almanac.crawler.generated.DgsConstants.PROVIDER;
 import io.almanac.crawler.generated.DgsConstants.QUERY;
 import io.almanac.crawler.generated.types.CreateProviderInput;
+import io.almanac.crawler.generated.types.InputError;
 import io.almanac.crawler.generated.types.ProviderStatus;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
+import io.almanac.graphql.auth.Callers;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -34,10 +35,12 @@ public class ProviderDataFetcher {
   private static final String CURSOR_KIND = "provider";
 
   private final ProviderRepository providers;
+  private final ProviderSpecRepository specs;
   private final ProviderService service;
 
-  public ProviderDataFetcher(ProviderRepository providers, ProviderService service) {
+  public ProviderDataFetcher(ProviderRepository providers, ProviderSpecRepository specs, ProviderService service) {
     this.providers = providers;
+    this.specs = specs;
     this.service = service;
   }
 
@@ -68,7 +71,7 @@ public class ProviderDataFetcher {
       @InputArgument(name = MUTATION.CREATEPROVIDER_INPUT_ARGUMENT.Input) CreateProviderInput input,
       DgsDataFetchingEnvironment env) {
     Map<String, Object> sent = env.getArgument(MUTATION.CREATEPROVIDER_INPUT_ARGUMENT.Input);
-    return service.create(input, sent.containsKey(CREATEPROVIDERINPUT.Config));
+    return service.create(input, sent, userId(env));
   }
 
   /**
@@ -77,8 +80,34 @@ public class ProviderDataFetcher {
    */
   @DgsMutation(field = MUTATION.UpdateProvider)
   public Provider updateProvider(@InputArgument(name = MUTATION.UPDATEPROVIDER_INPUT_ARGUMENT.Id) String id,
-      @InputArgument(name = MUTATION.UPDATEPROVIDER_INPUT_ARGUMENT.Input) Map<String, Object> input) {
-    return service.update(existingId(id), input);
+      @InputArgument(name = MUTATION.UPDATEPROVIDER_INPUT_ARGUMENT.Input) Map<String, Object> input,
+      DgsDataFetchingEnvironment env) {
+    return service.update(existingId(id), input, userId(env));
+  }
+
+  /** Errors of an ingestion spec, without storing it (see {@link ProviderSpecs}). */
+  @DgsQuery(field = QUERY.ValidateProviderSpec)
+  public List<InputError> validateProviderSpec(
+      @InputArgument(name = QUERY.VALIDATEPROVIDERSPEC_INPUT_ARGUMENT.Spec) Object spec) {
+    return ProviderSpecs.validate(ProviderSpecs.tree(spec));
+  }
+
+  @DgsData(parentType = PROVIDER.TYPE_NAME, field = PROVIDER.Spec)
+  public CompletableFuture<Object> spec(DgsDataFetchingEnvironment env) {
+    Provider provider = env.getSource();
+    DataLoader<Long, Object> loader = env.getDataLoader(ProviderSpecLoader.class);
+    return loader.load(provider.numericId());
+  }
+
+  @DgsData(parentType = PROVIDER.TYPE_NAME, field = PROVIDER.SpecVersions)
+  public List<ProviderSpecRepository.SpecVersion> specVersions(DgsDataFetchingEnvironment env) {
+    Provider provider = env.getSource();
+    return specs.versions(provider.numericId());
+  }
+
+  private static String userId(DgsDataFetchingEnvironment env) {
+    Long userId = Callers.current(env).userId();
+    return userId == null ? null : userId.toString();
   }
 
   @DgsMutation(field = MUTATION.DeleteProvider)

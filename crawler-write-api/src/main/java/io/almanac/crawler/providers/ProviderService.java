@@ -1,5 +1,6 @@
 package io.almanac.crawler.providers;
 
+import io.almanac.crawler.generated.DgsConstants.CREATEPROVIDERINPUT;
 import io.almanac.crawler.generated.DgsConstants.MUTATION;
 import io.almanac.crawler.generated.DgsConstants.UPDATEPROVIDERINPUT;
 import io.almanac.crawler.generated.types.CreateProviderInput;
@@ -10,9 +11,12 @@ import io.almanac.graphql.ErrorCode;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 
 /** Provider rules: unique names, configuration is a JSON object, schedules are cron expressions. */
 @Service
@@ -25,33 +29,44 @@ public class ProviderService {
   private static final String INPUT = MUTATION.UPDATEPROVIDER_INPUT_ARGUMENT.Input + ".";
 
   private final ProviderRepository providers;
+  private final ProviderSpecRepository specs;
   private final SeriesDeletion seriesDeletion;
 
-  public ProviderService(ProviderRepository providers, SeriesDeletion seriesDeletion) {
+  public ProviderService(ProviderRepository providers, ProviderSpecRepository specs, SeriesDeletion seriesDeletion) {
     this.providers = providers;
+    this.specs = specs;
     this.seriesDeletion = seriesDeletion;
   }
 
   /**
-   * @param configSent whether {@code config} was given (an explicit null is refused; absent means {})
+   * @param sent the input as coerced, by field name: whether {@code config} was given (an explicit null
+   *     is refused; absent means {}), and {@code spec} or {@code specYaml}
+   * @param userId the caller's user id, recorded with a spec version (null for a key without a user)
    * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} for a blank or long name, a config that is no
-   *     JSON object, a schedule that is no cron expression; {@code CONFLICT} for a name already taken
+   *     JSON object, a schedule that is no cron expression, an invalid spec (extension {@code errors});
+   *     {@code CONFLICT} for a name already taken
    */
   @Transactional
-  public Provider create(CreateProviderInput input, boolean configSent) {
+  public Provider create(CreateProviderInput input, Map<String, Object> sent, String userId) {
     String name = name(input.getName(), null);
     ProviderStatus status = input.getStatus() == null ? ProviderStatus.ACTIVE : input.getStatus();
-    return providers.create(name, input.getType().name(), status.name(), input.getDescription(),
-        config(configSent ? input.getConfig() : Map.of()), schedule(input.getSchedule()));
+    Optional<JsonNode> spec = spec(sent);
+    String schedule = specSchedule(spec, sent).orElse(schedule(input.getSchedule()));
+    Provider created = providers.create(name, input.getType().name(), status.name(), input.getDescription(),
+        config(sent.containsKey(CREATEPROVIDERINPUT.Config) ? input.getConfig() : Map.of()), schedule);
+    spec.ifPresent(s -> specs.add(created.numericId(), s, userId));
+    return created;
   }
 
   /**
    * Applies the fields present in {@code input} (the coerced {@code UpdateProviderInput}, by field name); a
-   * present null clears description or schedule.
+   * present null clears description, schedule or spec. A spec with a {@code schedule} sets the provider's.
    */
   @Transactional
-  public Provider update(long id, Map<String, Object> input) {
+  public Provider update(long id, Map<String, Object> input, String userId) {
+    Optional<JsonNode> spec = spec(input);
     Map<String, Object> changes = new HashMap<>();
+    specSchedule(spec, input).ifPresent(s -> changes.put(UPDATEPROVIDERINPUT.Schedule, s));
     for (Map.Entry<String, Object> field : input.entrySet()) {
       Object value = field.getValue();
       switch (field.getKey()) {
@@ -64,11 +79,66 @@ public class ProviderService {
         }
         case UPDATEPROVIDERINPUT.Description -> changes.put(UPDATEPROVIDERINPUT.Description, value);
         case UPDATEPROVIDERINPUT.Config -> changes.put(UPDATEPROVIDERINPUT.Config, config(value));
-        case UPDATEPROVIDERINPUT.Schedule -> changes.put(UPDATEPROVIDERINPUT.Schedule, schedule(value));
+        case UPDATEPROVIDERINPUT.Schedule -> changes.putIfAbsent(UPDATEPROVIDERINPUT.Schedule, schedule(value));
+        case UPDATEPROVIDERINPUT.Spec, UPDATEPROVIDERINPUT.SpecYaml -> { }
         default -> throw AlmanacGraphQLException.badInput(INPUT + field.getKey(), "Unknown field " + field.getKey());
       }
     }
-    return providers.update(id, changes).orElseThrow(() -> notFound(id));
+    Provider updated = providers.update(id, changes).orElseThrow(() -> notFound(id));
+    spec.ifPresent(s -> specs.add(id, s, userId));
+    return updated;
+  }
+
+  /**
+   * The spec an input gives, validated: empty when neither {@code spec} nor {@code specYaml} was given;
+   * a {@link NullNode} for an explicit null (cleared).
+   *
+   * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} naming {@code input.spec} or
+   *     {@code input.specYaml}, with the {@code errors} extension (InputErrors with JSON pointers)
+   */
+  static Optional<JsonNode> spec(Map<String, Object> input) {
+    boolean json = input.containsKey(UPDATEPROVIDERINPUT.Spec);
+    boolean yaml = input.containsKey(UPDATEPROVIDERINPUT.SpecYaml);
+    if (json && yaml) {
+      throw AlmanacGraphQLException.badInput(INPUT + UPDATEPROVIDERINPUT.SpecYaml, "Give spec or specYaml, not both");
+    }
+    if (!json && !yaml) {
+      return Optional.empty();
+    }
+    String argument = INPUT + (json ? UPDATEPROVIDERINPUT.Spec : UPDATEPROVIDERINPUT.SpecYaml);
+    Object value = input.get(json ? UPDATEPROVIDERINPUT.Spec : UPDATEPROVIDERINPUT.SpecYaml);
+    if (value == null) {
+      return Optional.of(NullNode.getInstance());
+    }
+    try {
+      JsonNode tree = json ? ProviderSpecs.tree(value) : ProviderSpecs.readYaml(value.toString());
+      var errors = ProviderSpecs.validate(tree);
+      if (!errors.isEmpty()) {
+        throw new ProviderSpecs.SpecException(errors);
+      }
+      return Optional.of(tree);
+    } catch (ProviderSpecs.SpecException e) {
+      throw new AlmanacGraphQLException(ErrorCode.BAD_USER_INPUT, e.getMessage(),
+          Map.of("argument", argument, "errors", e.extension()));
+    }
+  }
+
+  /**
+   * The schedule a spec sets: its {@code schedule}, which replaces the provider's (a provider has one
+   * schedule, and the spec is what crawlers run by). A {@code schedule} given beside it must agree.
+   */
+  private static Optional<String> specSchedule(Optional<JsonNode> spec, Map<String, Object> input) {
+    JsonNode schedule = spec.map(s -> s.get("schedule")).orElse(null);
+    if (schedule == null || !schedule.isString()) {
+      return Optional.empty();
+    }
+    String fromSpec = schedule(schedule.asString());
+    Object given = input.get(UPDATEPROVIDERINPUT.Schedule);
+    if (input.containsKey(UPDATEPROVIDERINPUT.Schedule) && (given == null || !fromSpec.equals(schedule(given)))) {
+      throw AlmanacGraphQLException.badInput(INPUT + UPDATEPROVIDERINPUT.Schedule, "schedule '" + given
+          + "' disagrees with the spec's schedule '" + fromSpec + "': give one of them, or the same");
+    }
+    return Optional.of(fromSpec);
   }
 
   /**

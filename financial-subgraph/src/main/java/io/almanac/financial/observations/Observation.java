@@ -44,6 +44,11 @@ public final class Observation {
     return view.originalRelease(position);
   }
 
+  /** The series of this stored row, or -1 for a derived row (see {@link SeriesView#storedSeriesId()}). */
+  long storedSeriesId() {
+    return view.storedSeriesId();
+  }
+
   public BigDecimal getPreviousValue() {
     return view.previousValue(position);
   }

@@ -110,7 +110,7 @@ public class ObservationHistories {
    */
   public <T> CompletableFuture<T> withHistory(DgsDataFetchingEnvironment env, Function<SeriesHistory, T> use) {
     long seriesId = ((Series) env.getSource()).numericId();
-    long snapshot = env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> currentSnapshot());
+    long snapshot = requestSnapshot(env);
     SeriesHistory cached = cached(seriesId, snapshot);
     if (cached != null) {
       hitCounter.increment(); // a miss is counted by load, which the loader calls
@@ -122,6 +122,16 @@ public class ObservationHistories {
     }
     DataLoader<Long, SeriesHistory> loader = env.getDataLoader(SeriesHistoryLoader.class);
     return loader.load(seriesId, snapshot).thenApply(use);
+  }
+
+  /** The snapshot this request reads at (fixed when it first reads observations). */
+  long requestSnapshot(DgsDataFetchingEnvironment env) {
+    return env.getGraphQlContext().computeIfAbsent(SNAPSHOT_KEY, key -> currentSnapshot());
+  }
+
+  /** The batch of each visible row of {@code seriesIds} at {@code snapshot} (see {@link TimeseriesReader#batchIdsOf}). */
+  Map<Long, Map<TimeseriesReader.VintageKey, String>> batchIds(Collection<Long> seriesIds, long snapshot) {
+    return reader.batchIdsOf(seriesIds, snapshot);
   }
 
   private void advanceTo(long snapshot) {

@@ -160,6 +160,14 @@ public final class SeriesView {
   }
 
   /** Number of observations (positions) in this view. */
+  /**
+   * The series whose stored rows this view shows, for their provenance ({@code Observation.source});
+   * -1 for a computed view, whose rows no upload wrote.
+   */
+  public long storedSeriesId() {
+    return history == null ? -1 : history.seriesId();
+  }
+
   public int size() {
     return size;
   }

@@ -2,6 +2,9 @@ package io.almanac.financial.series;
 
 import io.almanac.store.SeriesDirectory;
 import io.almanac.store.SeriesRecord;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,6 +52,20 @@ public class SeriesCatalog {
       found = directory.current().byId().get(id);
     }
     return Optional.ofNullable(found).map(Series::of);
+  }
+
+  /**
+   * A live series with the metadata it had at the end of {@code day} (UTC): the version whose update
+   * time is on or before then; empty when the series is unknown or deleted, or had no version by then.
+   */
+  public Optional<Series> asOf(long id, LocalDate day) {
+    OffsetDateTime endOfDay = day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC).minusNanos(1);
+    return Optional.ofNullable(directory.current().asOf(id, endOfDay)).map(Series::of);
+  }
+
+  /** Every metadata version of a live series, oldest first (the last is the current one). */
+  public List<SeriesRecord> versions(long id) {
+    return directory.current().history(id);
   }
 
   public Map<Long, Series> getAll(Collection<Long> ids) {

@@ -14,6 +14,7 @@ import io.almanac.financial.search.SeriesReadCounts;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.Ids;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,9 +39,13 @@ public class SeriesDataFetcher {
   }
 
   @DgsQuery(field = QUERY.Series)
-  public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id) {
+  public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id,
+      @InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.AsOf) LocalDate asOf) {
     Long numeric = Ids.parse(id);
-    Series found = numeric == null ? null : catalog.get(numeric).orElse(null);
+    if (numeric == null) {
+      return null;
+    }
+    Series found = (asOf == null ? catalog.get(numeric) : catalog.asOf(numeric, asOf)).orElse(null);
     countRead(found);
     return found;
   }
