@@ -203,6 +203,29 @@ class TableMaintenanceTest {
     assertThat(view.history(11L)).isEmpty();
   }
 
+  @Test
+  void seriesCompactionKeepsTagsAndAVersionThatChangedOnlyTags() throws Exception {
+    OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
+    List<List<SeriesTag>> sent = List.of(
+        List.of(new SeriesTag("gdp", "concept")),
+        List.of(new SeriesTag("gdp", "concept")),
+        List.of(new SeriesTag("gdp", "concept"), new SeriesTag("usa", "geo")),
+        List.of(new SeriesTag("gdp", "concept"), new SeriesTag("usa", null)),
+        List.of(),
+        List.of());
+    for (int v = 0; v < sent.size(); v++) {
+      writer.upsertSeries(List.of(new SeriesRecord(10, "p", "A", "GDP", null, "bn", "QUARTERLY", null, true,
+          t.plusMinutes(v), false, sent.get(v)))).get();
+    }
+    // Versions 0, 2, 3 and 4 change the tags (1 and 5 repeat the one before): four versions, in order.
+    List<List<SeriesTag>> expected = List.of(sent.get(0), sent.get(2), sent.get(3), sent.get(4));
+    assertThat(maintenance.run().get(1).filesAfter()).isEqualTo(1);
+    List<SeriesRecord> after = reader.readSeriesHistories(reader.seriesSnapshot()).get(10L);
+    assertThat(after.stream().map(SeriesRecord::tags).toList()).isEqualTo(expected);
+    assertThat(after.stream().map(SeriesRecord::updatedAt).toList())
+        .containsExactly(t, t.plusMinutes(2), t.plusMinutes(3), t.plusMinutes(4));
+  }
+
   private static List<String> describe(List<SeriesRecord> versions) {
     return versions.stream().map(r -> r.title() + "|" + r.units() + "|" + r.updatedAt()).toList();
   }
