@@ -204,4 +204,58 @@ class WebhooksThroughGatewayTest {
     assertThat(deliveries(otherHook)).isEmpty();
     assertThat(to("/other")).isEmpty();
   }
+
+  /**
+   * The receiver example of the README ({@code examples/python/webhook_receiver.py}, run with {@code python3}, which
+   * must be installed) gets a real delivery: it accepts Almanac's signature, prints the series, and the delivery is
+   * DELIVERED; a body signed with another secret is refused with 401.
+   */
+  @Test
+  void theReadmeReceiverExampleVerifiesAndAcceptsADelivery() throws Exception {
+    String provider = admin.data("mutation { createProvider(input: {name: \"Example receiver\", type: API}) { id } }")
+        .path("createProvider").path("id").asString();
+    String series = admin.data("""
+        mutation($p: ID!) { upsertSeries(input: [{providerId: $p, externalId: "R", title: "Received", frequency: MONTHLY}]) {
+          series { id } } }""", Map.of("p", provider)).path("upsertSeries").path("series").get(0).path("id").asString();
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    JsonNode created = admin.data("""
+        mutation($u: String!, $s: ID!) { createWebhook(input: {url: $u, events: [SERIES_REVISED], seriesIds: [$s]}) {
+          secret webhook { id } } }""", Map.of("u", "http://127.0.0.1:" + port + "/", "s", series)).path("createWebhook");
+    String hook = created.path("webhook").path("id").asString();
+    Path log = Files.createTempFile(Path.of("target").toAbsolutePath(), "webhook-receiver", ".log");
+    ProcessBuilder builder = new ProcessBuilder("python3", "examples/python/webhook_receiver.py", String.valueOf(port))
+        .directory(Path.of("..").toAbsolutePath().normalize().toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("ALMANAC_WEBHOOK_SECRET", created.path("secret").asString());
+    Process python = builder.start();
+    try {
+      assertThat(await(() -> read(log).contains("listening on"))).as("receiver started: %s", read(log)).isTrue();
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      String forged = "{\"event\":\"SERIES_REVISED\",\"series\":[]}";
+      var refused = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"))
+          .header("X-Almanac-Signature", hmac("another secret", forged))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(forged)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      assertThat(refused.statusCode()).isEqualTo(401);
+
+      upload("receiver-example-1", series, "2024-03-01");
+      assertThat(await(() -> deliveries(hook).size() == 1
+          && deliveries(hook).get(0).path("status").asString().equals("DELIVERED"))).as(read(log)).isTrue();
+      assertThat(read(log)).contains("series " + series + ": 1 points, vintages ['2024-03-01']");
+    } finally {
+      python.destroy();
+      python.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
