@@ -89,8 +89,8 @@ public class RunRepository {
         .execute();
   }
 
-  /** Marks runs still RUNNING that started before {@code startedBefore} as FAILED; returns how many. */
-  public int failStale(OffsetDateTime startedBefore, OffsetDateTime now, Duration timeout) {
+  /** Marks runs still RUNNING that started before {@code startedBefore} as FAILED; returns them. */
+  public List<IngestionRun> failStale(OffsetDateTime startedBefore, OffsetDateTime now, Duration timeout) {
     return db.update(RUNS)
         .set(RUNS.STATUS, "FAILED")
         .set(RUNS.COMPLETED_AT, now)
@@ -98,7 +98,9 @@ public class RunRepository {
             DSL.val(now), RUNS.STARTED_AT))
         .set(RUNS.ERROR_MESSAGE, "Timed out: still RUNNING " + timeout + " after it started (no finishRun)")
         .where(RUNS.STATUS.eq("RUNNING").and(RUNS.STARTED_AT.lt(startedBefore)))
-        .execute();
+        .returning()
+        .fetch()
+        .map(RunRepository::map);
   }
 
   /**

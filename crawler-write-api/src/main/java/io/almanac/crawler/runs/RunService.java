@@ -74,8 +74,20 @@ public class RunService {
                 Map.of("argument", RUN_ID))));
   }
 
-  /** Fails runs left RUNNING longer than the timeout, as seen at {@code now}; returns how many. */
+  /**
+   * Fails runs left RUNNING longer than the timeout, as seen at {@code now}, with their RUN_FINISHED deliveries
+   * enqueued in the same transaction (a live run page learns of a timed-out run as of a finished one); returns
+   * how many.
+   */
   public int sweep(OffsetDateTime now) {
-    return runs.failStale(now.minus(timeout), now, timeout);
+    List<IngestionRun> failed = transactions.execute(tx -> {
+      List<IngestionRun> stale = runs.failStale(now.minus(timeout), now, timeout);
+      stale.forEach(webhooks::runFinished);
+      return stale;
+    });
+    if (!failed.isEmpty()) {
+      webhookWorker.wake();
+    }
+    return failed.size();
   }
 }

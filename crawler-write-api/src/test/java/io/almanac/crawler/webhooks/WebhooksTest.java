@@ -11,6 +11,7 @@ import io.almanac.graphql.auth.TestCallers;
 import io.almanac.graphql.auth.TestDatabases;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ class WebhooksTest {
 
   @Autowired DgsQueryExecutor graphql;
   @Autowired ApiKeyStore keys;
+  @Autowired io.almanac.crawler.runs.RunService runs;
 
   private TestCallers callers;
   private String crawler;
@@ -179,6 +181,24 @@ class WebhooksTest {
     Map<String, Object> runBody = (Map<String, Object>) Json.MAPPER.readValue(runs.get(0).text(), Map.class).get("run");
     assertThat(runBody).containsEntry("id", run).containsEntry("providerId", p).containsEntry("status", "SUCCEEDED")
         .containsEntry("recordsIngested", 1).containsEntry("recordsFailed", 1);
+  }
+
+  @Test
+  void aRunFailedByTheTimeoutSweepIsDeliveredAsRunFinished() throws Exception {
+    String p = provider();
+    String[] hook = webhook(Map.of("url", RECEIVER.url("/swept"), "events", List.of("RUN_FINISHED"), "providerId", p));
+    String run = (String) ((Map<String, Object>) ok("mutation($p: ID!) { startRun(providerId: $p) { id } }",
+        Map.of("p", p)).get("startRun")).get("id");
+    // As seen a day later: past the 6 h timeout, so the sweep fails the run (no finishRun came).
+    assertThat(runs.sweep(OffsetDateTime.now().plusDays(1))).isGreaterThanOrEqualTo(1);
+    assertThat(WebhookReceiver.await(() -> allDelivered(hook[0], 1), WAIT)).isTrue();
+    List<WebhookReceiver.Received> swept = RECEIVER.received("/swept");
+    assertThat(swept).hasSize(1);
+    assertThat(swept.get(0).signedWith(hook[1])).isTrue();
+    Map<String, Object> body = Json.MAPPER.readValue(swept.get(0).text(), Map.class);
+    assertThat(body).containsEntry("event", "RUN_FINISHED");
+    assertThat((Map<String, Object>) body.get("run")).containsEntry("id", run).containsEntry("status", "FAILED");
+    assertThat((String) ((Map<String, Object>) body.get("run")).get("errorMessage")).startsWith("Timed out");
   }
 
   /** A series item of a SERIES_REVISED body, of series without a release. */
