@@ -174,8 +174,8 @@ class ReleasesAndUpdatesTest {
         Map.of("release", Map.of("id", gdp), "date", today.plusDays(10).toString(), "published", false),
         Map.of("release", Map.of("id", gdp), "date", today.plusDays(40).toString(), "published", false));
 
-    // A vintage before year 1 is stored but is no calendar day (PostgreSQL dates would lose its era).
-    assertThat(upload("rel-bc-" + System.nanoTime(), gdp, List.of(point(ids.get("A"), "2024-01-01", "-0001-12-31")))
+    // A vintage of year 0 (before year 1, a plain yyyy-MM-dd date) is stored but is no calendar day (PostgreSQL dates would lose its era).
+    assertThat(upload("rel-bc-" + System.nanoTime(), gdp, List.of(point(ids.get("A"), "2024-01-01", "0000-12-31")))
         .get("status")).isEqualTo("COMMITTED");
     assertThat((List<Map<String, Object>>) ok("""
         { releaseCalendar(from: "0001-01-01", to: "0005-12-31") { date published } }""", Map.of())
