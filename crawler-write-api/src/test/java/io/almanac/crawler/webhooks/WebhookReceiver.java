@@ -21,7 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A webhook receiver on loopback for tests: records every request per path and answers each path with
- * the statuses it was given in turn (the last one repeated; 200 by default).
+ * the statuses it was given in turn (the last one repeated; 200 by default). {@link #HANG} as a status holds
+ * that request unanswered until the receiver closes (a receiver that hangs past the sender's timeout).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -44,7 +45,11 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
+  /** A "status" that never answers: the request is held until {@link #close}. */
+  public static final int HANG = 0;
+
   private final HttpServer server;
+  private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
   private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
   private final Map<String, List<Integer>> statuses = new ConcurrentHashMap<>();
 
@@ -63,9 +68,20 @@ public final class WebhookReceiver implements AutoCloseable {
           h.getFirst("X-Almanac-Signature"), h.getFirst("X-Almanac-Timestamp"), body));
       List<Integer> answers = statuses.getOrDefault(path, List.of(200));
       int status = answers.get(Math.min(list.size() - 1, answers.size() - 1));
+      if (status == HANG) {
+        try {
+          closing.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        exchange.close();
+        return;
+      }
       exchange.sendResponseHeaders(status, -1);
       exchange.close();
     });
+    // A thread per request: a held request must not stop the others.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
   }
 
@@ -97,6 +113,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.countDown();
     server.stop(0);
   }
 }

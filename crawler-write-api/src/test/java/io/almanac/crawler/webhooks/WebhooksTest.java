@@ -227,6 +227,22 @@ class WebhooksTest {
   }
 
   @Test
+  void aReceiverThatHangsPastTheTimeoutGetsTheSameDeliveryAgain() throws Exception {
+    String s = series(provider(), "T");
+    RECEIVER.answer("/slow", WebhookReceiver.HANG, 200);
+    String[] slow = webhook(Map.of("url", RECEIVER.url("/slow"), "events", List.of("SERIES_REVISED"),
+        "seriesIds", List.of(s)));
+    upload(List.of(Map.of("seriesId", s, "date", "2024-01-01", "value", "1", "revisionDate", "2024-03-01")));
+    // The first attempt is never answered: it fails at the 2 s timeout and the retry is delivered.
+    assertThat(WebhookReceiver.await(() -> allDelivered(slow[0], 1), WAIT)).isTrue();
+    List<WebhookReceiver.Received> got = RECEIVER.received("/slow");
+    assertThat(got).hasSize(2);
+    assertThat(got.get(1).deliveryId()).isEqualTo(got.get(0).deliveryId());
+    assertThat(got.get(1).text()).isEqualTo(got.get(0).text());
+    assertThat(deliveries(slow[0]).get(0)).containsEntry("attempts", 2).containsEntry("responseStatus", 200);
+  }
+
+  @Test
   void aReceiverThatIsDownGetsTheWebhookDisabledAfterThreeFailures() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
