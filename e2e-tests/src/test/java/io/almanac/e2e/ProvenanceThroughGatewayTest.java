@@ -150,30 +150,36 @@ class ProvenanceThroughGatewayTest {
     String providerId = admin.data("mutation { createProvider(input: {name: \"Versions Bureau\", type: API}) { id } }")
         .path("createProvider").path("id").asString();
     String upsert = """
-        mutation($p: ID!, $t: String!, $u: String) { upsertSeries(input: [{providerId: $p, externalId: "VERS",
-          title: $t, units: $u, frequency: MONTHLY}]) { series { id } } }""";
-    String[][] sent = {{"Retail sales", "USD"}, {"Retail sales", "USD"}, {"Retail sales", "bn USD"},
-        {"Retail sales", "bn USD"}, {"Retail and food services sales", "bn USD"}};
+        mutation($p: ID!, $t: String!, $u: String, $g: [TagInput!]) { upsertSeries(input: [{providerId: $p,
+          externalId: "VERS", title: $t, units: $u, frequency: MONTHLY, tags: $g}]) { series { id } } }""";
+    // Title, units and a tag ("" for none); the last changes the tags alone, which is a version too.
+    String[][] sent = {{"Retail sales", "USD", ""}, {"Retail sales", "USD", ""}, {"Retail sales", "bn USD", ""},
+        {"Retail sales", "bn USD", ""}, {"Retail and food services sales", "bn USD", ""},
+        {"Retail and food services sales", "bn USD", "retail"}};
     String id = null;
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < sent.length; i++) {
-      Map<String, Object> vars = new LinkedHashMap<>(Map.of("p", providerId, "t", sent[i][0], "u", sent[i][1]));
+      List<Map<String, String>> tags = sent[i][2].isEmpty() ? List.of() : List.of(Map.of("name", sent[i][2]));
+      Map<String, Object> vars = new LinkedHashMap<>(Map.of("p", providerId, "t", sent[i][0], "u", sent[i][1],
+          "g", tags));
       id = admin.data(upsert, vars).path("upsertSeries").path("series").get(0).path("id").asString();
       if (i == 0 || !List.of(sent[i]).equals(List.of(sent[i - 1]))) {
-        expected.add(sent[i][0] + " | " + sent[i][1]);
+        expected.add(sent[i][0] + " | " + sent[i][1] + " | " + sent[i][2]);
       }
     }
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     JsonNode answer = admin.data("""
         query($id: ID!, $today: Date!, $before: Date!) {
-          now: series(id: $id) { title metadataVersions { title units frequency validFrom } }
+          now: series(id: $id) { title metadataVersions { title units frequency tags { name } validFrom } }
           today: series(id: $id, asOf: $today) { title units }
           before: series(id: $id, asOf: $before) { title } }""",
         Map.of("id", id, "today", today.toString(), "before", today.minusDays(1).toString()));
     List<String> versions = new ArrayList<>();
     List<OffsetDateTime> validFrom = new ArrayList<>();
     answer.path("now").path("metadataVersions").forEach(v -> {
-      versions.add(v.path("title").asString() + " | " + v.path("units").asString());
+      StringBuilder tagNames = new StringBuilder();
+      v.path("tags").forEach(t -> tagNames.append(t.path("name").asString()));
+      versions.add(v.path("title").asString() + " | " + v.path("units").asString() + " | " + tagNames);
       validFrom.add(OffsetDateTime.parse(v.path("validFrom").asString()));
       assertThat(v.path("frequency").asString()).isEqualTo("MONTHLY");
     });

@@ -79,6 +79,7 @@ public final class TimeseriesReader {
     Table table = store.observations();
     List<long[]> ranges = new ArrayList<>();
     Snapshot snapshot = to < 0 ? null : table.snapshot(to);
+    boolean rootReached = to < 0;
     while (snapshot != null && snapshot.snapshotId() != from) {
       String declared = snapshot.summary() == null ? null : snapshot.summary().get(CoalescingAppender.CHANGED_SERIES);
       if (declared != null) {
@@ -106,10 +107,67 @@ public final class TimeseriesReader {
           return Optional.empty();
         }
       }
+      if (snapshot.parentId() == null) {
+        rootReached = true;
+      }
       snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
     }
-    boolean reachedFrom = from < 0 ? snapshot == null : snapshot != null;
+    // From the empty table (-1): only a walk that ended at the first snapshot saw everything; one that ended
+    // at a parent expiry removed did not.
+    boolean reachedFrom = from < 0 ? rootReached : snapshot != null;
     return reachedFrom ? Optional.of(ranges) : Optional.empty();
+  }
+
+  /**
+   * What appends alone added between two snapshots of the observations table ({@code from} an ancestor of
+   * {@code to}): per series, the latest observation date (epoch day) and the latest ingestion (microseconds
+   * since the epoch) among the rows of the files appended; compactions ({@code replace}) change no data and
+   * add nothing. Reads only the appended files' {@code series_id}, {@code date} and {@code ingested_at} columns,
+   * so following a stream of uploads costs what they wrote, not what the series held. Empty when a snapshot in
+   * between removed rows (an overwrite or delete: a retraction, a deleted series) or history cannot be told:
+   * then the caller re-reads what {@link #changedSeriesRanges} names.
+   *
+   * @return per series id {@code {latestEpochDay, latestIngestMicros}}
+   */
+  public Optional<Map<Long, long[]>> appendedExtremes(long from, long to) {
+    Table table = store.observations();
+    Map<Long, long[]> extremes = new HashMap<>();
+    Snapshot snapshot = to < 0 ? null : table.snapshot(to);
+    boolean rootReached = to < 0;
+    while (snapshot != null && snapshot.snapshotId() != from) {
+      if (DataOperations.APPEND.equals(snapshot.operation())) {
+        SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot)
+            .executeWith(IcebergExecutors.CALLER_THREAD).build();
+        try {
+          for (DataFile file : changes.addedDataFiles()) {
+            try (CloseableIterable<Record> rows = TableMaintenance.read(table, file,
+                ObservationLayout.EXTENT_SCHEMA)) {
+              for (Record row : rows) {
+                long[] e = extremes.computeIfAbsent(ObservationLayout.EXTENT_SERIES_ID.get(row),
+                    id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+                e[0] = Math.max(e[0], ObservationLayout.EXTENT_DATE.get(row).toEpochDay());
+                OffsetDateTime at = ObservationLayout.EXTENT_INGESTED_AT.get(row);
+                e[1] = Math.max(e[1], at.toEpochSecond() * 1_000_000L + at.getNano() / 1_000);
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        } catch (NotFoundException expired) {
+          return Optional.empty(); // a manifest list or file removed by expiry meanwhile: cannot tell
+        }
+      } else if (!DataOperations.REPLACE.equals(snapshot.operation())) {
+        return Optional.empty();
+      }
+      if (snapshot.parentId() == null) {
+        rootReached = true;
+      }
+      snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+    }
+    // From the empty table (-1): only a walk that ended at the first snapshot saw everything; one that ended
+    // at a parent expiry removed did not.
+    boolean reachedFrom = from < 0 ? rootReached : snapshot != null;
+    return reachedFrom ? Optional.of(extremes) : Optional.empty();
   }
 
   /** A stored observation's key within its series: its date and the revision date of its vintage. */

@@ -204,6 +204,47 @@ class TableMaintenanceTest {
   }
 
   @Test
+  void appendedExtremesFoldWhatAppendsWroteAcrossCompactionsAndGiveUpAfterADeletion() throws Exception {
+    long start = reader.observationsSnapshot();
+    LocalDate day0 = LocalDate.of(2020, 1, 1);
+    Map<Long, Long> latestDay = new HashMap<>();
+    for (int batch = 0; batch < 6; batch++) {
+      List<ObservationRow> rows = new ArrayList<>();
+      for (long id = 1; id <= 3; id++) {
+        // Series 3 gets an early date in later batches: its latest stays the one of batch 0.
+        LocalDate date = id == 3 ? day0.plusDays(batch == 0 ? 500 : batch) : day0.plusDays(batch * 10L + id);
+        rows.add(new ObservationRow(id, date, date.plusDays(1), BigDecimal.ONE));
+        latestDay.merge(id, date.toEpochDay(), Math::max);
+      }
+      writer.appendObservations("x" + batch, rows).get();
+      if (batch == 3) {
+        // A compaction (replace) in between changes no data; snapshots kept so the walk can see the appends.
+        new TableMaintenance(store, writer,
+            new TableMaintenance.Settings(4, 2_000_000, 0.1, Duration.ZERO, Duration.ofHours(1), 1_000)).run();
+      }
+    }
+    long after = reader.observationsSnapshot();
+    Map<Long, long[]> extremes = reader.appendedExtremes(start, after).orElseThrow();
+    assertThat(extremes).containsOnlyKeys(1L, 2L, 3L);
+    long nowMicros = java.time.Instant.now().toEpochMilli() * 1000;
+    for (long id = 1; id <= 3; id++) {
+      assertThat(extremes.get(id)[0]).as("series %s", id).isEqualTo(latestDay.get(id));
+      assertThat(extremes.get(id)[1]).isBetween(nowMicros - 600_000_000L, nowMicros + 1_000_000L);
+    }
+    // From the middle: only what the later appends wrote.
+    assertThat(reader.appendedExtremes(after, after).orElseThrow()).isEmpty();
+
+    writer.deleteObservations(java.util.Set.of(2L)).get();
+    assertThat(reader.appendedExtremes(after, reader.observationsSnapshot())).isEmpty();
+
+    // Once expiry removed the first snapshots, a walk from the empty table cannot tell (it does not take the
+    // oldest kept snapshot for the first one).
+    maintenance.run();
+    assertThat(reader.appendedExtremes(-1, reader.observationsSnapshot())).isEmpty();
+    assertThat(reader.changedSeriesRanges(-1, reader.observationsSnapshot())).isEmpty();
+  }
+
+  @Test
   void seriesCompactionKeepsTagsAndAVersionThatChangedOnlyTags() throws Exception {
     OffsetDateTime t = OffsetDateTime.parse("2024-01-01T00:00:00Z");
     List<List<SeriesTag>> sent = List.of(

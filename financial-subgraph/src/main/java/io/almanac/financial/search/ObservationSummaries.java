@@ -14,7 +14,9 @@ import java.util.Set;
 /**
  * What ordering and filtering by observations needs of each series (its last observation date and its last
  * write), kept current by the index's one writer thread: at the first snapshot every live series is read (in
- * chunks, its history dropped at once); at a later one only the series the new files may hold
+ * chunks, its history dropped at once); when only appends (and compactions) came since, what the appended files
+ * hold is folded in ({@link TimeseriesReader#appendedExtremes}: the cost of following uploads is what they wrote);
+ * after a retraction or deletion only the series the changed files may hold are re-read
  * ({@link TimeseriesReader#changedSeriesRanges}), or all of them when the reader cannot tell.
  */
 final class ObservationSummaries {
@@ -26,6 +28,8 @@ final class ObservationSummaries {
 
   private final TimeseriesReader reader;
   private final Map<Long, Summary> byId = new HashMap<>();
+  /** The live series at the last advance: a series that becomes live later may hold rows no advance saw. */
+  private Set<Long> known = new HashSet<>();
   private long snapshot = Long.MIN_VALUE;
 
   ObservationSummaries(TimeseriesReader reader) {
@@ -35,6 +39,7 @@ final class ObservationSummaries {
   /** Forgets everything: the next {@link #advance} reads every live series. */
   void reset() {
     byId.clear();
+    known = new HashSet<>();
     snapshot = Long.MIN_VALUE;
   }
 
@@ -43,30 +48,68 @@ final class ObservationSummaries {
   }
 
   /**
-   * Moves to the current observations snapshot.
+   * Moves to the current observations snapshot. The series directory and the observations table are read at
+   * different moments, so observations may arrive before their series is live (an upload right after
+   * {@code upsertSeries}, seen by a directory view not yet refreshed): appended rows are folded in for every
+   * series, live or not, and a series that became live since the last advance is read once.
    *
    * @param live the ids of the live series
    * @return the ids whose summary may have changed
    */
   Set<Long> advance(Collection<Long> live) {
     long current = reader.observationsSnapshot();
+    Set<Long> liveIds = new HashSet<>(live);
+    Set<Long> newlyLive = new HashSet<>(liveIds);
+    newlyLive.removeAll(known);
+    known = liveIds;
     if (current == snapshot) {
-      return Set.of();
+      // No new observations: a series that became live meanwhile may still hold rows read before it was live.
+      newlyLive.removeIf(byId::containsKey);
+      read(new ArrayList<>(newlyLive), current);
+      return newlyLive;
     }
     Set<Long> changed = new HashSet<>();
+    Optional<Map<Long, long[]>> appended = snapshot == Long.MIN_VALUE || current < 0 ? Optional.empty()
+        : reader.appendedExtremes(snapshot, current);
+    if (appended.isPresent()) {
+      // Appends only (and compactions): fold what they wrote into the summaries, reading nothing else.
+      appended.get().forEach((id, extremes) -> {
+        Summary before = byId.get(id);
+        int end = (int) extremes[0];
+        long ingest = extremes[1];
+        byId.put(id, before == null ? new Summary(end, ingest)
+            : new Summary(Math.max(before.endDay(), end), Math.max(before.lastIngestMicros(), ingest)));
+        if (liveIds.contains(id)) {
+          changed.add(id);
+        }
+      });
+      newlyLive.removeIf(byId::containsKey);
+      read(new ArrayList<>(newlyLive), current);
+      changed.addAll(newlyLive);
+      snapshot = current;
+      return changed;
+    }
     Optional<List<long[]>> ranges = snapshot == Long.MIN_VALUE || current < 0 ? Optional.empty()
         : reader.changedSeriesRanges(snapshot, current);
-    for (Long id : live) {
-      if (ranges.isEmpty() || covers(ranges.get(), id)) {
+    for (Long id : liveIds) {
+      if (ranges.isEmpty() || covers(ranges.get(), id) || newlyLive.contains(id)) {
         changed.add(id);
       }
     }
-    byId.keySet().retainAll(new HashSet<>(live));
-    List<Long> toRead = new ArrayList<>(changed);
-    toRead.sort(null);
-    for (int from = 0; from < toRead.size(); from += CHUNK) {
-      List<Long> chunk = toRead.subList(from, Math.min(toRead.size(), from + CHUNK));
-      Map<Long, SeriesHistory> histories = current < 0 ? Map.of() : reader.readHistories(chunk, current);
+    if (ranges.isEmpty()) {
+      byId.keySet().retainAll(liveIds);
+    }
+    read(new ArrayList<>(changed), current);
+    snapshot = current;
+    return changed;
+  }
+
+  /** Reads these series' summaries at {@code snapshotId}, a chunk of histories at a time. */
+  private void read(List<Long> ids, long snapshotId) {
+    ids.sort(null);
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      Map<Long, SeriesHistory> histories = snapshotId < 0 ? Map.of() : reader.readHistories(chunk, snapshotId);
       for (Long id : chunk) {
         SeriesHistory history = histories.get(id);
         if (history == null || history.isEmpty()) {
@@ -80,8 +123,6 @@ final class ObservationSummaries {
         }
       }
     }
-    snapshot = current;
-    return changed;
   }
 
   private static boolean covers(List<long[]> ranges, long id) {

@@ -85,7 +85,16 @@ final class SearchArguments {
     return new SearchRequest.Filter(filter.getProviderId(),
         filter.getFrequency() == null ? null : filter.getFrequency().name(), filter.getActive(), filter.getUnits(),
         filter.getSeasonalAdjustment(), tags(filter.getTags(), "tags"), tags(filter.getExcludeTags(), "excludeTags"),
-        since == null ? null : since.toEpochSecond() * 1_000_000 + since.getNano() / 1_000);
+        since == null ? null : micros(since));
+  }
+
+  /** Microseconds since the epoch, saturated: instants beyond the range of a long (years past 292,000) clamp. */
+  static long micros(OffsetDateTime at) {
+    try {
+      return Math.addExact(Math.multiplyExact(at.toEpochSecond(), 1_000_000L), at.getNano() / 1_000);
+    } catch (ArithmeticException overflow) {
+      return at.toEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
   }
 
   /** Tag names as the crawler API stores them: trimmed, inner white space collapsed, lower case. */

@@ -51,6 +51,13 @@ class SeriesSearchTest extends FinancialSubgraphFixture {
     }
     try (TimeseriesWriter writer = new TimeseriesWriter(store)) {
       writer.upsertSeries(MINE).get();
+      // Provider 6's two untagged series, for following uploads (followsUploadsIntoObservationEndAndUpdatedSince).
+      writer.upsertSeries(List.of(
+          new SeriesRecord(20, "6", "EXTENT_A", "Extent A", null, null, "MONTHLY", null, true, T),
+          new SeriesRecord(21, "6", "EXTENT_B", "Extent B", null, null, "MONTHLY", null, true, T))).get();
+      writer.appendObservations("search-extent-0", List.of(
+          new ObservationRow(20, d("2030-01-01"), d("2030-02-01"), BigDecimal.ONE),
+          new ObservationRow(21, d("2029-01-01"), d("2029-02-01"), BigDecimal.ONE))).get();
       writer.appendObservations("search-1", List.of(
           new ObservationRow(11, d("2024-03-01"), d("2024-04-05"), new BigDecimal("3.9")),
           new ObservationRow(13, d("2024-06-01"), d("2024-06-10"), new BigDecimal("2.9")))).get();
@@ -93,7 +100,7 @@ class SeriesSearchTest extends FinancialSubgraphFixture {
     // Lucene's syntax is not read: these are the plain words title, a, or; and no word at all.
     Map<String, Object> syntax = run("{ searchSeries(query: \"title:(a OR\") { totalCount } }");
     assertThat(((Map<String, Object>) syntax.get("searchSeries")).get("totalCount")).isEqualTo(0);
-    assertThat(ids("query: \"*:*\"")).containsExactly("1", "2", "3", "10", "11", "12", "13");
+    assertThat(ids("query: \"*:*\"")).containsExactly("1", "2", "3", "10", "11", "12", "13", "20", "21");
   }
 
   @Test
@@ -141,6 +148,32 @@ class SeriesSearchTest extends FinancialSubgraphFixture {
       }
       assertThat(walked).as(order).isEqualTo(whole);
     }
+  }
+
+  @Test
+  void followsUploadsIntoObservationEndAndUpdatedSince() throws Exception {
+    String eight = "filter: {providerId: \"6\"}, orderBy: {field: OBSERVATION_END}";
+    assertThat(ids(eight)).containsExactly("20", "21");
+    OffsetDateTime before = OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1);
+    try (TimeseriesWriter writer = new TimeseriesWriter(store)) {
+      // An earlier date for 20 (its end stays 2030) and a later one for 21 (its end moves to 2031).
+      writer.appendObservations("search-extent-1", List.of(
+          new ObservationRow(20, d("2020-01-01"), d("2030-03-01"), BigDecimal.TEN),
+          new ObservationRow(21, d("2031-01-01"), d("2031-02-01"), BigDecimal.TEN))).get();
+    }
+    // The index follows the observations table in the background (awaitCurrent follows the series table only).
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!ids(eight).equals(List.of("21", "20")) && System.nanoTime() < deadline) {
+      Thread.sleep(50); // the pace of polling; the condition decides
+    }
+    assertThat(ids(eight)).containsExactly("21", "20");
+    assertThat(ids("filter: {providerId: \"6\", updatedSince: \"" + before + "\"}")).containsExactly("20", "21");
+    // Instants beyond the range of microseconds in a long clamp instead of wrapping around.
+    assertThat(ids("filter: {providerId: \"6\", updatedSince: \"+999999999-12-31T23:59:59Z\"}")).isEmpty();
+    assertThat(ids("filter: {providerId: \"6\", updatedSince: \"-999999999-01-01T00:00:00Z\"}"))
+        .containsExactly("20", "21");
+    Map<String, Object> ends = run("{ a: series(id: \"20\") { observationEnd } b: series(id: \"21\") { observationEnd } }");
+    assertThat(ends).isEqualTo(Map.of("a", Map.of("observationEnd", "2030-01-01"), "b", Map.of("observationEnd", "2031-01-01")));
   }
 
   @Test
