@@ -40,12 +40,13 @@ public class SeriesDataFetcher {
 
   @DgsQuery(field = QUERY.Series)
   public Series series(@InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.Id) String id,
-      @InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.AsOf) LocalDate asOf) {
+      @InputArgument(name = QUERY.SERIES_INPUT_ARGUMENT.AsOf) LocalDate asOf, DgsDataFetchingEnvironment env) {
     Long numeric = Ids.parse(id);
     if (numeric == null) {
       return null;
     }
-    Series found = (asOf == null ? catalog.get(numeric) : catalog.asOf(numeric, asOf)).orElse(null);
+    SeriesCatalog request = catalog.forRequest(env.getGraphQlContext());
+    Series found = (asOf == null ? request.get(numeric) : request.asOf(numeric, asOf)).orElse(null);
     countRead(found);
     return found;
   }
@@ -53,8 +54,9 @@ public class SeriesDataFetcher {
   @DgsQuery(field = QUERY.SeriesByExternalId)
   public Series seriesByExternalId(
       @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ProviderId) String providerId,
-      @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ExternalId) String externalId) {
-    Series found = catalog.byExternalId(providerId, externalId).orElse(null);
+      @InputArgument(name = QUERY.SERIESBYEXTERNALID_INPUT_ARGUMENT.ExternalId) String externalId,
+      DgsDataFetchingEnvironment env) {
+    Series found = catalog.forRequest(env.getGraphQlContext()).byExternalId(providerId, externalId).orElse(null);
     countRead(found);
     return found;
   }
