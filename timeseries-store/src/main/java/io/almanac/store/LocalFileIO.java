@@ -58,6 +58,9 @@ public class LocalFileIO implements SupportsBulkOperations, SupportsPrefixOperat
     // file and writes a .crc beside it. These two make that look-up answer a new NoChmodLocalFileSystem.
     conf.set("fs.file.impl", NoChmodLocalFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
+    // Hadoop loads that class by name through the configuration's loader: the one that has it, whatever
+    // the thread that first opens a table had as its context loader.
+    conf.setClassLoader(LocalFileIO.class.getClassLoader());
     conf.size(); // parses the default resources now, so copies start from parsed properties
     return conf;
   }
