@@ -67,9 +67,12 @@ final class CoalescingAppender implements Closeable {
   /** Upper bound of rows per commit, so one commit's sort buffer stays bounded in memory. */
   private static final int MAX_ROWS_PER_COMMIT = 2_000_000;
 
-  /** Rows to append, or (with {@code operation} set) a change that must run alone on the committer. */
+  /**
+   * Rows to append, or rows to make on the committer first ({@code deferred}), or (with {@code operation}
+   * set) a change that must run alone on the committer.
+   */
   private record Pending(String batchId, List<Record> rows, Function<Table, Long> operation,
-      CompletableFuture<Long> done) {}
+      Supplier<List<Record>> deferred, CompletableFuture<Long> done) {}
 
   /** The table's name, for metrics. */
   private final String name;
@@ -118,7 +121,22 @@ final class CoalescingAppender implements Closeable {
       done.complete(null);
       return done;
     }
-    queue.add(new Pending(batchId, rows, null, done));
+    queue.add(new Pending(batchId, rows, null, null, done));
+    return done;
+  }
+
+  /**
+   * {@link #append}, with the rows made by {@code rows} on the committer thread, so the caller goes on
+   * with other work (the raw archive's text of a large batch is encoded while the request thread makes
+   * the observation rows); a failure of {@code rows} fails only this future.
+   */
+  CompletableFuture<Long> appendLater(String batchId, Supplier<List<Record>> rows) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("The committer is closed"));
+      return done;
+    }
+    queue.add(new Pending(batchId, null, null, rows, done));
     return done;
   }
 
@@ -132,7 +150,7 @@ final class CoalescingAppender implements Closeable {
       done.completeExceptionally(new IllegalStateException("The committer is closed"));
       return done;
     }
-    queue.add(new Pending(null, List.of(), operation, done));
+    queue.add(new Pending(null, List.of(), operation, null, done));
     return done;
   }
 
@@ -143,6 +161,9 @@ final class CoalescingAppender implements Closeable {
       try {
         Pending first = carried != null ? carried : queue.poll(200, TimeUnit.MILLISECONDS);
         carried = null;
+        if (first != null && first.operation() == null) {
+          first = materialize(first);
+        }
         if (first == null) {
           continue;
         }
@@ -163,6 +184,10 @@ final class CoalescingAppender implements Closeable {
           if (next.operation() != null) {
             carried = next; // runs alone, after this group
             break;
+          }
+          next = materialize(next);
+          if (next == null) {
+            continue;
           }
           group.add(next);
           rows += next.rows().size();
@@ -245,6 +270,25 @@ final class CoalescingAppender implements Closeable {
     }
     table.io().deleteFile(file.location());
     throw failure;
+  }
+
+  /** A pending append with its rows made; null when it needs no commit (no rows) or making them failed. */
+  private static Pending materialize(Pending pending) {
+    if (pending.deferred() == null) {
+      return pending;
+    }
+    List<Record> rows;
+    try {
+      rows = pending.deferred().get();
+    } catch (RuntimeException | Error e) {
+      pending.done().completeExceptionally(e);
+      return null;
+    }
+    if (rows.isEmpty()) {
+      pending.done().complete(null);
+      return null;
+    }
+    return new Pending(pending.batchId(), rows, null, null, pending.done());
   }
 
   private static void commit(SnapshotUpdate<?> update, String batchIds, long ingestedThrough) {

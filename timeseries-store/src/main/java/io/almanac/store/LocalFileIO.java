@@ -52,6 +52,15 @@ public class LocalFileIO implements SupportsBulkOperations, SupportsPrefixOperat
 
   private static Configuration parsedConfiguration() {
     Configuration conf = new Configuration();
+    // Iceberg's Parquet writer does not write through the Hadoop output file it is given: it asks Hadoop
+    // for the file system of its path with this configuration (ParquetIO.file, then FileSystem.get), which
+    // would be Hadoop's cached LocalFileSystem, a checksum file system that forks a chmod for every data
+    // file and writes a .crc beside it. These two make that look-up answer a new NoChmodLocalFileSystem.
+    conf.set("fs.file.impl", NoChmodLocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    // Hadoop loads that class by name through the configuration's loader: the one that has it, whatever
+    // the thread that first opens a table had as its context loader.
+    conf.setClassLoader(LocalFileIO.class.getClassLoader());
     conf.size(); // parses the default resources now, so copies start from parsed properties
     return conf;
   }
@@ -193,8 +202,14 @@ public class LocalFileIO implements SupportsBulkOperations, SupportsPrefixOperat
     }
   }
 
-  /** Hadoop's local file system without its {@code chmod} after each create. */
-  private static final class NoChmodLocalFileSystem extends RawLocalFileSystem {
+  /**
+   * Hadoop's local file system without its {@code chmod} after each create. Public with a no-argument
+   * constructor: Hadoop instantiates it by name for the Parquet writer (see {@link #parsedConfiguration}).
+   */
+  public static final class NoChmodLocalFileSystem extends RawLocalFileSystem {
+
+    /** For Hadoop's {@code FileSystem.get}, which initializes the instance itself. */
+    public NoChmodLocalFileSystem() {}
 
     NoChmodLocalFileSystem(Configuration conf) {
       try {

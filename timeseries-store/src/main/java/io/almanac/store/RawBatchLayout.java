@@ -6,6 +6,7 @@ import static org.apache.iceberg.types.Types.NestedField.required;
 import java.time.OffsetDateTime;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.data.GenericRecord;
@@ -57,6 +58,16 @@ final class RawBatchLayout {
   /** Every column of the table, in schema order. */
   static final List<Column<?>> COLUMNS =
       List.of(RECEIVED_AT, BATCH_ID, RUN_ID, ATOMIC, BATCH_STATUS, POINT_COUNT, POINTS);
+
+  /**
+   * Parquet writer settings of the archive's data files. A batch's points are one text of megabytes
+   * (about 50 bytes per point): Parquet's dictionary would hash it twice, and its statistics and page
+   * index would copy it and check it as UTF-8 twice (for a minimum and a maximum no read uses; reads find
+   * a batch by {@link #BATCH_ID} and {@link #RECEIVED_AT}), together more CPU than writing it.
+   */
+  static final Map<String, String> WRITE_PROPERTIES = Map.of(
+      "parquet.enable.dictionary", "false",
+      "write.parquet.stats-enabled.column." + POINTS_FIELD.name(), "false");
 
   /** Arrival time, then batch id. */
   static final Comparator<Record> ORDER =

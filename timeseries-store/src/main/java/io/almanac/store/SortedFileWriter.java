@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -36,6 +37,7 @@ final class SortedFileWriter implements Closeable {
   private final BiPredicate<Record, Record> splitsBetween;
   private final OutputFileFactory outputs;
   private final Function<MessageType, ParquetValueWriter<?>> rowWriter;
+  private final Map<String, String> writeProperties;
   private final List<DataFile> files = new ArrayList<>();
   private DataWriter<Record> current;
   private long rowsInCurrent;
@@ -51,6 +53,7 @@ final class SortedFileWriter implements Closeable {
     this.rowWriter = table.schema().sameSchema(ObservationLayout.SCHEMA)
         ? ObservationParquetWriter::new
         : type -> GenericParquetWriter.create(table.schema(), type);
+    this.writeProperties = table.schema().sameSchema(RawBatchLayout.SCHEMA) ? RawBatchLayout.WRITE_PROPERTIES : Map.of();
   }
 
   /** Writes {@code rows} (sorted) as one or more files. */
@@ -76,6 +79,7 @@ final class SortedFileWriter implements Closeable {
     try {
       return Parquet.writeData(outputs.newOutputFile())
           .forTable(table)
+          .setAll(writeProperties)
           .createWriterFunc(rowWriter)
           .withSortOrder(table.sortOrder())
           .overwrite()

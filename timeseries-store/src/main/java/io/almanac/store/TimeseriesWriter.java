@@ -88,6 +88,15 @@ public final class TimeseriesWriter implements Closeable {
   }
 
   /**
+   * {@link #archive}, with the batch made (and its points encoded) on the archive's committer thread:
+   * for a large upload that is tens of milliseconds the request thread spends on its observation rows
+   * meanwhile. {@code batchId} is the id {@code batch} will have.
+   */
+  public CompletableFuture<Long> archive(String batchId, java.util.function.Supplier<RawBatch> batch) {
+    return rawBatches.appendLater(batchId, () -> List.of(RawBatchLayout.newRecord(batch.get())));
+  }
+
+  /**
    * Which of the raw archive ({@link TableKind#RAW_BATCHES}) and the observations
    * ({@link TableKind#OBSERVATIONS}) hold a commit of {@code batchId}, according to their current
    * metadata (read from the catalog now): the commits of this and any other process, as long as the

@@ -8,7 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SeekableInputStream;
@@ -84,5 +93,36 @@ class LocalFileIOTest {
     assertThat(file).doesNotExist();
     assertThat(checksum).doesNotExist();
     assertThat(other).doesNotExist();
+  }
+
+  /**
+   * Iceberg's Parquet writer opens Hadoop output files through Hadoop's file system registry, not through
+   * the FileIO's own file system; Hadoop's default local file system there (a checksum file system) writes a
+   * {@code .crc} file beside each data file and forks a {@code chmod} for it. Its checksum file is the
+   * visible trace: none may appear, and the file must read back.
+   */
+  @Test
+  void parquetDataFilesAreWrittenWithoutHadoopsChecksumFileSystem() throws IOException {
+    Schema schema = new Schema(Types.NestedField.required(1, "n", Types.LongType.get()));
+    String location = dir.toUri() + "data/part-0.parquet";
+    try (FileAppender<Record> appender = Parquet.write(io.newOutputFile(location)).schema(schema)
+        .createWriterFunc(GenericParquetWriter::create).build()) {
+      for (long n = 0; n < 1_000; n++) {
+        GenericRecord record = GenericRecord.create(schema);
+        record.setField("n", n);
+        appender.add(record);
+      }
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("data"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("part-0.parquet");
+    }
+    long sum = 0;
+    try (CloseableIterable<Record> rows = Parquet.read(io.newInputFile(location)).project(schema)
+        .createReaderFunc(type -> GenericParquetReaders.buildReader(schema, type)).build()) {
+      for (Record row : rows) {
+        sum += (Long) row.getField("n");
+      }
+    }
+    assertThat(sum).isEqualTo(999L * 1_000 / 2);
   }
 }

@@ -228,6 +228,26 @@ class TimeseriesStoreTest {
     assertThat(reader.readRawBatch("never-sent", received)).isEmpty();
   }
 
+  /**
+   * A batch made on the archive's committer thread is kept like one handed over made; a batch that fails to
+   * be made fails its own future only, and the committer goes on with the next.
+   */
+  @Test
+  void rawBatchesMadeOnTheCommitterAreKeptAndAFailedOneFailsAlone() throws Exception {
+    OffsetDateTime received = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    CompletableFuture<Long> failed = writer.archive("raw-fails", () -> {
+      throw new IllegalStateException("no batch");
+    });
+    CompletableFuture<Long> kept = writer.archive("raw-later", () -> new RawBatch("raw-later", received, null, false,
+        "COMMITTED", List.of(new RawPoint(0, "7", null, null, "2024-01-31", "2.5", null, null, null))));
+    assertThat(kept.get()).isNotNull();
+    assertThatThrownBy(failed::get).hasRootCauseMessage("no batch");
+    RawBatch back = reader.readRawBatch("raw-later", received).orElseThrow();
+    assertThat(back.status()).isEqualTo("COMMITTED");
+    assertThat(back.points()).containsExactly(new RawPoint(0, "7", null, null, "2024-01-31", "2.5", null, null, null));
+    assertThat(reader.readRawBatch("raw-fails", received)).isEmpty();
+  }
+
   @Test
   void seriesVersionsResolveToTheLatest() throws Exception {
     OffsetDateTime t0 = OffsetDateTime.parse("2024-01-01T00:00:00Z");

@@ -261,8 +261,8 @@ public class BulkUpsertService {
     requireHeld(claim, batchId);
     CompletableFuture<Long> archived = committed.contains(TableKind.RAW_BATCHES)
         ? CompletableFuture.completedFuture(null)
-        : writer.archive(new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(), status.name(),
-            rawPoints(validated.points())));
+        : writer.archive(batchId, () -> new RawBatch(batchId, receivedAt, upload.runId(), upload.atomic(),
+            status.name(), rawPoints(validated.points())));
     CompletableFuture<TimeseriesWriter.Appended> appended = write && !committed.contains(TableKind.OBSERVATIONS)
         ? writer.appendBatch(batchId, validated.validRows())
         : CompletableFuture.completedFuture(null);

@@ -36,7 +36,21 @@ import org.springframework.stereotype.Component;
 @Component
 class PointValidator {
 
-  private record Key(long seriesId, int date, int revision) {}
+  /**
+   * A point's observation key, for finding duplicates in a batch. Its hash is mixed: a record's default hash
+   * (31 * (31 * series + date) + revision) is equal for series s and date d and for series s + 1 and date
+   * d - 31, so a batch of consecutive series with one revision date filled hash buckets with one key per
+   * series (40 in a 100,000-point upload); Java's HashMap then turned them into trees, and duplicate
+   * detection was a tenth of the crawler's CPU during the load.
+   */
+  record Key(long seriesId, int date, int revision) {
+    @Override
+    public int hashCode() {
+      long h = seriesId * 0x9E3779B97F4A7C15L + ((((long) date) << 32) | (revision & 0xFFFFFFFFL)) * 0xC2B2AE3D27D4EB4FL;
+      h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L;
+      return (int) (h ^ (h >>> 32));
+    }
+  }
 
   /** Longest value text parsed: a stored decimal has 38 digits, a sign, a point and maybe an exponent. */
   private static final int MAX_VALUE_CHARS = 100;

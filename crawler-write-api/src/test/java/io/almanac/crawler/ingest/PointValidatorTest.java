@@ -145,4 +145,23 @@ class PointValidatorTest {
     assertThat(batch.validRows()).containsExactly(
         new ObservationRow(10, LocalDate.of(0, 1, 1), LocalDate.of(9999, 12, 31), BigDecimal.ONE));
   }
+
+  /**
+   * The duplicate check's keys spread over hash codes for the shape of a bulk upload (40 consecutive series
+   * of 2,520 consecutive days, one revision date): the record's default hash gave such a batch 3,729
+   * distinct codes for its 100,800 keys, so its map's buckets were trees of up to 40 keys.
+   */
+  @Test
+  void observationKeysOfAnUploadHaveDistinctHashCodes() {
+    Set<Integer> hashes = new HashSet<>();
+    int keys = 0;
+    int revision = (int) TODAY.toEpochDay();
+    for (long series = 1_000; series < 1_040; series++) {
+      for (int day = 16_000; day < 16_000 + 2_520; day++) {
+        hashes.add(new PointValidator.Key(series, day, revision).hashCode());
+        keys++;
+      }
+    }
+    assertThat(hashes.size()).isGreaterThan(keys * 99 / 100);
+  }
 }
