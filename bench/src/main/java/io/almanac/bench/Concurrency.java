@@ -462,7 +462,9 @@ final class Concurrency {
     note.append("errors ").append(errors).append(" (must be 0; warm-up included), ").append(result.staleRetries())
         .append(" requests sent again after a kept-alive connection was closed; CPU ms per request at ").append(RATIO_LEVEL)
         .append(" clients: Almanac ").append(cpu(at.almanac())).append("; baseline ").append(cpu(at.baseline()));
-    double ratio = at.almanac().requestsPerSecond() / at.baseline().requestsPerSecond();
+    // No ratio when a side completed nothing in the measured windows (possible only with the test's short segments).
+    double ratio = at.almanac().requests() == 0 || at.baseline().requests() == 0 ? Double.NaN
+        : at.almanac().requestsPerSecond() / at.baseline().requestsPerSecond();
     return new Row(result.id(), result.description(), "req/s", at.almanac().requestsPerSecond(), at.almanac().p95(),
         at.baseline().requestsPerSecond(), at.baseline().p95(), ratio,
         "req/s >= 1.2x at 16 and 64 clients, p95 no worse, 0 errors", pass && errors == 0, note.toString(),
