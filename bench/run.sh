@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark of issue 4, in one command:
-#   ./bench/run.sh [--size quick|default] [--results DIR]
+#   ./bench/run.sh [--size quick|default] [--results DIR] [--runs N] [--only ID,ID,...]
 #   ./bench/run.sh --search [--series N] [--queries N]   (the search workload alone: searchSeries over
 #                                                         100,000 series by default, p50/p95 printed)
 # Builds what is missing, starts Almanac (embedded PostgreSQL, three subgraphs, Hive Gateway) and the
@@ -38,6 +38,9 @@ if [ -n "$revision" ] && [ -n "$(git status --porcelain --untracked-files=no 2>/
   revision="$revision (with uncommitted changes)"
 fi
 classpath="$PWD/bench/target/classes:$(cat bench/target/classpath.txt)"
-exec java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED \
+# BENCH_JAVA_OPTS: extra options of the runner's JVM, e.g. -Dbench.profile=DIR (a JFR of the financial
+# subgraph during T1 at 16 clients) or -Dbench.concurrency.segmentSeconds=4 (T1/T2 segment length).
+# shellcheck disable=SC2086
+exec java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} \
   -Dalmanac.home="$PWD" -Dbench.almanac.revision="$revision" -Dbench.classpath="$classpath" -cp "$classpath" \
   io.almanac.bench.BenchMain "$@"

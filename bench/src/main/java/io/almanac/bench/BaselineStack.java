@@ -25,6 +25,7 @@ final class BaselineStack implements AutoCloseable {
 
   private final List<ManagedProcess> processes = new ArrayList<>();
   private ManagedProcess subgraph;
+  private ManagedProcess gatewayProcess;
   private URI graphql;
   private URI gateway;
   private URI bulk;
@@ -75,7 +76,7 @@ final class BaselineStack implements AutoCloseable {
     if (!Files.exists(hiveGateway)) {
       throw new IllegalStateException("Hive Gateway is not installed: run `npm ci` in " + hiveGateway.getParent().getParent());
     }
-    ManagedProcess gatewayProcess = ManagedProcess.startIsolated("baseline-gateway",
+    gatewayProcess = ManagedProcess.startIsolated("baseline-gateway",
         List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir,
         Map.of("ALMANAC_GATEWAY_PORT", String.valueOf(gatewayPort), "ALMANAC_GATEWAY_HOST", "127.0.0.1"),
         logs.resolve("baseline-gateway.log"));
@@ -139,6 +140,11 @@ final class BaselineStack implements AutoCloseable {
 
   URI graphql() {
     return graphql;
+  }
+
+  /** The baseline's Hive Gateway process (T1/T2 read its CPU time). */
+  long gatewayPid() {
+    return gatewayProcess.pid();
   }
 
   URI gateway() {

@@ -109,7 +109,7 @@ final class Exports {
     Map<Kind, List<Double>> samples = new EnumMap<>(Kind.class);
     kinds.forEach(kind -> samples.put(kind, new ArrayList<>()));
     int warmup = 3;
-    int count = Math.max(3, (int) Math.round(30 * options.effort()));
+    int count = Math.max(3, (int) Math.round(60 * options.effort()));
     long cap = (long) (60 * Math.max(0.2, options.effort()) * 1e9);
     long start = 0;
     for (int round = 0; round < warmup + count; round++) {

@@ -84,6 +84,14 @@ public final class Report {
       md.append("- ").append(n).append('\n');
     }
     md.append("\n![latency](latency.png)\n");
+    if (!outcome.concurrency().isEmpty()) {
+      md.append("\n## Throughput under concurrency (T1, T2)\n\nThrough each side's gateway, closed-loop clients;"
+          + " ratio = Almanac req/s / baseline req/s (higher is better). Target: >= 1.2 at 16 and 64 clients with"
+          + " Almanac's p95 no worse, no errors.\n\n");
+      md.append(concurrencyTable(outcome.concurrency()));
+      md.append("\n![concurrency](concurrency.png)\n");
+      plotConcurrency(outcome.concurrency(), dir.resolve("concurrency.png"), header(outcome, spec));
+    }
     Files.writeString(dir.resolve("results.md"), md.toString());
 
     StringBuilder csv = new StringBuilder(
@@ -95,6 +103,157 @@ public final class Report {
     }
     Files.writeString(dir.resolve("results.csv"), csv.toString());
     plot(outcome.rows(), dir.resolve("latency.png"), header(outcome, spec));
+  }
+
+  /** T1/T2 per concurrency level (Markdown). */
+  static String concurrencyTable(List<Concurrency.Result> results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| id | clients | Almanac req/s | p50 | p95 | p99 | baseline req/s | p50 | p95 | p99 | ratio | errors |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Concurrency.Result r : results) {
+      for (Concurrency.Level l : r.levels()) {
+        Concurrency.Measure a = l.almanac();
+        Concurrency.Measure b = l.baseline();
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %s | %s | %s | %,.0f | %s | %s | %s | %.2f | %d |%n",
+            r.id(), l.clients(), a.requestsPerSecond(), ms(a.p50()), ms(a.p95()), ms(a.p99()), b.requestsPerSecond(),
+            ms(b.p50()), ms(b.p95()), ms(b.p99()), a.requestsPerSecond() / b.requestsPerSecond(),
+            a.errors() + b.errors()));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String ms(double v) {
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
+  }
+
+  /**
+   * Two panels drawn like {@link #plot}: requests per second (linear) and p95 (ms, log scale) against the
+   * number of clients (log scale), Almanac and baseline in latency.png's colours, T1 solid, T2 dashed.
+   */
+  static void plotConcurrency(List<Concurrency.Result> results, Path file, String subtitle) throws IOException {
+    int width = 1200;
+    int height = 560;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+    g.drawString("Almanac vs PostgreSQL baseline under concurrency, through each side's gateway", 90, 32);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    g.drawString(subtitle, 90, 54);
+    int top = 90;
+    int bottom = height - 100;
+    double maxRate = 1;
+    double minP95 = 1;
+    double maxP95 = 10;
+    for (Concurrency.Result r : results) {
+      for (Concurrency.Level l : r.levels()) {
+        maxRate = Math.max(maxRate, Math.max(l.almanac().requestsPerSecond(), l.baseline().requestsPerSecond()));
+        for (double v : new double[] {l.almanac().p95(), l.baseline().p95()}) {
+          if (!Double.isNaN(v) && v > 0) {
+            minP95 = Math.min(minP95, v);
+            maxP95 = Math.max(maxP95, v);
+          }
+        }
+      }
+    }
+    double rateTop = niceCeiling(maxRate);
+    double lo = Math.floor(Math.log10(minP95));
+    double hi = Math.ceil(Math.log10(maxP95));
+    int[] lefts = {90, 660};
+    int panel = 480;
+    String[] titles = {"requests per second", "p95 latency (ms, log scale)"};
+    for (int p = 0; p < 2; p++) {
+      int left = lefts[p];
+      int right = left + panel;
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+      g.setColor(Color.BLACK);
+      g.drawString(titles[p], left, top - 12);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      if (p == 0) {
+        for (int k = 0; k <= 5; k++) {
+          double v = rateTop * k / 5;
+          int y = (int) Math.round(bottom - v / rateTop * (bottom - top));
+          gridLine(g, left, right, y, String.format(Locale.ROOT, "%,.0f", v));
+        }
+      } else {
+        for (double e = lo; e <= hi; e++) {
+          double v = Math.pow(10, e);
+          gridLine(g, left, right, y(v, lo, hi, top, bottom), e >= 0 ? String.format("%,d", (long) v) : String.valueOf(v));
+        }
+      }
+      g.setColor(Color.BLACK);
+      g.drawLine(left, top, left, bottom);
+      g.drawLine(left, bottom, right, bottom);
+      for (int i = 0; i < Concurrency.LEVELS.length; i++) {
+        int x = clientsX(i, left, right);
+        String label = Concurrency.LEVELS[i] + " clients";
+        g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, bottom + 20);
+      }
+      for (Concurrency.Result r : results) {
+        boolean dashed = !r.id().equals("T1");
+        for (int side = 0; side < 2; side++) {
+          g.setColor(side == 0 ? new Color(31, 119, 180) : new Color(255, 127, 14));
+          g.setStroke(dashed ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10,
+              new float[] {8, 6}, 0) : new BasicStroke(2.5f));
+          int px = -1;
+          int py = -1;
+          for (int i = 0; i < r.levels().size(); i++) {
+            Concurrency.Measure m = side == 0 ? r.levels().get(i).almanac() : r.levels().get(i).baseline();
+            int x = clientsX(i, left, right);
+            int y = p == 0 ? (int) Math.round(bottom - m.requestsPerSecond() / rateTop * (bottom - top))
+                : y(m.p95(), lo, hi, top, bottom);
+            g.fillOval(x - 4, y - 4, 8, 8);
+            if (px >= 0) {
+              g.drawLine(px, py, x, y);
+            }
+            px = x;
+            py = y;
+          }
+          g.drawString(r.id(), px + 8, py + 4);
+        }
+      }
+      g.setStroke(new BasicStroke(1));
+    }
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    g.setColor(new Color(31, 119, 180));
+    g.fillRect(90, height - 45, 14, 14);
+    g.setColor(Color.BLACK);
+    g.drawString("Almanac", 110, height - 33);
+    g.setColor(new Color(255, 127, 14));
+    g.fillRect(200, height - 45, 14, 14);
+    g.setColor(Color.BLACK);
+    g.drawString("PostgreSQL baseline", 220, height - 33);
+    g.drawString("solid: T1 (reads), dashed: T2 (reads with 10% uploads); closed-loop clients, each side behind its"
+        + " own Hive Gateway", 390, height - 33);
+    g.dispose();
+    ImageIO.write(image, "png", file.toFile());
+  }
+
+  private static void gridLine(Graphics2D g, int left, int right, int y, String label) {
+    g.setColor(new Color(225, 225, 225));
+    g.drawLine(left, y, right, y);
+    g.setColor(Color.DARK_GRAY);
+    g.drawString(label, left - 8 - g.getFontMetrics().stringWidth(label), y + 4);
+  }
+
+  /** Levels 4, 16, 64 are evenly spaced: a log scale of the number of clients. */
+  private static int clientsX(int i, int left, int right) {
+    return left + 40 + i * (right - left - 80) / Math.max(1, Concurrency.LEVELS.length - 1);
+  }
+
+  private static double niceCeiling(double v) {
+    double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+      if (step * magnitude >= v) {
+        return step * magnitude;
+      }
+    }
+    return 10 * magnitude;
   }
 
   /** Grouped bars (p50) with p95 whiskers on a log scale, Almanac and baseline side by side. */
@@ -223,6 +382,8 @@ public final class Report {
       };
       case "heap" -> primary ? String.format("%.0f MiB peak", v) : String.format("%.0f MiB before", v);
       case "ms" -> String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
+      case "req/s" -> primary ? String.format(Locale.ROOT, "%,.0f req/s", v)
+          : String.format(Locale.ROOT, v >= 100 ? "p95 %.0f ms" : "p95 %.1f ms", v);
       case "pts/s" -> primary ? String.format(Locale.ROOT, "%,.0f pts/s", v)
           : String.format(Locale.ROOT, "batch %,.0f ms", v);
       case "files" -> primary ? String.format("%.0f data files", v) : String.format("%.0f delete files", v);
