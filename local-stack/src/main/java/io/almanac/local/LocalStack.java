@@ -339,7 +339,7 @@ public final class LocalStack implements AutoCloseable {
     command.add(java);
     List<String> jvm = new ArrayList<>(jvmOptions);
     jvm.add("-XX:+ExitOnOutOfMemoryError");
-    if (CDS_MODULES.contains(module) && classDataSharing()) {
+    if (CDS_MODULES.contains(module) && classDataSharing(env)) {
       command.addAll(ClassDataSharing.launch(jar, jvm, env, home, logs.resolve(module + "-cds-training.log")));
     } else {
       command.addAll(jvm);
@@ -360,9 +360,12 @@ public final class LocalStack implements AutoCloseable {
    */
   static final java.util.Set<String> CDS_MODULES = java.util.Set.of("financial-subgraph");
 
-  /** {@code ALMANAC_CDS} (a setting of the stack, else the launcher's environment): {@code false} turns it off. */
-  private boolean classDataSharing() {
-    String value = options.settings().getOrDefault("ALMANAC_CDS", System.getenv().getOrDefault("ALMANAC_CDS", "true"));
+  /**
+   * {@code ALMANAC_CDS} in the process's settings (the stack's, or those of {@link #startAnother}), else in the
+   * launcher's environment: {@code false} turns it off.
+   */
+  private static boolean classDataSharing(Map<String, String> env) {
+    String value = env.getOrDefault("ALMANAC_CDS", System.getenv().getOrDefault("ALMANAC_CDS", "true"));
     return !"false".equalsIgnoreCase(value.strip());
   }
 
