@@ -33,7 +33,7 @@ final class ClassDataSharing {
    * The arguments after {@code java} that start {@code jar} with its archive (trained first when missing or
    * older than the jar), or with the plain jar when training failed.
    */
-  static List<String> launch(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir, Path log)
+  static synchronized List<String> launch(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir, Path log)
       throws IOException {
     Path dir = jar.getParent().resolve("cds");
     Files.createDirectories(dir);
@@ -42,7 +42,8 @@ final class ClassDataSharing {
     Path archive = dir.resolve(name.replaceAll("\\.jar$", "") + ".jsa");
     Path source = dir.resolve("source.txt");
     String stamp = Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
-    // Two stacks starting at once (tests in parallel) train once: the second waits for the first's archive.
+    // Two stacks starting at once train once: the second waits for the first's archive (synchronized: stacks of
+    // this JVM, whose threads a file lock does not exclude from each other; the file lock: other JVMs).
     try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
       boolean current = Files.exists(archive) && Files.exists(extracted) && Files.exists(source)
