@@ -29,6 +29,7 @@ final class BaselineStack implements AutoCloseable {
   private URI graphql;
   private URI gateway;
   private URI bulk;
+  private URI health;
 
   static BaselineStack start(Path home, Path runDir, String jdbcUrl, String user, String password) throws IOException {
     BaselineStack stack = new BaselineStack();
@@ -83,7 +84,8 @@ final class BaselineStack implements AutoCloseable {
     processes.add(gatewayProcess);
     gateway = URI.create("http://127.0.0.1:" + gatewayPort + "/graphql");
 
-    subgraph.awaitReady(URI.create("http://127.0.0.1:" + port + "/actuator/health"), START_TIMEOUT);
+    health = URI.create("http://127.0.0.1:" + port + "/actuator/health");
+    subgraph.awaitReady(health, START_TIMEOUT);
     gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
   }
 
@@ -153,6 +155,13 @@ final class BaselineStack implements AutoCloseable {
 
   URI bulk() {
     return bulk;
+  }
+
+  /** Stops the subgraph JVM and starts it again (same command and port); returns once it is ready (R3F). */
+  void restartSubgraph() throws IOException {
+    subgraph.close();
+    subgraph.restart();
+    subgraph.awaitReady(health, START_TIMEOUT);
   }
 
   long subgraphPid() {

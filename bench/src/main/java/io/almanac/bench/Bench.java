@@ -145,6 +145,12 @@ public final class Bench {
         Heap heap = new Heap();
         heap.sample("after load");
         settleAfterLoad(runDir, "the reads");
+        if (Boolean.getBoolean("bench.freshStartOnly")) { // a focused run of R3F (bench/README.md)
+          for (int round = 0; round < Integer.getInteger("bench.freshStartRounds", 1); round++) {
+            rows.add(freshStart(round));
+          }
+          return new Outcome(rows, identical, points, Duration.ofNanos(System.nanoTime() - start), notes);
+        }
         readWorkloads(heap);
         derivedWorkloads();
         heap.sample("after R7-R9");
@@ -156,6 +162,9 @@ public final class Bench {
         if (options.wants("X1", "X2", "M2")) {
           rows.addAll(new Exports(http, almanac, dataset, ids, options, identical, notes).run());
           heap.sample("after X1, X2 and M2");
+        }
+        if (options.wants("R3F")) {
+          rows.add(freshStart(0));
         }
         if (options.wants("W2")) {
           w2();
@@ -358,6 +367,19 @@ public final class Bench {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * R3F ({@link FreshStart}): both subgraphs restarted, then their first reads, of daily series no workload reads:
+   * the first of the list's second half (R3 reads from its end, the read warm-up stops short of it), the next
+   * ones in a further {@code round} of a focused run (from the start again when a small dataset has no more).
+   */
+  private Row freshStart(int round) throws IOException {
+    List<Integer> daily = dataset.dailyIndices();
+    int half = daily.size() / 2;
+    int from = half + (round * FreshStart.READS) % Math.max(1, daily.size() - half);
+    return new FreshStart(http, stack, baseline, ids, identical, notes).run(daily.subList(from,
+        Math.min(daily.size(), from + FreshStart.READS)));
   }
 
   // ---------------------------------------------------------------- R1-R6

@@ -147,6 +147,11 @@ public class ObservationHistories {
     }
   }
 
+  /** Drops the cached history of {@code seriesId}: the start-up warm-up reads from storage and keeps nothing. */
+  public void forget(long seriesId) {
+    cache.remove(seriesId);
+  }
+
   /** Rows held in the cache, for metrics and tests. */
   public long cachedRows() {
     return cache.rows();

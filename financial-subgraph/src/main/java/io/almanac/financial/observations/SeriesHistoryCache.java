@@ -118,6 +118,14 @@ final class SeriesHistoryCache {
     return false;
   }
 
+  /** Drops the history of {@code seriesId}, if held. */
+  synchronized void remove(long seriesId) {
+    SeriesHistory removed = entries.remove(seriesId);
+    if (removed != null) {
+      rows -= removed.size();
+    }
+  }
+
   synchronized long rows() {
     return rows;
   }

@@ -14,6 +14,14 @@ public final class Callers {
 
   private Callers() {}
 
+  /**
+   * Runs an operation the process sends itself (never one from a client: no header or argument reaches this)
+   * as {@code caller}: {@link AuthInstrumentation} takes a caller already in the context as authenticated.
+   */
+  public static void establish(graphql.GraphQLContext.Builder context, Caller caller) {
+    context.of(CONTEXT_KEY, caller);
+  }
+
   public static Caller current(DataFetchingEnvironment env) {
     Caller caller = env.getGraphQlContext().get(CONTEXT_KEY);
     return caller == null ? Caller.ANONYMOUS : caller;
