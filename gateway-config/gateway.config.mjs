@@ -4,10 +4,11 @@
 // Pass no supergraph path on the command line: a CLI path makes the gateway ignore
 // `supergraph` below (harmless today, since both name the same file, but one place is enough).
 //
-// Plain ESM importing no package, on purpose: it loads the same way on the machine's
+// Plain ESM with no static import of a package, on purpose: it loads the same way on the machine's
 // Node, under the npm package and in the gateway's container image, with no
 // TypeScript transpile step. (`defineConfig` from '@graphql-hive/gateway' is an
-// identity function; the JSDoc type below gives editors the same help.)
+// identity function; the JSDoc type below gives editors the same help.) The one package it uses,
+// the Rust query planner, is imported dynamically and optional (see queryPlanner below).
 //
 // Environment:
 //   ALMANAC_FINANCIAL_URL / ALMANAC_CRAWLER_URL / ALMANAC_USERS_URL
@@ -20,6 +21,9 @@
 //                           UNAVAILABLE error, and an export not started by then is answered 504 UNAVAILABLE
 //   ALMANAC_UPSTREAM_MUTATION_TIMEOUT  the same for a mutation (default 60000): an upload returns after
 //                           its commit, and a large one on a busy machine may rightly take longer than a read
+//   ALMANAC_GATEWAY_QUERY_PLANNER  "rust" (default): Hive Router's query planner and executor
+//                           (@graphql-hive/router-runtime); "js": Hive Gateway's own (stitching) runtime.
+//                           Without the package installed the gateway logs it and uses "js".
 //   ALMANAC_GATEWAY_RATE_LIMIT_ENABLED  "true" to limit requests per key and per client address (default off;
 //                           see rateLimits below), with
 //   ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY / _PER_KEY_BURST           requests per minute / burst (600 / 60)
@@ -669,10 +673,42 @@ function upstreamTimeoutOf(executionRequest) {
   return executionRequest?.operationType === 'mutation' ? UPSTREAM_MUTATION_TIMEOUT : UPSTREAM_TIMEOUT;
 }
 
+/**
+ * How the gateway plans and runs an operation: Hive Router's Rust query planner with its executor
+ * (`@graphql-hive/router-runtime`), or Hive Gateway's default stitching runtime. Measured on the
+ * 2,520-point `data` read (bench/README.md, G1): the stitching runtime re-executes the subgraph's
+ * answer with graphql-js (a completeValue and an instanceOf per list element) where the router
+ * runtime projects it in one pass; with it the gateway's CPU per read fell by about a quarter.
+ * Imported here rather than with the CLI's --hive-router-runtime, so every way of starting the
+ * gateway (LocalStack, the benchmark's baseline, the container) gets it from this one file.
+ */
+async function queryPlanner() {
+  const choice = process.env.ALMANAC_GATEWAY_QUERY_PLANNER?.trim() || 'rust';
+  if (choice === 'js') return {};
+  if (choice !== 'rust') {
+    throw new Error(`ALMANAC_GATEWAY_QUERY_PLANNER must be "rust" or "js": ${JSON.stringify(choice)}`);
+  }
+  try {
+    const { unifiedGraphHandler } = await import('@graphql-hive/router-runtime');
+    return { unifiedGraphHandler };
+  } catch (error) {
+    console.warn(`@graphql-hive/router-runtime could not be loaded (${error?.code ?? error?.message ?? error}); `
+      + 'using Hive Gateway\'s default query planner');
+    return {};
+  }
+}
+
 /** @type {import('@graphql-hive/gateway').GatewayConfig} */
 export const gatewayConfig = {
   supergraph: SUPERGRAPH,
-  transportEntries: subgraphUrlOverrides(),
+  ...(await queryPlanner()),
+  transportEntries: {
+    // Every subgraph: identical queries in flight at the same time are sent upstream each, not shared.
+    // Sharing one answer made the executor structuredClone its whole `data` for every read (a tenth of
+    // the gateway's CPU on a 2,520-point read), to protect a copy only concurrent twins would need.
+    '*': { options: { deduplicateInflightRequests: false } },
+    ...subgraphUrlOverrides(),
+  },
 
   host: process.env.ALMANAC_GATEWAY_HOST?.trim() || '127.0.0.1',
   port: port(),
