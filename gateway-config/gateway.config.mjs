@@ -385,12 +385,20 @@ function explainLostRootFields(result, request) {
   const cause = result.errors.find((error) => error.path && error.extensions?.code) ?? result.errors[0];
   for (const key of rootKeys(request?.document)) {
     if (failed.has(key)) continue;
-    result.errors.push({
-      message: `Not answered because another field of the same request failed: ${cause.message}`,
-      path: [key],
-      extensions: { ...cause.extensions },
-    });
+    result.errors.push(copyOfError(cause, `Not answered because another field of the same request failed: ${cause.message}`,
+      [key], { ...cause.extensions }));
   }
+}
+
+/**
+ * A copy of `error` (a GraphQLError as the subgraph transport made it, so the gateway's error masking keeps
+ * it as a deliberate error rather than an "Unexpected error.") with its own message, path and extensions.
+ */
+function copyOfError(error, message, path, extensions) {
+  const copy = Object.create(Object.getPrototypeOf(error));
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));
+  Object.assign(copy, { message, path, extensions, locations: undefined });
+  return copy;
 }
 
 /**
@@ -464,6 +472,31 @@ function requestError(error, extensions, status) {
 }
 
 /**
+ * An executed operation answered with errors and no `data` at all (Hive Router's executor leaves `data` out
+ * when no subgraph request returned any, e.g. a subgraph refused an argument) gets what graphql-js gives a
+ * field error at the root: each root field null, or `data: null` when one of them is non-null (null
+ * propagation) or the root selects fragments. Clients see one shape whichever query planner runs.
+ */
+function nullsForUnansweredRoot(result, args) {
+  if (result.data !== undefined || !result.errors?.length) return;
+  const operation = args.document?.definitions?.find((definition) => definition.kind === 'OperationDefinition'
+    && (!args.operationName || definition.name?.value === args.operationName));
+  const rootType = operation && args.schema?.getRootType(operation.operation);
+  if (!rootType) return;
+  const fields = rootType.getFields();
+  const data = {};
+  for (const selection of operation.selectionSet.selections) {
+    const type = selection.kind === 'Field' ? fields[selection.name.value]?.type : undefined;
+    if (!type || String(type).endsWith('!')) {
+      result.data = null;
+      return;
+    }
+    data[selection.alias?.value ?? selection.name.value] = null;
+  }
+  result.data = data;
+}
+
+/**
  * Every error the gateway answers by itself gets a documented code (the README's "Errors" table):
  * a refused variable BAD_USER_INPUT naming the argument that uses it, a document over the depth or
  * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query, an operation name the document
@@ -510,7 +543,9 @@ function gatewayErrorCodes() {
     onExecute({ args }) {
       return {
         onExecuteDone({ result }) {
-          if (result && !(Symbol.asyncIterator in result)) codeVariableErrors(result, args.document);
+          if (!result || Symbol.asyncIterator in result) return;
+          codeVariableErrors(result, args.document);
+          nullsForUnansweredRoot(result, args);
         },
       };
     },
