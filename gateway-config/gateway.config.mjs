@@ -514,7 +514,10 @@ function gatewayErrorCodes() {
       requestError(error, { code: 'BAD_USER_INPUT', argument, variable: variable[1] }, 400);
     }
   };
-  const codeRequestErrors = (result) => {
+  // The document of each request's operation: Hive Router's executor refuses a variable by throwing before
+  // execution, so its error arrives at onResultProcess, where the argument using the variable is looked up.
+  const documents = new WeakMap();
+  const codeRequestErrors = (result, document) => {
     for (const error of result?.errors ?? []) {
       const code = error.extensions?.code;
       const message = error.message ?? '';
@@ -530,7 +533,8 @@ function gatewayErrorCodes() {
       } else if (!code) {
         const variable = GATEWAY_VARIABLE.exec(message);
         if (variable) {
-          requestError(error, { code: 'BAD_USER_INPUT', argument: variable[1], variable: variable[1] }, 400);
+          const argument = argumentUsing(document, variable[1]) ?? variable[1];
+          requestError(error, { code: 'BAD_USER_INPUT', argument, variable: variable[1] }, 400);
         } else if (result.data === undefined) {
           requestError(error, { code: 'BAD_USER_INPUT' }, 400);
         } else {
@@ -541,6 +545,7 @@ function gatewayErrorCodes() {
   };
   return {
     onExecute({ args }) {
+      if (args.contextValue?.request) documents.set(args.contextValue.request, args.document);
       return {
         onExecuteDone({ result }) {
           if (!result || Symbol.asyncIterator in result) return;
@@ -549,9 +554,10 @@ function gatewayErrorCodes() {
         },
       };
     },
-    onResultProcess({ result }) {
+    onResultProcess({ request, result }) {
       if (!result || Symbol.asyncIterator in result) return;
-      for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one);
+      const document = documents.get(request);
+      for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one, document);
     },
   };
 }
