@@ -361,9 +361,11 @@ public final class Bench {
         "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "");
     rows.add(r1Row);
     r1AlmanacP50 = r1Row.almanacP50();
-    rows.add(Row.latency("R2", "data, 2,520 daily points, warm, through the gateway",
+    Row r2Row = Row.latency("R2", "data, 2,520 daily points, warm, through the gateway",
         measure("R2", 20, 300, 20, k -> data(stack.gateway(), r1), k -> data(baseline.gateway(), r1), 2_520),
-        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "each side behind its own Hive Gateway"));
+        "ratio <= 1.0", (p50, ratio) -> ratio <= 1.0, "each side behind its own Hive Gateway");
+    rows.add(r2Row);
+    rows.add(Row.gatewayShare(r1Row, r2Row));
     int longPoints = dataset.series(0).distinctDates();
     rows.add(Row.latency("R4", String.format("data, %,d points (one long series)", longPoints),
         measure("R4", 3, 40, 30, k -> data(af, 0), k -> data(bf, 0), longPoints),

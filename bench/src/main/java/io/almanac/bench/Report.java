@@ -222,7 +222,7 @@ public final class Report {
         case BASELINE_P95 -> String.format(Locale.ROOT, "GraphQL gateway %,.0f pts/s", v);
       };
       case "heap" -> primary ? String.format("%.0f MiB peak", v) : String.format("%.0f MiB before", v);
-      case "ms" -> String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
+      case "ms", "ms added" -> String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
       case "pts/s" -> primary ? String.format(Locale.ROOT, "%,.0f pts/s", v)
           : String.format(Locale.ROOT, "batch %,.0f ms", v);
       case "files" -> primary ? String.format("%.0f data files", v) : String.format("%.0f delete files", v);
