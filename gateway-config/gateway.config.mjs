@@ -743,13 +743,7 @@ async function queryPlanner() {
 export const gatewayConfig = {
   supergraph: SUPERGRAPH,
   ...(await queryPlanner()),
-  transportEntries: {
-    // Every subgraph: identical queries in flight at the same time are sent upstream each, not shared.
-    // Sharing one answer made the executor structuredClone its whole `data` for every read (a tenth of
-    // the gateway's CPU on a 2,520-point read), to protect a copy only concurrent twins would need.
-    '*': { options: { deduplicateInflightRequests: false } },
-    ...subgraphUrlOverrides(),
-  },
+  transportEntries: subgraphUrlOverrides(),
 
   host: process.env.ALMANAC_GATEWAY_HOST?.trim() || '127.0.0.1',
   port: port(),
