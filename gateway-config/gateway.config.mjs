@@ -720,7 +720,7 @@ function upstreamTimeoutOf(executionRequest) {
  * 2,520-point `data` read (bench/README.md, G1): the stitching runtime re-executes the subgraph's
  * answer with graphql-js (a completeValue and an instanceOf per list element) where the router
  * runtime projects it in one pass; with it the gateway's CPU per read fell by about a tenth (median of nine
- * paired rounds, 3-22%).
+ * paired rounds; from none to 22%).
  * Imported here rather than with the CLI's --hive-router-runtime, so every way of starting the
  * gateway (LocalStack, the benchmark's baseline, the container) gets it from this one file.
  */
