@@ -4,10 +4,11 @@
 // Pass no supergraph path on the command line: a CLI path makes the gateway ignore
 // `supergraph` below (harmless today, since both name the same file, but one place is enough).
 //
-// Plain ESM importing no package, on purpose: it loads the same way on the machine's
+// Plain ESM with no static import of a package, on purpose: it loads the same way on the machine's
 // Node, under the npm package and in the gateway's container image, with no
 // TypeScript transpile step. (`defineConfig` from '@graphql-hive/gateway' is an
-// identity function; the JSDoc type below gives editors the same help.)
+// identity function; the JSDoc type below gives editors the same help.) The one package it uses,
+// the Rust query planner, is imported dynamically and optional (see queryPlanner below).
 //
 // Environment:
 //   ALMANAC_FINANCIAL_URL / ALMANAC_CRAWLER_URL / ALMANAC_USERS_URL
@@ -20,6 +21,9 @@
 //                           UNAVAILABLE error, and an export not started by then is answered 504 UNAVAILABLE
 //   ALMANAC_UPSTREAM_MUTATION_TIMEOUT  the same for a mutation (default 60000): an upload returns after
 //                           its commit, and a large one on a busy machine may rightly take longer than a read
+//   ALMANAC_GATEWAY_QUERY_PLANNER  "rust" (default): Hive Router's query planner and executor
+//                           (@graphql-hive/router-runtime); "js": Hive Gateway's own (stitching) runtime.
+//                           Without the package installed the gateway logs it and uses "js".
 //   ALMANAC_GATEWAY_RATE_LIMIT_ENABLED  "true" to limit requests per key and per client address (default off;
 //                           see rateLimits below), with
 //   ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY / _PER_KEY_BURST           requests per minute / burst (600 / 60)
@@ -381,12 +385,20 @@ function explainLostRootFields(result, request) {
   const cause = result.errors.find((error) => error.path && error.extensions?.code) ?? result.errors[0];
   for (const key of rootKeys(request?.document)) {
     if (failed.has(key)) continue;
-    result.errors.push({
-      message: `Not answered because another field of the same request failed: ${cause.message}`,
-      path: [key],
-      extensions: { ...cause.extensions },
-    });
+    result.errors.push(copyOfError(cause, `Not answered because another field of the same request failed: ${cause.message}`,
+      [key], { ...cause.extensions }));
   }
+}
+
+/**
+ * A copy of `error` (a GraphQLError as the subgraph transport made it, so the gateway's error masking keeps
+ * it as a deliberate error rather than an "Unexpected error.") with its own message, path and extensions.
+ */
+function copyOfError(error, message, path, extensions) {
+  const copy = Object.create(Object.getPrototypeOf(error));
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));
+  Object.assign(copy, { message, path, extensions, locations: undefined });
+  return copy;
 }
 
 /**
@@ -460,6 +472,31 @@ function requestError(error, extensions, status) {
 }
 
 /**
+ * An executed operation answered with errors and no `data` at all (Hive Router's executor leaves `data` out
+ * when no subgraph request returned any, e.g. a subgraph refused an argument) gets what graphql-js gives a
+ * field error at the root: each root field null, or `data: null` when one of them is non-null (null
+ * propagation) or the root selects fragments. Clients see one shape whichever query planner runs.
+ */
+function nullsForUnansweredRoot(result, args) {
+  if (result.data !== undefined || !result.errors?.length) return;
+  const operation = args.document?.definitions?.find((definition) => definition.kind === 'OperationDefinition'
+    && (!args.operationName || definition.name?.value === args.operationName));
+  const rootType = operation && args.schema?.getRootType(operation.operation);
+  if (!rootType) return;
+  const fields = rootType.getFields();
+  const data = {};
+  for (const selection of operation.selectionSet.selections) {
+    const type = selection.kind === 'Field' ? fields[selection.name.value]?.type : undefined;
+    if (!type || String(type).endsWith('!')) {
+      result.data = null;
+      return;
+    }
+    data[selection.alias?.value ?? selection.name.value] = null;
+  }
+  result.data = data;
+}
+
+/**
  * Every error the gateway answers by itself gets a documented code (the README's "Errors" table):
  * a refused variable BAD_USER_INPUT naming the argument that uses it, a document over the depth or
  * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query, an operation name the document
@@ -477,7 +514,10 @@ function gatewayErrorCodes() {
       requestError(error, { code: 'BAD_USER_INPUT', argument, variable: variable[1] }, 400);
     }
   };
-  const codeRequestErrors = (result) => {
+  // The document of each request's operation: Hive Router's executor refuses a variable by throwing before
+  // execution, so its error arrives at onResultProcess, where the argument using the variable is looked up.
+  const documents = new WeakMap();
+  const codeRequestErrors = (result, document) => {
     for (const error of result?.errors ?? []) {
       const code = error.extensions?.code;
       const message = error.message ?? '';
@@ -493,7 +533,8 @@ function gatewayErrorCodes() {
       } else if (!code) {
         const variable = GATEWAY_VARIABLE.exec(message);
         if (variable) {
-          requestError(error, { code: 'BAD_USER_INPUT', argument: variable[1], variable: variable[1] }, 400);
+          const argument = argumentUsing(document, variable[1]) ?? variable[1];
+          requestError(error, { code: 'BAD_USER_INPUT', argument, variable: variable[1] }, 400);
         } else if (result.data === undefined) {
           requestError(error, { code: 'BAD_USER_INPUT' }, 400);
         } else {
@@ -504,15 +545,19 @@ function gatewayErrorCodes() {
   };
   return {
     onExecute({ args }) {
+      if (args.contextValue?.request) documents.set(args.contextValue.request, args.document);
       return {
         onExecuteDone({ result }) {
-          if (result && !(Symbol.asyncIterator in result)) codeVariableErrors(result, args.document);
+          if (!result || Symbol.asyncIterator in result) return;
+          codeVariableErrors(result, args.document);
+          nullsForUnansweredRoot(result, args);
         },
       };
     },
-    onResultProcess({ result }) {
+    onResultProcess({ request, result }) {
       if (!result || Symbol.asyncIterator in result) return;
-      for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one);
+      const document = documents.get(request);
+      for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one, document);
     },
   };
 }
@@ -669,9 +714,36 @@ function upstreamTimeoutOf(executionRequest) {
   return executionRequest?.operationType === 'mutation' ? UPSTREAM_MUTATION_TIMEOUT : UPSTREAM_TIMEOUT;
 }
 
+/**
+ * How the gateway plans and runs an operation: Hive Router's Rust query planner with its executor
+ * (`@graphql-hive/router-runtime`), or Hive Gateway's default stitching runtime. Measured on the
+ * 2,520-point `data` read (bench/README.md, G1): the stitching runtime re-executes the subgraph's
+ * answer with graphql-js (a completeValue and an instanceOf per list element) where the router
+ * runtime projects it in one pass; with it the gateway's CPU per read fell by about a tenth (median of nine
+ * paired rounds; from none to 22%).
+ * Imported here rather than with the CLI's --hive-router-runtime, so every way of starting the
+ * gateway (LocalStack, the benchmark's baseline, the container) gets it from this one file.
+ */
+async function queryPlanner() {
+  const choice = process.env.ALMANAC_GATEWAY_QUERY_PLANNER?.trim() || 'rust';
+  if (choice === 'js') return {};
+  if (choice !== 'rust') {
+    throw new Error(`ALMANAC_GATEWAY_QUERY_PLANNER must be "rust" or "js": ${JSON.stringify(choice)}`);
+  }
+  try {
+    const { unifiedGraphHandler } = await import('@graphql-hive/router-runtime');
+    return { unifiedGraphHandler };
+  } catch (error) {
+    console.warn(`@graphql-hive/router-runtime could not be loaded (${error?.code ?? error?.message ?? error}); `
+      + 'using Hive Gateway\'s default query planner');
+    return {};
+  }
+}
+
 /** @type {import('@graphql-hive/gateway').GatewayConfig} */
 export const gatewayConfig = {
   supergraph: SUPERGRAPH,
+  ...(await queryPlanner()),
   transportEntries: subgraphUrlOverrides(),
 
   host: process.env.ALMANAC_GATEWAY_HOST?.trim() || '127.0.0.1',

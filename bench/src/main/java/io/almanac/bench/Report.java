@@ -381,7 +381,7 @@ public final class Report {
         case BASELINE_P95 -> String.format(Locale.ROOT, "GraphQL gateway %,.0f pts/s", v);
       };
       case "heap" -> primary ? String.format("%.0f MiB peak", v) : String.format("%.0f MiB before", v);
-      case "ms" -> String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
+      case "ms", "ms added" -> String.format(Locale.ROOT, v >= 100 ? "%.0f ms" : v >= 10 ? "%.1f ms" : "%.2f ms", v);
       case "req/s" -> primary ? String.format(Locale.ROOT, "%,.0f req/s", v)
           : String.format(Locale.ROOT, v >= 100 ? "p95 %.0f ms" : "p95 %.1f ms", v);
       case "pts/s" -> primary ? String.format(Locale.ROOT, "%,.0f pts/s", v)

@@ -24,6 +24,19 @@ public record Row(String id, String workload, String unit, double almanacP50, do
         target, pass, note + " (n=" + almanacMs.length + "/" + baselineMs.length + ")", almanacMs, baselineMs);
   }
 
+  /**
+   * G1, the gateway's share of a read: R2's p50 minus R1's p50 on each side (the same series in the same run,
+   * through each side's Hive Gateway and direct), in ms; ratio Almanac / baseline; passes at <= 2 ms for
+   * Almanac. Unit "ms added": a difference, so it is left out of the latency plot's log scale.
+   */
+  public static Row gatewayShare(Row direct, Row throughGateway) {
+    double almanac = throughGateway.almanacP50() - direct.almanacP50();
+    double baseline = throughGateway.baselineP50() - direct.baselineP50();
+    return new Row("G1", "the gateway's share of the 2,520-point read: R2 p50 minus R1 p50", "ms added", almanac,
+        Double.NaN, baseline, Double.NaN, almanac / baseline, "Almanac <= 2 ms", Double.isNaN(almanac) ? null : almanac <= 2,
+        "same series, same run; each side's own Hive Gateway running Almanac's configuration", new double[0], new double[0]);
+  }
+
   /** Nearest-rank percentile; NaN for no samples. */
   public static double percentile(double[] samples, double p) {
     if (samples == null || samples.length == 0) {
