@@ -42,6 +42,7 @@ class WebhooksTest {
   @Autowired DgsQueryExecutor graphql;
   @Autowired ApiKeyStore keys;
   @Autowired io.almanac.crawler.runs.RunService runs;
+  @Autowired WebhookRepository repository;
 
   private TestCallers callers;
   private String crawler;
@@ -291,6 +292,19 @@ class WebhooksTest {
     List<WebhookReceiver.Received> got = RECEIVER.received("/stall");
     assertThat(got).hasSize(3);
     assertThat(got).extracting(WebhookReceiver.Received::deliveryId).containsOnly(got.get(0).deliveryId());
+  }
+
+  @Test
+  void aWebhookStoredWithAnInvalidPortHasItsAttemptsFailedNotLeftPending() throws Exception {
+    String s = series(provider(), "BP");
+    // As one registered before ports were checked: stored directly, as createWebhook now refuses it.
+    Webhook bad = repository.create("http://127.0.0.1:99999/x", List.of("SERIES_REVISED"),
+        new Long[] {Long.parseLong(s)}, null, null, "whsec_test", "1");
+    upload(List.of(Map.of("seriesId", s, "date", "2024-01-01", "value", "1", "revisionDate", "2024-03-01")));
+    assertThat(WebhookReceiver.await(() -> Boolean.FALSE.equals(webhookState(bad.id()).get("enabled")), WAIT)).isTrue();
+    Map<String, Object> delivery = deliveries(bad.id()).get(0);
+    assertThat(delivery).containsEntry("status", "FAILED").containsEntry("attempts", 3);
+    assertThat((String) delivery.get("error")).startsWith("URL no longer allowed");
   }
 
   @Test
