@@ -130,6 +130,17 @@ class BatchLedger {
         .execute();
   }
 
+  /** The series a batch wrote rows of that still exist (deleted ones left out), in id order. */
+  List<Long> seriesOf(String batchId) {
+    Long[] written = db.select(INGEST_BATCHES.SERIES_IDS).from(INGEST_BATCHES)
+        .where(INGEST_BATCHES.BATCH_ID.eq(batchId)).fetchOptional(INGEST_BATCHES.SERIES_IDS).orElse(null);
+    if (written == null || written.length == 0) {
+      return List.of();
+    }
+    return db.select(SERIES_KEYS.ID).from(SERIES_KEYS).where(SERIES_KEYS.ID.in(written)).orderBy(SERIES_KEYS.ID)
+        .fetch(SERIES_KEYS.ID);
+  }
+
   /** Records what the retraction of a marked batch did: it is then finished. */
   void recordRetraction(String batchId, BatchRetraction.Result counts) {
     db.update(INGEST_BATCHES)

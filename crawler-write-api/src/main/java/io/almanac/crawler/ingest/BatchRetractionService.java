@@ -11,18 +11,29 @@ import io.almanac.graphql.auth.Callers;
 import io.almanac.graphql.auth.Role;
 import io.almanac.store.BatchRetraction;
 import io.almanac.store.TimeseriesWriter;
+import io.almanac.crawler.updates.SeriesUpdatesLog;
+import io.almanac.crawler.webhooks.WebhookService;
+import io.almanac.crawler.webhooks.WebhookWorker;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Takes back an accepted batch ({@code retractBatch}). Order of work: claim the batch id (so no upload
  * retry or second retraction of it runs meanwhile), check the ledger, mark the batch retracted there,
  * remove its rows from the observations and restore the earlier writes of keys it had won
- * ({@link TimeseriesWriter#retractBatch}, with {@link ArchivedWrites}), record the counts.
+ * ({@link TimeseriesWriter#retractBatch}, with {@link ArchivedWrites}), record the counts and, in the same
+ * transaction, the batch's series in the updates feed and a SERIES_REVISED delivery marked
+ * {@code "retracted": true} for matching webhooks.
  *
  * <p>Marked before the store changes, so once rows may be gone no upload can re-send the id. A
  * retraction that failed after the mark (the store could not commit, the process stopped) leaves the
@@ -38,13 +49,22 @@ public class BatchRetractionService {
   private final BatchLedger ledger;
   private final TimeseriesWriter writer;
   private final ArchivedWrites archivedWrites;
+  private final TransactionTemplate transactions;
+  private final SeriesUpdatesLog updates;
+  private final WebhookService webhooks;
+  private final WebhookWorker webhookWorker;
 
   BatchRetractionService(BatchClaims claims, BatchLedger ledger, TimeseriesWriter writer,
-      ArchivedWrites archivedWrites) {
+      ArchivedWrites archivedWrites, TransactionTemplate transactions, SeriesUpdatesLog updates,
+      WebhookService webhooks, WebhookWorker webhookWorker) {
     this.claims = claims;
     this.ledger = ledger;
     this.writer = writer;
     this.archivedWrites = archivedWrites;
+    this.transactions = transactions;
+    this.updates = updates;
+    this.webhooks = webhooks;
+    this.webhookWorker = webhookWorker;
   }
 
   /**
@@ -82,7 +102,21 @@ public class BatchRetractionService {
       BatchRetraction.Result counts = entry.result().status() == BatchStatus.REJECTED
           ? new BatchRetraction.Result(0, 0, 0, 0, -1) // it wrote nothing: the mark retires the id
           : retractRows(batchId);
-      ledger.recordRetraction(batchId, counts);
+      // The series whose observations changed: listed in the updates feed (no vintage dates added) and
+      // sent as SERIES_REVISED with "retracted": true, in the transaction that finishes the retraction.
+      List<Long> series = entry.result().status() == BatchStatus.REJECTED ? List.of() : ledger.seriesOf(batchId);
+      transactions.executeWithoutResult(status -> {
+        ledger.recordRetraction(batchId, counts);
+        if (!series.isEmpty()) {
+          webhooks.seriesRetracted(batchId, series);
+          Map<Long, SortedSet<LocalDate>> none = new TreeMap<>();
+          series.forEach(id -> none.put(id, new TreeSet<>()));
+          updates.record(batchId, none); // last: it takes the feed's lock until the commit
+        }
+      });
+      if (!series.isEmpty()) {
+        webhookWorker.wake();
+      }
       return RetractResult.newBuilder()
           .batchId(batchId)
           .observationsRemoved(Math.toIntExact(counts.observationsRemoved()))

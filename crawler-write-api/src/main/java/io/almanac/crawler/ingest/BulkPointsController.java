@@ -3,6 +3,7 @@ package io.almanac.crawler.ingest;
 import io.almanac.crawler.generated.DgsConstants.BULKDATAPOINTSINPUT;
 import io.almanac.crawler.generated.DgsConstants.BULKUPSERTRESULT;
 import io.almanac.crawler.generated.DgsConstants.BULKUPSERTSUMMARY;
+import io.almanac.crawler.generated.DgsConstants.MUTATION;
 import io.almanac.crawler.generated.types.BatchStatus;
 import io.almanac.crawler.generated.types.BulkUpsertSummary;
 import io.almanac.graphql.AlmanacGraphQLException;
@@ -183,9 +184,22 @@ class BulkPointsController {
       BulkUpsertService.Upload upload = new BulkUpsertService.Upload(batchId, runId, atomic, parsed.points(),
           parsed.more(),
           releaseId);
-      return dryRun ? service.dryRun(upload) : service.upload(upload);
+      try {
+        return dryRun ? service.dryRun(upload) : service.upload(upload);
+      } catch (AlmanacGraphQLException e) {
+        // The service names the mutation's argument; here releaseId is a query parameter.
+        if (RELEASE_ID_INPUT.equals(e.extensions().get("argument"))) {
+          Map<String, Object> extensions = new LinkedHashMap<>(e.extensions());
+          extensions.put("argument", BULKDATAPOINTSINPUT.ReleaseId);
+          throw new AlmanacGraphQLException(e.code(), e.getMessage(), extensions);
+        }
+        throw e;
+      }
     }
   }
+
+  private static final String RELEASE_ID_INPUT =
+      MUTATION.BULKUPSERTDATAPOINTS_INPUT_ARGUMENT.Input + "." + BULKDATAPOINTSINPUT.ReleaseId;
 
   /** A dry run's answer: an upload's result (its JSON fields) and {@code dryRun: true}. */
   record DryRunResult(String batchId, BatchStatus status, boolean replayed, BulkUpsertSummary summary,

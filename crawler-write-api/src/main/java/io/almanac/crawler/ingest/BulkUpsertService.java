@@ -9,6 +9,7 @@ import io.almanac.crawler.releases.Release;
 import io.almanac.crawler.releases.ReleaseRepository;
 import io.almanac.crawler.releases.ReleaseService;
 import io.almanac.crawler.runs.RunRepository;
+import io.almanac.crawler.series.SeriesRegistry;
 import io.almanac.crawler.updates.SeriesUpdatesLog;
 import io.almanac.crawler.webhooks.WebhookService;
 import io.almanac.crawler.webhooks.WebhookWorker;
@@ -107,11 +108,13 @@ public class BulkUpsertService {
   private final SeriesUpdatesLog updates;
   private final WebhookService webhooks;
   private final WebhookWorker webhookWorker;
+  private final SeriesRegistry registry;
 
   BulkUpsertService(PointValidator validator, BatchClaims claims, BatchLedger ledger, TimeseriesWriter writer,
       TimeseriesReader reader, IngestSettings settings, RunRepository runs, TransactionTemplate transactions,
       ReleaseService releases, ReleaseRepository releaseDates, SeriesUpdatesLog updates, WebhookService webhooks,
-      WebhookWorker webhookWorker) {
+      WebhookWorker webhookWorker, SeriesRegistry registry) {
+    this.registry = registry;
     this.releases = releases;
     this.releaseDates = releaseDates;
     this.updates = updates;
@@ -356,14 +359,38 @@ public class BulkUpsertService {
   /**
    * The numeric id of the release the upload names, or null when it names none.
    *
-   * @throws AlmanacGraphQLException BAD_USER_INPUT (argument {@code releaseId}) for an unknown release
+   * @throws AlmanacGraphQLException BAD_USER_INPUT (argument {@code input.releaseId}) for an unknown release,
+   *     or one of another provider than a point's series (or the provider a point names)
    */
   private Long releaseOf(Upload upload) {
     if (upload.releaseId() == null) {
       return null;
     }
-    return releases.find(upload.releaseId()).map(Release::numericId).orElseThrow(() ->
+    Release release = releases.find(upload.releaseId()).orElseThrow(() ->
         AlmanacGraphQLException.badInput(RELEASE_ID_ARGUMENT, "No release with id '" + upload.releaseId() + "'"));
+    // A release publishes its own provider's series (as upsertSeries requires): a point of another
+    // provider's series would put a date in this release's calendar for data it does not publish.
+    Set<Long> seriesIds = new TreeSet<>();
+    for (ReceivedPoint point : upload.points()) {
+      Long seriesId = point.seriesId() == null ? null : Ids.parse(point.seriesId());
+      Long providerId = point.providerId() == null ? null : Ids.parse(point.providerId());
+      if (seriesId != null) {
+        seriesIds.add(seriesId);
+      } else if (providerId != null && providerId != release.providerId()) {
+        throw otherProvider(release, "point " + point.index() + " names provider " + providerId);
+      }
+    }
+    registry.existing(seriesIds).forEach((seriesId, key) -> {
+      if (key.providerId() != release.providerId()) {
+        throw otherProvider(release, "series " + seriesId + " is of provider " + key.providerId());
+      }
+    });
+    return release.numericId();
+  }
+
+  private static AlmanacGraphQLException otherProvider(Release release, String which) {
+    return AlmanacGraphQLException.badInput(RELEASE_ID_ARGUMENT, "Release '" + release.id() + "' is of provider "
+        + release.providerId() + " and publishes only its series; " + which + ". Nothing was written");
   }
 
   private static void checkBatchId(String batchId) {

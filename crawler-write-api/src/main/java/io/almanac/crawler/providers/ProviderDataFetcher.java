@@ -85,10 +85,19 @@ public class ProviderDataFetcher {
     return service.update(existingId(id), input, userId(env));
   }
 
-  /** Errors of an ingestion spec, without storing it (see {@link ProviderSpecs}). */
+  /**
+   * Errors of an ingestion spec, without storing it (see {@link ProviderSpecs}).
+   *
+   * @throws AlmanacGraphQLException BAD_USER_INPUT naming {@code spec} when its JSON text is over
+   *     {@link ProviderSpecs#MAX_CHARS} characters
+   */
   @DgsQuery(field = QUERY.ValidateProviderSpec)
   public List<InputError> validateProviderSpec(
       @InputArgument(name = QUERY.VALIDATEPROVIDERSPEC_INPUT_ARGUMENT.Spec) Object spec) {
+    String tooLarge = ProviderSpecs.tooLarge(ProviderSpecs.text(spec));
+    if (tooLarge != null) {
+      throw AlmanacGraphQLException.badInput(QUERY.VALIDATEPROVIDERSPEC_INPUT_ARGUMENT.Spec, tooLarge);
+    }
     return ProviderSpecs.validate(ProviderSpecs.tree(spec));
   }
 

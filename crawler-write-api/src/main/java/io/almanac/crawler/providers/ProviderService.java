@@ -94,7 +94,8 @@ public class ProviderService {
    * a {@link NullNode} for an explicit null (cleared).
    *
    * @throws AlmanacGraphQLException {@code BAD_USER_INPUT} naming {@code input.spec} or
-   *     {@code input.specYaml}, with the {@code errors} extension (InputErrors with JSON pointers)
+   *     {@code input.specYaml}: over {@link ProviderSpecs#MAX_CHARS} characters of text (unread), or
+   *     invalid, with the {@code errors} extension (InputErrors with JSON pointers)
    */
   static Optional<JsonNode> spec(Map<String, Object> input) {
     boolean json = input.containsKey(UPDATEPROVIDERINPUT.Spec);
@@ -109,6 +110,10 @@ public class ProviderService {
     Object value = input.get(json ? UPDATEPROVIDERINPUT.Spec : UPDATEPROVIDERINPUT.SpecYaml);
     if (value == null) {
       return Optional.of(NullNode.getInstance());
+    }
+    String tooLarge = ProviderSpecs.tooLarge(json ? ProviderSpecs.text(value) : value.toString());
+    if (tooLarge != null) {
+      throw AlmanacGraphQLException.badInput(argument, tooLarge);
     }
     try {
       JsonNode tree = json ? ProviderSpecs.tree(value) : ProviderSpecs.readYaml(value.toString());

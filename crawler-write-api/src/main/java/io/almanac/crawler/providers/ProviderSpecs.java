@@ -11,12 +11,16 @@ import io.almanac.crawler.generated.types.InputError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -38,9 +42,23 @@ public final class ProviderSpecs {
   /** On the classpath (copied from {@code schema/} by the build). */
   static final String SCHEMA_RESOURCE = "/uis/uis.schema.json";
 
-  /** Names a credential (UIS.md): {@code apikey}, {@code api_key}, {@code token}, {@code password}, {@code secret}. */
-  private static final Pattern CREDENTIAL_NAME = Pattern.compile("(?i).*(api[_-]?key|token|password|secret).*");
+  /**
+   * Names a credential (UIS.md, and what APIs call theirs): {@code apikey}, {@code api_key}, {@code token},
+   * {@code password}, {@code passwd}, {@code secret}, {@code authorization}, {@code access_key},
+   * {@code credentials}, anywhere in the name and in any case.
+   */
+  private static final Pattern CREDENTIAL_NAME = Pattern.compile(
+      "(?i).*(api[_-]?key|token|password|passwd|secret|authorization|access[_-]?key|credential).*");
+  /** A URL with user information ({@code scheme://user:password@host}). */
+  private static final Pattern URL_USERINFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]*@");
   private static final Pattern SECRET_REFERENCE = Pattern.compile("secret:[A-Za-z0-9_.-]+");
+
+  /**
+   * Largest spec read, in characters of its YAML text or of its JSON text: UIS documents are a few KiB,
+   * and the YAML reader takes time growing with the square of a long scalar's length (2 MB: 12 s), so
+   * text beyond this is refused before it is parsed.
+   */
+  public static final int MAX_CHARS = 256 * 1024;
 
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
   private static final Schema SCHEMA = load();
@@ -52,8 +70,20 @@ public final class ProviderSpecs {
     return Json.MAPPER.valueToTree(spec);
   }
 
+  /** Why {@code text} (a spec as YAML or JSON text) is refused unread, or null when it is small enough. */
+  public static String tooLarge(String text) {
+    return text.length() <= MAX_CHARS ? null : String.format(Locale.ROOT,
+        "A spec is at most %,d characters (256 KiB) of YAML or JSON text; this one has %,d", MAX_CHARS,
+        text.length());
+  }
+
+  /** The JSON text of a spec as the JSON scalar gave it, for {@link #tooLarge}. */
+  public static String text(Object spec) {
+    return Json.MAPPER.writeValueAsString(spec);
+  }
+
   /**
-   * Reads YAML text as a JSON tree.
+   * Reads YAML text (at most {@link #MAX_CHARS}: check {@link #tooLarge} first) as a JSON tree.
    *
    * @throws SpecException with one {@code INVALID_YAML} error (its message gives the line and column)
    */
@@ -61,6 +91,11 @@ public final class ProviderSpecs {
     try {
       JsonNode tree = YAML.readTree(yaml);
       return tree == null ? YAML.nullNode() : tree;
+    } catch (StreamConstraintsException e) {
+      // Its message ends naming the Java method of the limit: "(1000, from `StreamReadConstraints...()`)".
+      String plain = e.getOriginalMessage().replaceAll(",\\s*from `[^`]*`", "");
+      throw new SpecException(List.of(error("", "INVALID_YAML", "Too deeply nested or too large to read: " + plain
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"))));
     } catch (JacksonException e) {
       throw new SpecException(List.of(error("", "INVALID_YAML", "Not YAML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
@@ -120,12 +155,26 @@ public final class ProviderSpecs {
   }
 
   /**
-   * Credential-like names whose value is literal text: an object member named like a credential (for
-   * example {@code authentication.password}) whose value is not a {@code secret:NAME} string, and a
-   * parameter named like one that carries a literal {@code value}.
+   * Literal credentials: an object member named like a credential (for example
+   * {@code authentication.password}) whose value, of any JSON type, holds anything but {@code secret:NAME}
+   * strings; a parameter named like one that carries a literal {@code value}; and in any text, a URL
+   * with user information or a query parameter named like a credential ({@code ?api_key=...}).
    */
   private static void literalCredentials(JsonNode node, String pointer, List<InputError> errors,
       List<String> pointers) {
+    if (node.isString()) {
+      String text = node.asString();
+      if (URL_USERINFO.matcher(text).find()) {
+        pointers.add(pointer);
+        errors.add(error(pointer, "LITERAL_CREDENTIAL", "The URL carries user information (user:password@):"
+            + " give credentials as secret:NAME references in the spec's authentication, never in a URL"));
+      } else if (credentialQueryParameter(text) != null) {
+        pointers.add(pointer);
+        errors.add(error(pointer, "LITERAL_CREDENTIAL", "Query parameter '" + credentialQueryParameter(text)
+            + "' names a credential: give it as a parameter with source: secret:NAME, never in the URL"));
+      }
+      return;
+    }
     if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         literalCredentials(node.get(i), pointer + "/" + i, errors, pointers);
@@ -146,14 +195,59 @@ public final class ProviderSpecs {
     for (Map.Entry<String, JsonNode> member : node.properties()) {
       String at = pointer + "/" + escape(member.getKey());
       JsonNode value = member.getValue();
-      if (CREDENTIAL_NAME.matcher(member.getKey()).matches() && value.isValueNode() && !value.isNull()
-          && !(value.isString() && SECRET_REFERENCE.matcher(value.asString()).matches())) {
+      if (CREDENTIAL_NAME.matcher(member.getKey()).matches() && holdsLiteral(value)) {
         pointers.add(at);
         errors.add(error(at, "LITERAL_CREDENTIAL", "'" + member.getKey()
             + "' names a credential: its value must be a secret:NAME reference, never the credential itself"));
       } else {
         literalCredentials(value, at, errors, pointers);
       }
+    }
+  }
+
+  /** Whether {@code value} (under a credential's name) holds anything but nulls and secret:NAME strings. */
+  private static boolean holdsLiteral(JsonNode value) {
+    if (value.isNull()) {
+      return false;
+    }
+    if (value.isString()) {
+      return !SECRET_REFERENCE.matcher(value.asString()).matches();
+    }
+    if (value.isContainer()) {
+      for (JsonNode child : value) { // an array's elements, an object's member values
+        if (holdsLiteral(child)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true; // a number or boolean: literal
+  }
+
+  /** The first query parameter of a URL or path named like a credential, with a value; else null. */
+  private static String credentialQueryParameter(String text) {
+    int query = text.indexOf('?');
+    if (query < 0) {
+      return null;
+    }
+    int fragment = text.indexOf('#', query);
+    for (String pair : text.substring(query + 1, fragment < 0 ? text.length() : fragment).split("&")) {
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      if (CREDENTIAL_NAME.matcher(name).matches() && !value.isEmpty()
+          && !SECRET_REFERENCE.matcher(value).matches()) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private static String decode(String text) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text; // a stray %: read as written
     }
   }
 

@@ -16,6 +16,7 @@ import io.almanac.crawler.generated.types.ReleaseInput;
 import io.almanac.crawler.generated.types.Series;
 import io.almanac.crawler.providers.Provider;
 import io.almanac.crawler.providers.ProviderLoader;
+import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import io.almanac.graphql.Ids;
@@ -107,9 +108,14 @@ public class ReleaseDataFetcher {
     Release release = env.getSource();
     Object from = env.getArgument(RELEASE.DATES_INPUT_ARGUMENT.From);
     Object to = env.getArgument(RELEASE.DATES_INPUT_ARGUMENT.To);
-    return releases.calendar(release.numericId(), null,
-        from == null ? null : ReleaseService.date(from, RELEASE.DATES_INPUT_ARGUMENT.From),
-        to == null ? null : ReleaseService.date(to, RELEASE.DATES_INPUT_ARGUMENT.To));
+    LocalDate start = from == null ? null : ReleaseService.date(from, RELEASE.DATES_INPUT_ARGUMENT.From);
+    LocalDate end = to == null ? null : ReleaseService.date(to, RELEASE.DATES_INPUT_ARGUMENT.To);
+    if (start != null && end != null && end.isBefore(start)) {
+      // As releaseCalendar: an empty answer would hide the mistake.
+      throw AlmanacGraphQLException.badInput(RELEASE.DATES_INPUT_ARGUMENT.To,
+          "to (" + end + ") is before from (" + start + ")");
+    }
+    return releases.calendar(release.numericId(), null, start, end);
   }
 
   @DgsData(parentType = RELEASE.TYPE_NAME, field = RELEASE.NextDate)

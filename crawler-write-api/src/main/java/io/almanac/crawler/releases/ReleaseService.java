@@ -8,11 +8,14 @@ import io.almanac.crawler.series.SeriesRegistry;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import io.almanac.graphql.Ids;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -21,7 +24,10 @@ import org.springframework.stereotype.Service;
 @Service
 public class ReleaseService {
 
-  /** Longest {@code releaseCalendar} range in days: five years (of 366 days), what a planning view asks. */
+  /**
+   * Longest {@code releaseCalendar} range in days, both ends included: five years (of 366 days), what a
+   * planning view asks.
+   */
   public static final int MAX_CALENDAR_DAYS = 366 * 5;
   static final int MAX_DATES_PER_CALL = 1_000;
   private static final int MAX_NAME = 500;
@@ -37,7 +43,8 @@ public class ReleaseService {
 
   /**
    * @throws AlmanacGraphQLException BAD_USER_INPUT naming {@code input.providerId} (no such provider),
-   *     {@code input.name} (blank or over 500 characters), {@code input.link}/{@code input.notes} (over 10,000)
+   *     {@code input.name} (blank or over 500 characters), {@code input.link} (not an http or https URL),
+   *     {@code input.link}/{@code input.notes} (over 10,000)
    */
   public Release upsert(ReleaseInput input) {
     String argument = MUTATION.UPSERTRELEASE_INPUT_ARGUMENT.Input + ".";
@@ -52,6 +59,7 @@ public class ReleaseService {
           + " characters");
     }
     checkLength(input.getLink(), argument + RELEASEINPUT.Link);
+    checkLink(input.getLink(), argument + RELEASEINPUT.Link);
     checkLength(input.getNotes(), argument + RELEASEINPUT.Notes);
     return releases.upsert(providerId, name, input.getLink(), input.getNotes());
   }
@@ -80,7 +88,7 @@ public class ReleaseService {
 
   /**
    * @throws AlmanacGraphQLException BAD_USER_INPUT naming {@code from}/{@code to} (malformed), {@code to}
-   *     (before {@code from}, or more than {@link #MAX_CALENDAR_DAYS} days after it)
+   *     (before {@code from}, or a range of more than {@link #MAX_CALENDAR_DAYS} days, both ends included)
    */
   public List<CalendarDate> calendar(Object from, Object to, String providerId) {
     LocalDate start = date(from, QUERY.RELEASECALENDAR_INPUT_ARGUMENT.From);
@@ -89,9 +97,10 @@ public class ReleaseService {
       throw AlmanacGraphQLException.badInput(QUERY.RELEASECALENDAR_INPUT_ARGUMENT.To,
           "to (" + end + ") is before from (" + start + ")");
     }
-    if (ChronoUnit.DAYS.between(start, end) > MAX_CALENDAR_DAYS) {
+    long days = ChronoUnit.DAYS.between(start, end) + 1; // both ends included
+    if (days > MAX_CALENDAR_DAYS) {
       throw AlmanacGraphQLException.badInput(QUERY.RELEASECALENDAR_INPUT_ARGUMENT.To,
-          "The range may span at most " + MAX_CALENDAR_DAYS + " days, got " + ChronoUnit.DAYS.between(start, end));
+          "The range may hold at most " + MAX_CALENDAR_DAYS + " days (both ends included), got " + days);
     }
     Long provider = null;
     if (providerId != null) {
@@ -135,6 +144,23 @@ public class ReleaseService {
   /** Whether a release calendar can hold {@code date} (years 1 to 9999). */
   public static boolean isCalendarDate(LocalDate date) {
     return date.getYear() >= 1 && date.getYear() <= 9999;
+  }
+
+  /** The release's page: shown to people as a link, so only http(s) (never javascript:, data: or ftp:). */
+  private static void checkLink(String link, String argument) {
+    if (link == null) {
+      return;
+    }
+    try {
+      URI uri = new URI(link.strip());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // refused below
+    }
+    throw AlmanacGraphQLException.badInput(argument, "link must be an http or https URL (https://host/...)");
   }
 
   private static void checkLength(String text, String argument) {

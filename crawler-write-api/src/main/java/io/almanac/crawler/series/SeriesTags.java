@@ -63,8 +63,9 @@ final class SeriesTags {
   private static String clean(String text, String argument, int maxLength) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      // Tabs and line ends are white space below; every other control character is refused.
-      if (Character.isISOControl(c) && !Character.isWhitespace(c)) {
+      // Tabs and line ends become spaces below; every other control character (U+0000 to U+001F,
+      // U+007F to U+009F, the separators U+001C to U+001F included) is refused.
+      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
         throw AlmanacGraphQLException.badInput(argument, "Tag text must not hold control characters (U+"
             + String.format("%04X", (int) c) + " at " + i + ")");
       }

@@ -9,6 +9,7 @@ import io.almanac.graphql.Connection;
 import io.almanac.graphql.Cursors;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ public class SeriesUpdatesDataFetcher {
    * read them all. The page then ends there, with a next page.
    */
   static final int MAX_ROWS_PER_PAGE = 50_000;
+  /** {@code since} before this reads from the beginning; after {@link #LATEST}, nothing. */
+  static final OffsetDateTime EARLIEST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999, ZoneOffset.UTC);
 
   /** An item: hand-written, as {@code series} is a reference and the dates keep their type. */
   public record SeriesUpdate(Series series, OffsetDateTime lastUpdated, List<LocalDate> vintageDatesAdded,
@@ -53,6 +57,12 @@ public class SeriesUpdatesDataFetcher {
       @InputArgument(name = QUERY.SERIESUPDATES_INPUT_ARGUMENT.After) String after) {
     int size = Cursors.pageSize(first, 100, 1000);
     long position = after == null ? 0 : Cursors.decodeLong(CURSOR_KIND, after);
+    // DateTime admits years -999999999 to +999999999; the feed's rows are all within years 1 to 9999.
+    if (since.isBefore(EARLIEST)) {
+      since = EARLIEST;
+    } else if (since.isAfter(LATEST)) {
+      return Connection.of(List.of(), 0, after != null, u -> Cursors.encode(CURSOR_KIND, String.valueOf(u.seq())), 0);
+    }
     Map<Long, Accumulated> bySeries = new LinkedHashMap<>();
     boolean more = false;
     int read = 0;

@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * {@code createWebhook}, {@code webhooks}, {@code deleteWebhook}, {@code Webhook.deliveries}. Mutations need
  * CRAWLER (the subgraph's policy); listing does too, as URLs and delivery payloads are a crawler's business,
- * not a reader's.
+ * not a reader's. A CRAWLER sees and deletes the webhooks its user made; an ADMIN, all.
  */
 @DgsComponent
 public class WebhookDataFetcher {
@@ -49,8 +49,9 @@ public class WebhookDataFetcher {
   }
 
   @DgsMutation(field = MUTATION.DeleteWebhook)
-  public boolean deleteWebhook(@InputArgument(name = MUTATION.DELETEWEBHOOK_INPUT_ARGUMENT.Id) String id) {
-    return service.delete(id);
+  public boolean deleteWebhook(DgsDataFetchingEnvironment env,
+      @InputArgument(name = MUTATION.DELETEWEBHOOK_INPUT_ARGUMENT.Id) String id) {
+    return service.delete(Callers.current(env), id);
   }
 
   @DgsQuery(field = QUERY.Webhooks)
@@ -58,10 +59,11 @@ public class WebhookDataFetcher {
       @InputArgument(name = QUERY.WEBHOOKS_INPUT_ARGUMENT.First) Integer first,
       @InputArgument(name = QUERY.WEBHOOKS_INPUT_ARGUMENT.After) String after) {
     Callers.require(env, Role.CRAWLER);
+    String scope = WebhookService.scope(Callers.current(env));
     int size = Cursors.pageSize(first, 20, 1000);
     long afterId = after == null ? 0 : Cursors.decodeLong(WEBHOOK_CURSOR, after);
-    return Connection.of(webhooks.page(afterId, size + 1), size, after != null,
-        w -> Cursors.encode(WEBHOOK_CURSOR, w.id()), webhooks.count());
+    return Connection.of(webhooks.page(afterId, size + 1, scope), size, after != null,
+        w -> Cursors.encode(WEBHOOK_CURSOR, w.id()), webhooks.count(scope));
   }
 
   @DgsData(parentType = WEBHOOK.TYPE_NAME, field = WEBHOOK.Deliveries)

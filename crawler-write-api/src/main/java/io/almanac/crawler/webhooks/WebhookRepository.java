@@ -55,21 +55,27 @@ public class WebhookRepository {
         .returning().fetchOne());
   }
 
-  boolean delete(long id) {
-    return db.deleteFrom(WEBHOOKS).where(WEBHOOKS.ID.eq(id)).execute() > 0;
+  /** Deletes the webhook if {@code owner} made it (null: whoever did). */
+  boolean delete(long id, String owner) {
+    return db.deleteFrom(WEBHOOKS).where(WEBHOOKS.ID.eq(id).and(ownedBy(owner))).execute() > 0;
   }
 
   Optional<Webhook> find(long id) {
     return db.selectFrom(WEBHOOKS).where(WEBHOOKS.ID.eq(id)).fetchOptional().map(WebhookRepository::map);
   }
 
-  List<Webhook> page(long afterId, int limit) {
-    return db.selectFrom(WEBHOOKS).where(WEBHOOKS.ID.gt(afterId)).orderBy(WEBHOOKS.ID).limit(limit)
-        .fetch(WebhookRepository::map);
+  /** Webhooks {@code owner} made (null: all), by id after {@code afterId}. */
+  List<Webhook> page(long afterId, int limit, String owner) {
+    return db.selectFrom(WEBHOOKS).where(WEBHOOKS.ID.gt(afterId).and(ownedBy(owner))).orderBy(WEBHOOKS.ID)
+        .limit(limit).fetch(WebhookRepository::map);
   }
 
-  int count() {
-    return db.fetchCount(WEBHOOKS);
+  int count(String owner) {
+    return db.fetchCount(WEBHOOKS, ownedBy(owner));
+  }
+
+  private static org.jooq.Condition ownedBy(String owner) {
+    return owner == null ? DSL.noCondition() : WEBHOOKS.CREATED_BY.eq(owner);
   }
 
   /** Enabled webhooks subscribed to {@code event}. */

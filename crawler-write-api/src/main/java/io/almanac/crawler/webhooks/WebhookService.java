@@ -11,12 +11,14 @@ import io.almanac.crawler.series.SeriesRegistry;
 import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.Ids;
 import io.almanac.graphql.auth.Caller;
+import io.almanac.graphql.auth.Role;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -66,7 +69,8 @@ public class WebhookService {
 
   /**
    * @throws AlmanacGraphQLException BAD_USER_INPUT naming {@code input.url} (not http(s), over 2,000
-   *     characters, a host not allowed), {@code input.events} (empty), {@code input.seriesIds} (over 1,000,
+   *     characters, a port outside 1 to 65535, a host not allowed),
+   *     {@code input.events} (empty), {@code input.seriesIds} (over 1,000,
    *     or an unknown series), {@code input.releaseId}, {@code input.providerId} (unknown)
    */
   public Created create(Caller caller, CreateWebhookInput input) {
@@ -118,17 +122,18 @@ public class WebhookService {
     }
     String secret = WebhookSigner.newSecret();
     Webhook webhook = webhooks.create(url, List.copyOf(events), seriesIds, releaseId, providerId, secret,
-        caller.userId() == null ? caller.subject() : String.valueOf(caller.userId()));
+        owner(caller));
     return new Created(webhook, secret);
   }
 
-  /** Whether {@code url} may be sent to now: http(s) on an allowed host. */
+  /** Whether {@code url} may be sent to now: http(s) on an allowed host, its port (if given) 1 to 65535. */
   boolean allowed(String url) {
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       String host = uri.getHost();
-      if (host == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getRawUserInfo() != null) {
+      if (host == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getRawUserInfo() != null
+          || uri.getPort() == 0 || uri.getPort() > 65_535) {
         return false;
       }
       host = host.toLowerCase(Locale.ROOT);
@@ -144,15 +149,30 @@ public class WebhookService {
       throw AlmanacGraphQLException.badInput(argument, "url must be at most " + MAX_URL + " characters");
     }
     if (!allowed(url)) {
-      throw AlmanacGraphQLException.badInput(argument, "url must be http or https, without credentials, on a host"
+      throw AlmanacGraphQLException.badInput(argument, "url must be http or https, without credentials,"
+          + " with a port from 1 to 65535 if any, on a host"
           + " the administrator allowed (almanac.webhooks.allowed-hosts: "
           + (settings.allowedHosts().isEmpty() ? "none" : String.join(", ", settings.allowedHosts())) + ")");
     }
   }
 
-  public boolean delete(String id) {
+  /** Deletes a webhook the caller made (an ADMIN: any); false when there was none it may delete. */
+  public boolean delete(Caller caller, String id) {
     Long numeric = Ids.parse(id);
-    return numeric != null && webhooks.delete(numeric);
+    return numeric != null && webhooks.delete(numeric, scope(caller));
+  }
+
+  /** Who made a webhook: the user, else the caller's subject (a key without a user). */
+  static String owner(Caller caller) {
+    return caller.userId() == null ? caller.subject() : String.valueOf(caller.userId());
+  }
+
+  /**
+   * Whose webhooks the caller sees and deletes: its own (a CRAWLER), or null for all (an ADMIN). A
+   * webhook's URL and deliveries are its maker's business: another crawler's key must not read or remove them.
+   */
+  static String scope(Caller caller) {
+    return caller.has(Role.ADMIN) ? null : owner(caller);
   }
 
   /**
@@ -162,6 +182,21 @@ public class WebhookService {
    * @param releaseId the release the upload named, or null
    */
   public void seriesRevised(String batchId, Long releaseId, Map<Long, SeriesWrite> written) {
+    revised(batchId, releaseId, written, false);
+  }
+
+  /**
+   * Enqueues a SERIES_REVISED delivery with {@code "retracted": true} for every enabled webhook that
+   * matches some of the series a retracted batch had written (each listed with no vintage dates and 0
+   * points: the retraction removed rows, it wrote none); call in the transaction that finishes the retraction.
+   */
+  public void seriesRetracted(String batchId, Collection<Long> seriesIds) {
+    Map<Long, SeriesWrite> none = new LinkedHashMap<>();
+    seriesIds.forEach(id -> none.put(id, new SeriesWrite(new TreeSet<>(), 0)));
+    revised(batchId, null, none, true);
+  }
+
+  private void revised(String batchId, Long releaseId, Map<Long, SeriesWrite> written, boolean retracted) {
     List<Webhook> subscribed = webhooks.subscribed(WebhookEvent.SERIES_REVISED.name());
     if (subscribed.isEmpty() || written.isEmpty()) {
       return;
@@ -187,6 +222,7 @@ public class WebhookService {
       }
       Map<String, Object> body = header(WebhookEvent.SERIES_REVISED, webhook, occurredAt);
       body.put("batchId", batchId);
+      body.put("retracted", retracted);
       body.put("releaseId", releaseId == null ? null : String.valueOf(releaseId));
       body.put("series", series);
       enqueue(webhook, WebhookEvent.SERIES_REVISED, body);

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param allowedHosts host names or addresses webhooks may be sent to, as the URL names them (any case);
  *     empty: none (webhooks cannot be created)
- * @param timeout connect and response timeout of one attempt
+ * @param timeout bound of one attempt, end to end: connecting, the answer's headers and its body
  * @param maxAttempts attempts of one delivery before it is given up (FAILED)
  * @param disableAfter consecutive failed attempts (over all its deliveries) after which a webhook is
  *     disabled: its pending deliveries are given up and no new ones are made

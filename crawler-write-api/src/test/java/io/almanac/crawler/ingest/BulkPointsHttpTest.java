@@ -181,6 +181,12 @@ class BulkPointsHttpTest {
     assertThat(longId.statusCode()).isEqualTo(400);
     assertThat(Json.MAPPER.readTree(longId.body()).path("errors").get(0).path("extensions").path("argument").asString())
         .isEqualTo("input.batchId");
+
+    // releaseId is a query parameter here, and is named as one.
+    HttpResponse<String> unknownRelease = post("?releaseId=987654", "application/x-ndjson", body, crawler);
+    assertThat(unknownRelease.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(unknownRelease.body()).path("errors").get(0).path("extensions").path("argument")
+        .asString()).isEqualTo("releaseId");
   }
 
   /**

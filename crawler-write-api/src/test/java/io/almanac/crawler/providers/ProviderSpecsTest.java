@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.almanac.crawler.Json;
 import io.almanac.crawler.generated.types.InputError;
+import io.almanac.graphql.AlmanacGraphQLException;
+import io.almanac.graphql.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +110,38 @@ class ProviderSpecsTest {
   }
 
   @Test
+  void credentialsInUrlsInQueryParametersAndUnderMoreNamesAreRefused() throws IOException {
+    ObjectNode spec = valid();
+    ObjectNode source = (ObjectNode) spec.get("source");
+    source.put("baseUrl", "https://user:hunter2@api.example.com/?token=LIVE123");
+    ObjectNode endpoint = (ObjectNode) source.get("endpoints").get(0);
+    endpoint.put("path", "/x?api_key=sk_live_999");
+    ArrayNode params = (ArrayNode) endpoint.get("params");
+    params.addObject().put("name", "Authorization").put("value", "Bearer sk_live_abc");
+    params.addObject().put("name", "access_key").put("value", "AKIA123");
+    ObjectNode authentication = (ObjectNode) source.get("authentication");
+    authentication.put("passwd", "pw");
+    authentication.putObject("credentials").put("user", "u");
+    ((ObjectNode) spec.get("transform").get(0)).putArray("apiKey").add("sk_live_LIST");
+    int last = params.size() - 1;
+
+    assertThat(faults(spec)).containsExactlyInAnyOrder(
+        List.of("/source/authentication/credentials", "LITERAL_CREDENTIAL"),
+        List.of("/source/authentication/passwd", "LITERAL_CREDENTIAL"),
+        List.of("/source/baseUrl", "LITERAL_CREDENTIAL"),
+        List.of("/source/endpoints/0/params/" + (last - 1) + "/value", "LITERAL_CREDENTIAL"),
+        List.of("/source/endpoints/0/params/" + last + "/value", "LITERAL_CREDENTIAL"),
+        List.of("/source/endpoints/0/path", "LITERAL_CREDENTIAL"),
+        List.of("/transform/0/apiKey", "LITERAL_CREDENTIAL"));
+
+    // References pass wherever a credential is named.
+    ObjectNode referenced = valid();
+    ((ObjectNode) referenced.get("source").get("endpoints").get(0)).put("path", "/x?api_key=secret:KEY&page=2");
+    ((ObjectNode) referenced.get("source").get("authentication")).put("secret", "secret:OTHER");
+    assertThat(faults(referenced)).isEmpty();
+  }
+
+  @Test
   void notAnObjectAndNotYamlAreOneErrorAtTheRoot() {
     assertThat(faults(Json.MAPPER.readTree("[1, 2]"))).containsExactly(List.of("", "NOT_AN_OBJECT"));
     assertThatThrownBy(() -> ProviderSpecs.readYaml("name: [unclosed\nversion: 1"))
@@ -116,6 +150,39 @@ class ProviderSpecsTest {
           assertThat(error.getField()).isEmpty();
           assertThat(error.getCode()).isEqualTo("INVALID_YAML");
           assertThat(error.getMessage()).contains("line 2");
+        });
+  }
+
+  @Test
+  void specsOverTheSizeBoundAreRefusedUnreadAndLimitsAreWordedPlainly() throws IOException {
+    // Valid but for its size: a 300,000-character description (the schema allows any description).
+    String description = "x".repeat(300_000);
+    ObjectNode large = valid();
+    large.put("description", description);
+    assertThat(ProviderSpecs.validate(large)).isEmpty();
+    Map<String, Object> asJson = Json.MAPPER.convertValue(large, Map.class);
+    String yaml = resource("polygon-stocks.uis.yaml") + "\ndescription: " + description + "\n";
+    for (Map<String, Object> input : List.of(Map.<String, Object>of("spec", asJson), Map.<String, Object>of("specYaml", yaml))) {
+      String argument = "input." + input.keySet().iterator().next();
+      assertThatThrownBy(() -> ProviderService.spec(input))
+          .isInstanceOfSatisfying(AlmanacGraphQLException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_USER_INPUT);
+            assertThat(e.extensions()).containsEntry("argument", argument).doesNotContainKey("errors");
+            assertThat(e.getMessage()).contains("at most 262,144 characters");
+          });
+    }
+    // Just within the bound, it is read and checked as usual.
+    String fits = resource("polygon-stocks.uis.yaml");
+    fits += "\ndescription: " + "y".repeat(ProviderSpecs.MAX_CHARS - fits.length() - 15) + "\n";
+    assertThat(fits.length()).isLessThanOrEqualTo(ProviderSpecs.MAX_CHARS);
+    assertThat(ProviderService.spec(Map.of("specYaml", fits))).isPresent();
+
+    String deep = "a: " + "[".repeat(2_000) + "]".repeat(2_000);
+    assertThatThrownBy(() -> ProviderSpecs.readYaml(deep))
+        .isInstanceOfSatisfying(ProviderSpecs.SpecException.class, e -> {
+          InputError error = e.errors().get(0);
+          assertThat(error.getCode()).isEqualTo("INVALID_YAML");
+          assertThat(error.getMessage()).contains("nesting depth").doesNotContain("StreamReadConstraints", "()", "`");
         });
   }
 }

@@ -199,10 +199,19 @@ class ReleasesAndUpdatesTest {
         .containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "to");
     assertThat(error(calendar, Map.of("f", "2024-02-30", "t", "2024-03-01")))
         .containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "from");
-    // 366 * 5 days is the longest range.
-    ok(calendar, Map.of("f", "2020-01-01", "t", LocalDate.parse("2020-01-01").plusDays(1830).toString()));
+    // 366 * 5 = 1,830 days, both ends included, is the longest range.
+    ok(calendar, Map.of("f", "2020-01-01", "t", LocalDate.parse("2020-01-01").plusDays(1829).toString()));
+    assertThat(error(calendar, Map.of("f", "2024-01-01", "t", "2029-01-04")))
+        .containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "to");
 
     String release = release(provider(), "R");
+    assertThat(error("query($r: ID!) { release(id: $r) { dates(from: \"2024-02-01\", to: \"2024-01-01\") { date } } }",
+        Map.of("r", release))).containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "to");
+    for (String link : List.of("javascript:alert(1)", "ftp://x", "https://", "data:text/html,x")) {
+      assertThat(error("mutation($p: ID!, $l: String) { upsertRelease(input: {providerId: $p, name: \"L\", link: $l}) { id } }",
+          Map.of("p", provider(), "l", link)))
+          .containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "input.link");
+    }
     assertThat(error("mutation($r: ID!) { scheduleReleaseDates(releaseId: $r, dates: [\"2024-13-01\"]) { id } }",
         Map.of("r", release))).containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "dates");
     assertThat(error("mutation { scheduleReleaseDates(releaseId: \"999999\", dates: [\"2024-01-01\"]) { id } }", Map.of()))
@@ -217,6 +226,20 @@ class ReleasesAndUpdatesTest {
     // Refused before anything was written or archived.
     assertThat(ok("query($b: ID!) { archivedBatch(batchId: $b) { batchId } }", Map.of("b", batchId))
         .get("archivedBatch")).isNull();
+
+    // A release of another provider than a point's series (by id, or by the provider the point names).
+    String otherBatch = "other-provider-" + System.nanoTime();
+    for (Map<String, Object> point : List.of(point(seriesId, "2024-01-01", "2024-02-01"),
+        Map.<String, Object>of("providerId", provider(), "externalId", "Z", "date", "2024-01-01", "value", "1"))) {
+      assertThat(error("""
+          mutation($input: BulkDataPointsInput!) { bulkUpsertDataPoints(input: $input) { status } }""",
+          Map.of("input", Map.of("batchId", otherBatch, "releaseId", release, "points", List.of(point)))))
+          .containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "input.releaseId");
+    }
+    assertThat(ok("query($b: ID!) { archivedBatch(batchId: $b) { batchId } }", Map.of("b", otherBatch))
+        .get("archivedBatch")).isNull();
+    assertThat(ok("query($r: ID!) { release(id: $r) { dates { date } } }", Map.of("r", release)))
+        .isEqualTo(Map.of("release", Map.of("dates", List.of())));
   }
 
   private Map<String, Object> updatesPage(OffsetDateTime since, int first, String after) {
@@ -226,6 +249,35 @@ class ReleasesAndUpdatesTest {
         query($s: DateTime!, $f: Int, $a: String) { seriesUpdates(since: $s, first: $f, after: $a) {
           totalCount nodes { series { id } lastUpdated vintageDatesAdded } pageInfo { hasNextPage endCursor } } }""",
         variables).get("seriesUpdates");
+  }
+
+  @Test
+  void aRetractionListsItsSeriesInTheFeedAndSinceBeyondYears1To9999IsClamped() {
+    Map<String, String> ids = series(provider(), Map.of("R1", Map.of(), "R2", Map.of()));
+    String batch = "retracted-" + System.nanoTime();
+    upload(batch, null, List.of(point(ids.get("R1"), "2024-01-01", "2024-02-01"),
+        point(ids.get("R2"), "2024-01-01", "2024-02-01")));
+    OffsetDateTime beforeRetraction = OffsetDateTime.now(ZoneOffset.UTC);
+    ExecutionResult retracted = callers.execute(callers.key(3, Role.ADMIN), """
+        mutation($b: ID!) { retractBatch(batchId: $b, reason: "wrong file") { observationsRemoved } }""",
+        Map.of("b", batch));
+    assertThat(retracted.getErrors()).isEmpty();
+    // Only the retraction's rows are at or after that instant: each series once, no vintage dates added.
+    List<Map<String, Object>> items = (List<Map<String, Object>>) updatesPage(beforeRetraction, 1000, null).get("nodes");
+    assertThat(items.stream().filter(i -> ids.containsValue(((Map<String, Object>) i.get("series")).get("id"))))
+        .extracting(i -> ((Map<String, Object>) i.get("series")).get("id"), i -> i.get("vintageDatesAdded"))
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(ids.get("R1"), List.of()),
+            org.assertj.core.groups.Tuple.tuple(ids.get("R2"), List.of()));
+
+    String query = "query($s: DateTime!) { seriesUpdates(since: $s, first: 1000) { totalCount nodes { series { id } } } }";
+    Map<String, Object> fromTheStart = (Map<String, Object>) ok(query, Map.of("s", "-999999999-01-01T00:00:00Z"))
+        .get("seriesUpdates");
+    Map<String, Object> fromYear1 = (Map<String, Object>) ok(query, Map.of("s", "0001-01-01T00:00:00Z"))
+        .get("seriesUpdates");
+    assertThat(fromTheStart).isEqualTo(fromYear1);
+    assertThat((int) fromTheStart.get("totalCount")).isGreaterThanOrEqualTo(2);
+    assertThat(ok(query, Map.of("s", "+999999999-12-31T23:59:59Z")).get("seriesUpdates"))
+        .isEqualTo(Map.of("totalCount", 0, "nodes", List.of()));
   }
 
   @Test

@@ -60,6 +60,13 @@ class SeriesTagsTest {
         "BAD_USER_INPUT", "input[0].tags[0].name");
     assertRefused(callers, crawler, series(provider, "x", List.of(Map.of("name", "ok"), Map.of("name", "a\u0007b"))),
         "BAD_USER_INPUT", "input[0].tags[1].name");
+    // One rule for every control character but tab and line ends: U+001F (a "white space" to Java) too.
+    for (String text : List.of("a\u0001b", "a\u001Fb", "a\u000Bb", "a\u0085b")) {
+      assertRefused(callers, crawler, series(provider, "x", List.of(Map.of("name", text))),
+          "BAD_USER_INPUT", "input[0].tags[0].name");
+      assertRefused(callers, crawler, series(provider, "x", List.of(Map.of("name", "ok", "group", text))),
+          "BAD_USER_INPUT", "input[0].tags[0].group");
+    }
     assertRefused(callers, crawler, series(provider, "x", List.of(Map.of("name", "ok", "group", "g".repeat(51)))),
         "BAD_USER_INPUT", "input[0].tags[0].group");
     assertRefused(callers, crawler, series(provider, "x", List.of(Map.of("name", "n".repeat(101)))),

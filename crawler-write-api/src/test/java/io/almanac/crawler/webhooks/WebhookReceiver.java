@@ -22,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A webhook receiver on loopback for tests: records every request per path and answers each path with
  * the statuses it was given in turn (the last one repeated; 200 by default). {@link #HANG} as a status holds
- * that request unanswered until the receiver closes (a receiver that hangs past the sender's timeout).
+ * that request unanswered until the receiver closes (a receiver that hangs past the sender's timeout);
+ * {@link #STALL} sends the headers and part of the body, then holds it.
  */
 public final class WebhookReceiver implements AutoCloseable {
 
@@ -47,6 +48,11 @@ public final class WebhookReceiver implements AutoCloseable {
 
   /** A "status" that never answers: the request is held until {@link #close}. */
   public static final int HANG = 0;
+  /**
+   * A "status" that answers 200 with {@code Content-Length: 1000}, sends 3 bytes of the body and then
+   * nothing until {@link #close} (a receiver stalled mid-body).
+   */
+  public static final int STALL = -1;
 
   private final HttpServer server;
   private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
@@ -69,6 +75,18 @@ public final class WebhookReceiver implements AutoCloseable {
       List<Integer> answers = statuses.getOrDefault(path, List.of(200));
       int status = answers.get(Math.min(list.size() - 1, answers.size() - 1));
       if (status == HANG) {
+        try {
+          closing.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        exchange.close();
+        return;
+      }
+      if (status == STALL) {
+        exchange.sendResponseHeaders(200, 1000);
+        exchange.getResponseBody().write("abc".getBytes(StandardCharsets.UTF_8));
+        exchange.getResponseBody().flush();
         try {
           closing.await();
         } catch (InterruptedException e) {
