@@ -78,9 +78,7 @@ public final class TimeseriesReader {
   public Optional<List<long[]>> changedSeriesRanges(long from, long to) {
     Table table = store.observations();
     List<long[]> ranges = new ArrayList<>();
-    Snapshot snapshot = to < 0 ? null : table.snapshot(to);
-    boolean rootReached = to < 0;
-    while (snapshot != null && snapshot.snapshotId() != from) {
+    boolean told = walkBack(table, from, to, snapshot -> {
       String declared = snapshot.summary() == null ? null : snapshot.summary().get(CoalescingAppender.CHANGED_SERIES);
       if (declared != null) {
         // A retraction says which series it changed: the files it removed come without statistics.
@@ -96,7 +94,7 @@ public final class TimeseriesReader {
             for (DataFile file : files) {
               DataFileSpan span = DataFileSpan.of(file);
               if (!span.bounded()) {
-                return Optional.empty();
+                return false;
               }
               ranges.add(new long[] {span.low(), span.high()});
             }
@@ -104,18 +102,12 @@ public final class TimeseriesReader {
         } catch (NotFoundException expired) {
           // The crawler's snapshot expiry deleted this snapshot's manifest list after the refresh that
           // listed it (seen with a reader idle past snapshot-retention): history expired, cannot tell.
-          return Optional.empty();
+          return false;
         }
       }
-      if (snapshot.parentId() == null) {
-        rootReached = true;
-      }
-      snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
-    }
-    // From the empty table (-1): only a walk that ended at the first snapshot saw everything; one that ended
-    // at a parent expiry removed did not.
-    boolean reachedFrom = from < 0 ? rootReached : snapshot != null;
-    return reachedFrom ? Optional.of(ranges) : Optional.empty();
+      return true;
+    });
+    return told ? Optional.of(ranges) : Optional.empty();
   }
 
   /**
@@ -132,9 +124,7 @@ public final class TimeseriesReader {
   public Optional<Map<Long, long[]>> appendedExtremes(long from, long to) {
     Table table = store.observations();
     Map<Long, long[]> extremes = new HashMap<>();
-    Snapshot snapshot = to < 0 ? null : table.snapshot(to);
-    boolean rootReached = to < 0;
-    while (snapshot != null && snapshot.snapshotId() != from) {
+    boolean told = walkBack(table, from, to, snapshot -> {
       if (DataOperations.APPEND.equals(snapshot.operation())) {
         SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(snapshot)
             .executeWith(IcebergExecutors.CALLER_THREAD).build();
@@ -154,20 +144,35 @@ public final class TimeseriesReader {
             }
           }
         } catch (NotFoundException expired) {
-          return Optional.empty(); // a manifest list or file removed by expiry meanwhile: cannot tell
+          return false; // a manifest list or file removed by expiry meanwhile: cannot tell
         }
-      } else if (!DataOperations.REPLACE.equals(snapshot.operation())) {
-        return Optional.empty();
+        return true;
+      }
+      return DataOperations.REPLACE.equals(snapshot.operation());
+    });
+    return told ? Optional.of(extremes) : Optional.empty();
+  }
+
+  /**
+   * Visits the snapshots from {@code to} back to {@code from} (exclusive; -1 for the empty table), newest first.
+   *
+   * @param visit false when the snapshot makes the answer unknowable (the walk stops)
+   * @return false when a visit said so, or when the walk did not reach {@code from}: from the empty table only a
+   *     walk that ended at the first snapshot saw everything, not one that ended at a parent expiry removed
+   */
+  private static boolean walkBack(Table table, long from, long to, java.util.function.Predicate<Snapshot> visit) {
+    Snapshot snapshot = to < 0 ? null : table.snapshot(to);
+    boolean rootReached = to < 0;
+    while (snapshot != null && snapshot.snapshotId() != from) {
+      if (!visit.test(snapshot)) {
+        return false;
       }
       if (snapshot.parentId() == null) {
         rootReached = true;
       }
       snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
     }
-    // From the empty table (-1): only a walk that ended at the first snapshot saw everything; one that ended
-    // at a parent expiry removed did not.
-    boolean reachedFrom = from < 0 ? rootReached : snapshot != null;
-    return reachedFrom ? Optional.of(extremes) : Optional.empty();
+    return from < 0 ? rootReached : snapshot != null;
   }
 
   /** A stored observation's key within its series: its date and the revision date of its vintage. */
