@@ -167,7 +167,7 @@ public class SeriesSearch implements DisposableBean {
   }
 
   private static long micros(SeriesRecord series) {
-    return series.updatedAt().toEpochSecond() * 1_000_000 + series.updatedAt().getNano() / 1_000;
+    return SearchArguments.micros(series.updatedAt());
   }
 
   @Override
