@@ -38,8 +38,8 @@ if [ -n "$revision" ] && [ -n "$(git status --porcelain --untracked-files=no 2>/
   revision="$revision (with uncommitted changes)"
 fi
 classpath="$PWD/bench/target/classes:$(cat bench/target/classpath.txt)"
-# BENCH_JAVA_OPTS: extra options of the runner's JVM, e.g. -Dbench.profile=DIR (a JFR of the financial
-# subgraph during T1 at 16 clients) or -Dbench.concurrency.segmentSeconds=4 (T1/T2 segment length).
+# BENCH_JAVA_OPTS: extra options of the runner's JVM, e.g. -Dbench.profile=DIR (JFRs of the financial
+# subgraph and the crawler during T1 and T2 at 16 clients) or -Dbench.concurrency.segmentSeconds=4 (T1/T2 segment length).
 # shellcheck disable=SC2086
 exec java -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} \
   -Dalmanac.home="$PWD" -Dbench.almanac.revision="$revision" -Dbench.classpath="$classpath" -cp "$classpath" \

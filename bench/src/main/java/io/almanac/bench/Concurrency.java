@@ -57,11 +57,13 @@ final class Concurrency {
   static final int WATCH = 50;
   static final int UPLOAD_POINTS = 100;
   static final double UPLOAD_SHARE = 0.10;
+  /** The processes a {@code -Dbench.profile} run records with JFR during its {@link #RATIO_LEVEL}-client segments. */
+  private static final List<String> PROFILED = List.of("financial-subgraph", "crawler-write-api");
   static final LocalDate UPLOAD_REVISION = LocalDate.of(2025, 9, 1);
 
   /** One side at one level: throughput, latency percentiles (ms), errors, CPU ms per request by process. */
   record Measure(double requestsPerSecond, double p50, double p95, double p99, long requests, long errors,
-      long uploads, Map<String, Double> cpuMsPerRequest) {}
+      long uploads, double uploadP50, double uploadP95, Map<String, Double> cpuMsPerRequest) {}
 
   record Level(int clients, Measure almanac, Measure baseline) {}
 
@@ -183,20 +185,25 @@ final class Concurrency {
     for (int clients : LEVELS) {
       Segments sa = new Segments();
       Segments sb = new Segments();
-      boolean profile = profileDir != null && !uploads && clients == RATIO_LEVEL;
+      boolean profile = profileDir != null && clients == RATIO_LEVEL;
       for (int s = 0; s < 4; s++) {
         boolean almanacTurn = s == 0 || s == 3;
         long seed = 31L * clients + (s < 2 ? 0 : 1);
-        if (profile && s == 0) { // Almanac's two segments and the baseline's (the financial JVM idle) between
-          jfr("JFR.start", "name=t1 settings=profile");
+        if (profile && s == 0) { // Almanac's two segments and the baseline's (Almanac's JVMs idle) between
+          for (String process : PROFILED) {
+            jfr(process, "JFR.start", "name=" + id + " settings=" + System.getProperty("bench.profile.settings",
+                "profile"));
+          }
         }
         segment(id, almanacTurn ? a : b, clients, segment, seed, uploads, almanacTurn ? sa : sb);
       }
       if (profile) {
-        Path file = profileDir.resolve("financial-t1-" + clients + ".jfr");
-        jfr("JFR.stop", "name=t1 filename=" + file);
-        notes.add("T1: a JFR profile (settings=profile) of the financial subgraph during Almanac's " + clients
-            + "-client segments: " + file);
+        for (String process : PROFILED) {
+          Path file = profileDir.resolve(process + "-" + id.toLowerCase(Locale.ROOT) + "-" + clients + ".jfr");
+          jfr(process, "JFR.stop", "name=" + id + " filename=" + file);
+          notes.add(id + ": a JFR profile (settings=profile) of " + process + " during Almanac's " + clients
+              + "-client segments: " + file);
+        }
       }
       Level level = new Level(clients, sa.measure(), sb.measure());
       levels.add(level);
@@ -223,6 +230,8 @@ final class Concurrency {
   /** The measured windows of one side at one level, added up. */
   private static final class Segments {
     final List<Double> latencies = new ArrayList<>();
+    /** The uploads' own latencies (also in {@link #latencies}). */
+    final List<Double> uploadLatencies = new ArrayList<>();
     long completed;
     long errors;
     long uploads;
@@ -231,11 +240,14 @@ final class Concurrency {
 
     Measure measure() {
       double[] ms = Bench.toArray(latencies);
+      double[] upload = Bench.toArray(uploadLatencies);
       Map<String, Double> perRequest = new LinkedHashMap<>();
       // /proc's clock ticks are 10 ms on Linux (USER_HZ 100).
       cpuTicks.forEach((name, ticks) -> perRequest.put(name, completed == 0 ? Double.NaN : ticks * 10.0 / completed));
       return new Measure(completed / seconds, Row.percentile(ms, 0.50), Row.percentile(ms, 0.95),
-          Row.percentile(ms, 0.99), completed, errors, uploads, perRequest);
+          Row.percentile(ms, 0.99), completed, errors, uploads,
+          upload.length == 0 ? Double.NaN : Row.percentile(upload, 0.50),
+          upload.length == 0 ? Double.NaN : Row.percentile(upload, 0.95), perRequest);
     }
   }
 
@@ -248,6 +260,7 @@ final class Concurrency {
     long from = start + (long) (seconds / 4 * 1e9);
     long end = start + (long) (seconds * 1e9);
     List<List<Double>> latencies = new ArrayList<>();
+    List<List<Double>> uploadLatencies = new ArrayList<>();
     AtomicLong completed = new AtomicLong();
     long errorsBefore = side.errors.get();
     int uploadsBefore = side.uploads.get();
@@ -256,7 +269,9 @@ final class Concurrency {
     try {
       for (int c = 0; c < clients; c++) {
         List<Double> mine = new ArrayList<>();
+        List<Double> mineUploads = new ArrayList<>();
         latencies.add(mine);
+        uploadLatencies.add(mineUploads);
         SplittableRandom random = new SplittableRandom(seed * 1_000 + c);
         futures.add(pool.submit(() -> {
           while (System.nanoTime() < end) {
@@ -266,6 +281,9 @@ final class Concurrency {
             long done = System.nanoTime();
             if (ok && sent >= from) {
               mine.add((done - sent) / 1e6);
+              if (task.kind() == Kind.UPLOAD) {
+                mineUploads.add((done - sent) / 1e6);
+              }
             }
             if (ok && done >= from && done <= end) {
               completed.incrementAndGet();
@@ -291,6 +309,7 @@ final class Concurrency {
     }
     if (into != null) {
       latencies.forEach(into.latencies::addAll);
+      uploadLatencies.forEach(into.uploadLatencies::addAll);
       into.completed += completed.get();
       into.errors += side.errors.get() - errorsBefore;
       into.uploads += side.uploads.get() - uploadsBefore;
@@ -395,6 +414,12 @@ final class Concurrency {
     }
   }
 
+  /** ", N uploads (upload p50 X, p95 Y ms)" of a side with uploads, else empty. */
+  private static String uploadsNote(Measure m) {
+    return m.uploads() == 0 ? "" : String.format(Locale.ROOT, ", %d uploads (upload p50 %.1f, p95 %.1f ms)", m.uploads(),
+        m.uploadP50(), m.uploadP95());
+  }
+
   private static boolean stale(RuntimeException e) {
     return e.getCause() instanceof IOException io && io.getMessage() != null
         && io.getMessage().contains("header parser received no bytes");
@@ -454,9 +479,9 @@ final class Concurrency {
       note.append(String.format(Locale.ROOT, "%d clients: Almanac %.0f req/s (p50 %.1f, p95 %.1f, p99 %.1f ms, %d"
               + " requests%s), baseline %.0f req/s (p50 %.1f, p95 %.1f, p99 %.1f ms, %d requests%s), ratio %.2f; ",
           l.clients(), l.almanac().requestsPerSecond(), l.almanac().p50(), l.almanac().p95(), l.almanac().p99(),
-          l.almanac().requests(), l.almanac().uploads() > 0 ? ", " + l.almanac().uploads() + " uploads" : "",
+          l.almanac().requests(), uploadsNote(l.almanac()),
           l.baseline().requestsPerSecond(), l.baseline().p50(), l.baseline().p95(), l.baseline().p99(),
-          l.baseline().requests(), l.baseline().uploads() > 0 ? ", " + l.baseline().uploads() + " uploads" : "",
+          l.baseline().requests(), uploadsNote(l.baseline()),
           ratio));
     }
     note.append("errors ").append(errors).append(" (must be 0; warm-up included), ").append(result.staleRetries())
@@ -529,8 +554,8 @@ final class Concurrency {
     }
   }
 
-  private void jfr(String command, String arguments) {
-    long pid = stack.process("financial-subgraph").pid();
+  private void jfr(String process, String command, String arguments) {
+    long pid = stack.process(process).pid();
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid), command));
     cmd.addAll(List.of(arguments.split(" ")));
