@@ -134,15 +134,20 @@ public class ObservationHistories {
     return reader.batchIdsOf(seriesIds, snapshot);
   }
 
+  /**
+   * Moves the cache to {@code snapshot}, unless it is there or already later: requests that fixed their
+   * snapshots around a commit call this out of order, and a move back could not be told from the history
+   * (it would walk the whole history and then evict everything).
+   */
   private void advanceTo(long snapshot) {
-    long known = cache.snapshotId();
-    if (known == snapshot) {
+    if (cache.snapshotId() == snapshot) {
       return;
     }
+    long sequence = reader.observationsSequenceNumber(snapshot);
     synchronized (cache) {
-      known = cache.snapshotId();
-      if (known != snapshot) {
-        cache.advance(snapshot, reader.changedSeriesRanges(known, snapshot).orElse(null));
+      long known = cache.snapshotId();
+      if (known != snapshot && !cache.isPast(sequence)) {
+        cache.advance(snapshot, sequence, reader.changedSeriesRanges(known, snapshot).orElse(null));
       }
     }
   }

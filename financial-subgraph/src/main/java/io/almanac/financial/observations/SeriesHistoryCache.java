@@ -13,9 +13,14 @@ import java.util.Map;
  * ranges that snapshot's new files cover; compactions evict nothing.
  *
  * <p>The last {@link #ADVANCES_KEPT} moves are remembered, so a history read at an older snapshot is
- * still kept when nothing since touched its series. Without that, a read that straddled any commit (a
- * compaction, or an append to other series) was thrown away, so under a steady stream of commits the
- * same series could be read from files request after request.
+ * still kept when nothing since touched its series, and a request that fixed its snapshot before the
+ * cache moved on is still served from it for the series nothing since touched. Without that, a read that
+ * straddled any commit (a compaction, or an append to other series) was thrown away, and every request in
+ * flight when a commit landed read its series from files, so under a steady stream of commits the same
+ * series were read from files request after request.
+ *
+ * <p>The cache only moves forward: its snapshot's sequence number (Iceberg's, increasing along the
+ * table's history) is kept, and a request still at an older snapshot does not move it back.
  */
 final class SeriesHistoryCache {
 
@@ -32,6 +37,8 @@ final class SeriesHistoryCache {
   private final ArrayDeque<Advance> advances = new ArrayDeque<>();
   private long rows;
   private long snapshotId = Long.MIN_VALUE;
+  /** The sequence number of {@link #snapshotId}; -1 before the first move or when it was not known. */
+  private long sequenceNumber = -1;
 
   SeriesHistoryCache(long maxRows) {
     this.maxRows = maxRows;
@@ -42,10 +49,18 @@ final class SeriesHistoryCache {
   }
 
   /**
-   * Moves the cache to {@code newSnapshot}, evicting series in {@code changed}; a null list means
-   * anything may have changed.
+   * True when the cache is already at a later snapshot than one with {@code sequence} (a newer request
+   * moved it on): moving to that snapshot would be a move back. False when either number is unknown (-1).
    */
-  synchronized void advance(long newSnapshot, List<long[]> changed) {
+  synchronized boolean isPast(long sequence) {
+    return sequence >= 0 && sequenceNumber >= 0 && sequence < sequenceNumber;
+  }
+
+  /**
+   * Moves the cache to {@code newSnapshot} (with Iceberg sequence number {@code newSequence}, -1 when not
+   * known), evicting series in {@code changed}; a null list means anything may have changed.
+   */
+  synchronized void advance(long newSnapshot, long newSequence, List<long[]> changed) {
     advances.addLast(new Advance(snapshotId, changed));
     if (advances.size() > ADVANCES_KEPT) {
       advances.removeFirst();
@@ -64,11 +79,16 @@ final class SeriesHistoryCache {
       }
     }
     snapshotId = newSnapshot;
+    sequenceNumber = newSequence;
   }
 
-  /** The cached history of a series, if the cache is still at {@code snapshot}. */
+  /**
+   * The cached history of a series as of {@code snapshot}: held, and the cache is at that snapshot or no
+   * move since it may have changed the series (the history then is the same at both).
+   */
   synchronized SeriesHistory get(long snapshot, long seriesId) {
-    return snapshot == snapshotId ? entries.get(seriesId) : null;
+    SeriesHistory held = entries.get(seriesId);
+    return held != null && unchangedSince(snapshot, seriesId) ? held : null;
   }
 
   /**
