@@ -486,18 +486,9 @@ public final class TableMaintenance {
     return n;
   }
 
+  /** The live data files of the table's current snapshot, with their statistics (see {@link DataFileIndex}). */
   static List<DataFile> dataFiles(Table table) {
-    List<DataFile> files = new ArrayList<>();
-    // Column stats hold the series-id bounds the planner needs; scans drop them unless asked.
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planWith(IcebergExecutors.CALLER_THREAD)
-        .includeColumnStats().planFiles()) {
-      for (FileScanTask task : tasks) {
-        files.add(task.file());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return files;
+    return DataFileIndex.dataFiles(table, table.currentSnapshot());
   }
 
   /**

@@ -51,6 +51,19 @@ public final class TimeseriesReader {
   }
 
   /**
+   * The sequence number of an observations snapshot (Iceberg's, increasing along the table's history): 0 for
+   * the empty table ({@code snapshotId} -1), -1 when the snapshot is not in the metadata last loaded (expired,
+   * or not loaded yet). Reads no metadata.
+   */
+  public long observationsSequenceNumber(long snapshotId) {
+    if (snapshotId < 0) {
+      return 0;
+    }
+    Snapshot snapshot = store.observations().snapshot(snapshotId);
+    return snapshot == null ? -1 : snapshot.sequenceNumber();
+  }
+
+  /**
    * Reads every vintage of the given series at the given observations snapshot (see
    * {@link #observationsSnapshot()}). Series without rows map to an empty history.
    */
