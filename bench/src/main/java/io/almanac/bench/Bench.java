@@ -66,8 +66,14 @@ public final class Bench {
   }
 
   /** @param concurrency T1/T2 per concurrency level (empty when not measured) */
+  /** A run's results; {@code finishedAt} is when it ended (each run of {@code --runs N} has its own). */
   public record Outcome(List<Row> rows, IdenticalCheck.Report identical, long points, Duration runtime,
-      List<String> notes, List<Concurrency.Result> concurrency) {
+      List<String> notes, List<Concurrency.Result> concurrency, java.time.Instant finishedAt) {
+
+    public Outcome(List<Row> rows, IdenticalCheck.Report identical, long points, Duration runtime,
+        List<String> notes, List<Concurrency.Result> concurrency) {
+      this(rows, identical, points, runtime, notes, concurrency, java.time.Instant.now());
+    }
 
     public Outcome(List<Row> rows, IdenticalCheck.Report identical, long points, Duration runtime, List<String> notes) {
       this(rows, identical, points, runtime, notes, List.of());

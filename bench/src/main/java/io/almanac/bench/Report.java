@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,7 @@ public final class Report {
   public static String header(Bench.Outcome outcome, Dataset.Spec spec) {
     String revision = System.getProperty("bench.almanac.revision", "");
     return String.format(Locale.ROOT, "Run %s UTC%s, size `%s`: %,d series, %,d points; %d cores, Java %s; runtime %s.",
-        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
+        outcome.finishedAt().atZone(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")),
         revision.isBlank() ? "" : " on Almanac " + revision, spec.name(),
         spec.series(), outcome.points(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), minutes(outcome.runtime()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +18,18 @@ class SpreadTest {
         new double[0]);
   }
 
+  private static int made;
+
+  /** A run that ended at 10:00 UTC plus 40 minutes per run made before it. */
   private static Bench.Outcome run(Row... rows) {
-    return new Bench.Outcome(List.of(rows), new IdenticalCheck.Report(), 100, Duration.ofMinutes(1), List.of());
+    Instant finished = Instant.parse("2026-01-01T10:00:00Z").plus(Duration.ofMinutes(40L * made++));
+    return new Bench.Outcome(List.of(rows), new IdenticalCheck.Report(), 100, Duration.ofMinutes(1), List.of(),
+        List.of(), finished);
   }
 
   @Test
   void aRowPassesOnlyWhenItPassedInEveryRun(@TempDir Path dir) throws Exception {
+    made = 0;
     List<Bench.Outcome> runs = List.of(
         run(row("R1", 0.9, true), row("R5", 0.7, true), row("X1", 3.0, false), row("X1", 12.0, true),
             row("M1", Double.NaN, null)),
@@ -46,6 +53,9 @@ class SpreadTest {
     assertThat(lines.get(4).verdict()).isEqualTo("n/a");
 
     Spread.write(runs, Dataset.QUICK, dir);
+    assertThat(Files.readString(dir.resolve("spread.md"))).as("each run's own end time")
+        .contains("- run 1: Run 2026-01-01 10:00 UTC", "- run 2: Run 2026-01-01 10:40 UTC",
+            "- run 3: Run 2026-01-01 11:20 UTC");
     assertThat(Files.readString(dir.resolve("spread.md")))
         .contains("| R1 | R1 workload | ratio <= 1.0 | 0.90 | 1.10 (FAIL) | 1.00 | 0.90 | 1.00 | 1.10 | FAIL |");
     assertThat(Files.readAllLines(dir.resolve("spread.csv"))).hasSize(6);
