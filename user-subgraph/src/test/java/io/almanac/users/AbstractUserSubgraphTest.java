@@ -3,7 +3,6 @@ package io.almanac.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
-import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.TestCallers;
 import io.almanac.graphql.auth.TestDatabases;
@@ -43,15 +42,11 @@ public abstract class AbstractUserSubgraphTest {
   }
 
   protected Map<String, Object> ok(String auth, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(auth, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(auth, query, variables);
   }
 
   protected String code(String auth, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(auth, query, variables);
-    assertThat(result.getErrors()).hasSize(1);
-    return (String) result.getErrors().get(0).getExtensions().get("code");
+    return (String) callers.errorExtensions(auth, query, variables).get("code");
   }
 
   @SuppressWarnings("unchecked")

@@ -46,9 +46,7 @@ class CrawlerWriteApiTest {
 
 
   private Map<String, Object> ok(String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(crawler, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(crawler, query, variables);
   }
 
   private static final String UPSERT_SERIES = """

@@ -3,7 +3,6 @@ package io.almanac.crawler.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
-import graphql.ExecutionResult;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
 import io.almanac.graphql.auth.TestCallers;
@@ -50,9 +49,7 @@ class ObservationSourceBatchingTest {
   }
 
   private Map<String, Object> ok(TestCallers callers, String key, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(key, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(key, query, variables);
   }
 
   @Test

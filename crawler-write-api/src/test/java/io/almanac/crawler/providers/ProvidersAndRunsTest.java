@@ -3,7 +3,6 @@ package io.almanac.crawler.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
-import graphql.ExecutionResult;
 import io.almanac.crawler.runs.RunService;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
@@ -51,15 +50,11 @@ class ProvidersAndRunsTest {
   }
 
   private Map<String, Object> ok(String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(crawler, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(crawler, query, variables);
   }
 
   private Map<String, Object> error(String auth, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(auth, query, variables);
-    assertThat(result.getErrors()).hasSize(1);
-    return result.getErrors().get(0).getExtensions();
+    return callers.errorExtensions(auth, query, variables);
   }
 
   private String provider(String name) {

@@ -58,15 +58,11 @@ class ReleasesAndUpdatesTest {
   }
 
   private Map<String, Object> ok(String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(crawler, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(crawler, query, variables);
   }
 
   private Map<String, Object> error(String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(crawler, query, variables);
-    assertThat(result.getErrors()).hasSize(1);
-    return result.getErrors().get(0).getExtensions();
+    return callers.errorExtensions(crawler, query, variables);
   }
 
   private String provider() {

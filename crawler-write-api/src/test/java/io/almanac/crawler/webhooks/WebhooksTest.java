@@ -64,15 +64,11 @@ class WebhooksTest {
   }
 
   private Map<String, Object> ok(String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(crawler, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(crawler, query, variables);
   }
 
   private Map<String, Object> error(String auth, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(auth, query, variables);
-    assertThat(result.getErrors()).hasSize(1);
-    return result.getErrors().get(0).getExtensions();
+    return callers.errorExtensions(auth, query, variables);
   }
 
   private String provider() {

@@ -1,6 +1,8 @@
 package io.almanac.graphql.auth;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import graphql.ExecutionResult;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -27,5 +29,19 @@ public final class TestCallers {
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
     return graphql.execute(document, variables, null, headers, null, null);
+  }
+
+  /** The data of a document that must succeed: the test fails, showing the errors, if it answered any. */
+  public Map<String, Object> data(String authorization, String document, Map<String, Object> variables) {
+    ExecutionResult result = execute(authorization, document, variables);
+    assertThat(result.getErrors()).isEmpty();
+    return result.getData();
+  }
+
+  /** The extensions ({@code code}, {@code argument}, ...) of the one error a document must answer with. */
+  public Map<String, Object> errorExtensions(String authorization, String document, Map<String, Object> variables) {
+    ExecutionResult result = execute(authorization, document, variables);
+    assertThat(result.getErrors()).hasSize(1);
+    return result.getErrors().get(0).getExtensions();
   }
 }

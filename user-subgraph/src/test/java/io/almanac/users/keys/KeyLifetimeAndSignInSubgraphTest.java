@@ -264,9 +264,7 @@ class KeyLifetimeAndSignInSubgraphTest {
   }
 
   private Map<String, Object> ok(String auth, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(auth, query, variables);
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers.data(auth, query, variables);
   }
 
   private String code(String auth, String query) {
@@ -274,9 +272,7 @@ class KeyLifetimeAndSignInSubgraphTest {
   }
 
   private String code(String auth, String query, Map<String, Object> variables) {
-    ExecutionResult result = callers.execute(auth, query, variables);
-    assertThat(result.getErrors()).hasSize(1);
-    return (String) result.getErrors().get(0).getExtensions().get("code");
+    return (String) callers.errorExtensions(auth, query, variables).get("code");
   }
 
   private String argument(String auth, String query, Map<String, Object> variables) {
