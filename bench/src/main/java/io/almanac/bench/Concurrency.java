@@ -117,6 +117,8 @@ final class Concurrency {
   private final List<Integer> uploadSeries;
   private final List<byte[]> watchlists = new ArrayList<>();
   private final Path profileDir;
+  /** JFR settings of a profile: a name ({@code profile}, {@code default}) or a .jfc file. */
+  private final String profileSettings;
 
   Concurrency(Http http, LocalStack stack, BaselineStack baseline, Dataset dataset, String[] ids,
       Bench.Options options, IdenticalCheck.Report identical, List<String> notes) {
@@ -145,6 +147,7 @@ final class Concurrency {
     }
     String profile = System.getProperty("bench.profile", "");
     this.profileDir = profile.isBlank() ? null : Path.of(profile).toAbsolutePath();
+    this.profileSettings = System.getProperty("bench.profile.settings", "profile");
   }
 
   List<Result> results() {
@@ -191,8 +194,7 @@ final class Concurrency {
         long seed = 31L * clients + (s < 2 ? 0 : 1);
         if (profile && s == 0) { // Almanac's two segments and the baseline's (Almanac's JVMs idle) between
           for (String process : PROFILED) {
-            jfr(process, "JFR.start", "name=" + id + " settings=" + System.getProperty("bench.profile.settings",
-                "profile"));
+            jfr(process, "JFR.start", "name=" + id + " settings=" + profileSettings);
           }
         }
         segment(id, almanacTurn ? a : b, clients, segment, seed, uploads, almanacTurn ? sa : sb);
@@ -201,8 +203,8 @@ final class Concurrency {
         for (String process : PROFILED) {
           Path file = profileDir.resolve(process + "-" + id.toLowerCase(Locale.ROOT) + "-" + clients + ".jfr");
           jfr(process, "JFR.stop", "name=" + id + " filename=" + file);
-          notes.add(id + ": a JFR profile (settings=profile) of " + process + " during Almanac's " + clients
-              + "-client segments: " + file);
+          notes.add(id + ": a JFR profile (settings=" + profileSettings + ") of " + process + " during Almanac's "
+              + clients + "-client segments: " + file);
         }
       }
       Level level = new Level(clients, sa.measure(), sb.measure());
