@@ -3,7 +3,6 @@ package io.almanac.financial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.graphql.dgs.DgsQueryExecutor;
-import graphql.ExecutionResult;
 import io.almanac.financial.search.SeriesSearch;
 import io.almanac.graphql.auth.ApiKeyStore;
 import io.almanac.graphql.auth.Role;
@@ -94,9 +93,7 @@ public abstract class FinancialSubgraphFixture {
   }
 
   protected Map<String, Object> run(String query) throws Exception {
-    ExecutionResult result = callers().execute(viewer(), query, Map.of());
-    assertThat(result.getErrors()).isEmpty();
-    return result.getData();
+    return callers().data(viewer(), query, Map.of());
   }
 
   protected List<Map<String, Object>> errors(String query) throws Exception {
