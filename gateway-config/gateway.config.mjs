@@ -40,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { chartPage } from './chart.mjs';
 import { exampleCollections } from './examples.mjs';
 import { CORRELATION_HEADER, correlationIds, prometheusOptions } from './observability.mjs';
+import { passThroughEnabled, singleFetchPassThrough } from './passthrough.mjs';
 
 // Resolved against this file, not the cwd, so the gateway finds it however it is started.
 const SUPERGRAPH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
@@ -70,14 +71,19 @@ function subgraphUrlOverrides() {
   return entries;
 }
 
-// The financial subgraph's URL: ALMANAC_FINANCIAL_URL when set (as LocalStack sets it), else the
+// The supergraph's subgraphs (its join__Graph enum): value (FINANCIAL) -> { name (financial), url }.
+const JOIN_GRAPHS = new Map([...readFileSync(SUPERGRAPH, 'utf8')
+  .matchAll(/^\s*([A-Za-z0-9_]+) @join__graph\(name: "([^"]+)", url: "([^"]+)"\)/gm)]
+  .map(([, value, name, url]) => [value, { name, url }]));
+
+// A subgraph's URL by its composed name: its ALMANAC_*_URL when set (as LocalStack sets them), else the
 // join__graph url composed into the supergraph (the same two sources as its GraphQL transport); null
-// when the supergraph has no financial subgraph.
-function financialUrl() {
-  const fromEnv = process.env[SUBGRAPH_URL_ENV.financial]?.trim();
+// when the supergraph has no such subgraph.
+function subgraphUrl(name) {
+  const fromEnv = SUBGRAPH_URL_ENV[name] && process.env[SUBGRAPH_URL_ENV[name]]?.trim();
   if (fromEnv) return new URL(fromEnv);
-  const composed = /@join__graph\(name: "financial", url: "([^"]+)"\)/.exec(readFileSync(SUPERGRAPH, 'utf8'));
-  return composed ? new URL(composed[1]) : null;
+  const composed = [...JOIN_GRAPHS.values()].find((graph) => graph.name === name);
+  return composed ? new URL(composed.url) : null;
 }
 
 const EXPORT_PATH = '/export/';
@@ -427,9 +433,11 @@ function oneErrorPerPath(errors) {
  * Hive Gateway installs before user plugins): a request that failed or timed out becomes a result with
  * one UNAVAILABLE error naming the subgraph, so the gateway answers everything the other subgraphs
  * served and nulls only that subgraph's (nullable) fields. Errors a subgraph answered with keep their
- * code; one without a code gets one (codeUncoded).
+ * code; one without a code gets one (codeUncoded). `stashed(context, subgraph)` is what the single-fetch
+ * pass-through already got from that subgraph for this request (its answer with errors, or its failure):
+ * used instead of asking again.
  */
-function subgraphFailures(timeoutOf) {
+function subgraphFailures(timeoutOf, stashed = () => undefined) {
   const relabel = (subgraph, result, request) => {
     if (result && Array.isArray(result.errors)) {
       result.errors = result.errors.map((error) => {
@@ -446,6 +454,8 @@ function subgraphFailures(timeoutOf) {
   return {
     onSubgraphExecute({ subgraphName, executor, setExecutor }) {
       setExecutor((request) => {
+        const known = stashed(request.context, subgraphName);
+        if (known) return known.error ? failed(subgraphName, known.error, request) : relabel(subgraphName, known.answer, request);
         let result;
         try {
           result = executor(request);
@@ -740,10 +750,44 @@ async function queryPlanner() {
   }
 }
 
+const PLANNER = await queryPlanner();
+
+/**
+ * The single-fetch pass-through's options (passthrough.mjs), or null when it is off: ALMANAC_GATEWAY_PASSTHROUGH
+ * "false", the JS planner (the pass-through was checked against Hive Router's subgraph requests), or
+ * @graphql-tools/utils or graphql (dependencies of the gateway) not loadable here.
+ */
+async function passThroughOptions() {
+  if (!PLANNER.unifiedGraphHandler || !passThroughEnabled()) return null;
+  try {
+    const { createGraphQLError } = await import('@graphql-tools/utils');
+    const { getVariableValues } = await import('graphql');
+    return {
+      graphNames: new Map([...JOIN_GRAPHS].map(([value, graph]) => [value, graph.name])),
+      urlOf: subgraphUrl,
+      headersOf: (request) => ({ ...credentialsOf(request), [CORRELATION_HEADER]: request.headers.get(CORRELATION_HEADER) }),
+      timeoutMs: UPSTREAM_TIMEOUT,
+      createGraphQLError,
+      getVariableValues,
+    };
+  } catch (error) {
+    console.warn(`@graphql-tools/utils or graphql could not be loaded (${error?.code ?? error?.message ?? error}); `
+      + 'every query goes through the query planner');
+    return null;
+  }
+}
+const PASS_THROUGH = await passThroughOptions();
+
+/** What a subgraph request carries of the client's: its credentials as sent (subgraphs authenticate). */
+function credentialsOf(request) {
+  const authorization = request.headers.get('authorization');
+  return authorization ? { authorization } : {};
+}
+
 /** @type {import('@graphql-hive/gateway').GatewayConfig} */
 export const gatewayConfig = {
   supergraph: SUPERGRAPH,
-  ...(await queryPlanner()),
+  ...PLANNER,
   transportEntries: subgraphUrlOverrides(),
 
   host: process.env.ALMANAC_GATEWAY_HOST?.trim() || '127.0.0.1',
@@ -754,10 +798,7 @@ export const gatewayConfig = {
 
   // Subgraphs do their own authentication: hand them the caller's credentials as is.
   propagateHeaders: {
-    fromClientToSubgraphs({ request }) {
-      const authorization = request.headers.get('authorization');
-      return authorization ? { authorization } : {};
-    },
+    fromClientToSubgraphs: ({ request }) => credentialsOf(request),
   },
 
   cors: cors(),
@@ -774,16 +815,17 @@ export const gatewayConfig = {
   // Exports exist only where a financial subgraph does (the benchmark's baseline gateway runs this file
   // over a supergraph of its own without one, and serves no exports).
   // The rate limit comes first: its onRequest refuses before exports are forwarded or GraphQL parsed.
+  // The single-fetch pass-through (passthrough.mjs) comes last, so every other plugin's onExecute has run
+  // when it answers; only with Hive Router's runtime, whose subgraph requests it was checked against.
   plugins: () => {
     const limits = [correlationIds(), credentialSize(),
       ...(process.env.ALMANAC_GATEWAY_RATE_LIMIT_ENABLED?.trim() === 'true' ? [rateLimits()] : []), chartPage()];
-    const failures = subgraphFailures(upstreamTimeoutOf);
-    const financial = financialUrl();
-    if (!financial) {
-      console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
-      return [...limits, failures, gatewayErrorCodes()];
-    }
-    return [...limits, failures, gatewayErrorCodes(), exportForwarding(financial, UPSTREAM_TIMEOUT)];
+    const passThrough = PASS_THROUGH && singleFetchPassThrough(PASS_THROUGH);
+    const failures = subgraphFailures(upstreamTimeoutOf, passThrough?.stashed);
+    const financial = subgraphUrl('financial');
+    const exports = financial ? [exportForwarding(financial, UPSTREAM_TIMEOUT)] : [];
+    if (!financial) console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
+    return [...limits, failures, gatewayErrorCodes(), ...exports, ...(passThrough ? [passThrough.plugin] : [])];
   },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page
