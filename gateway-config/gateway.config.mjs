@@ -24,6 +24,9 @@
 //   ALMANAC_GATEWAY_QUERY_PLANNER  "rust" (default): Hive Router's query planner and executor
 //                           (@graphql-hive/router-runtime); "js": Hive Gateway's own (stitching) runtime.
 //                           Without the package installed the gateway logs it and uses "js".
+//   ALMANAC_GATEWAY_PASSTHROUGH  "true" (default): with the "rust" planner, a query one subgraph answers whole is
+//                           sent there by the gateway and an answer without errors returned as its bytes
+//                           (passthrough.mjs); "false": every operation through the planner.
 //   ALMANAC_GATEWAY_RATE_LIMIT_ENABLED  "true" to limit requests per key and per client address (default off;
 //                           see rateLimits below), with
 //   ALMANAC_GATEWAY_RATE_LIMIT_PER_KEY / _PER_KEY_BURST           requests per minute / burst (600 / 60)
@@ -71,19 +74,23 @@ function subgraphUrlOverrides() {
   return entries;
 }
 
-// The supergraph's subgraphs (its join__Graph enum): value (FINANCIAL) -> { name (financial), url }.
-const JOIN_GRAPHS = new Map([...readFileSync(SUPERGRAPH, 'utf8')
-  .matchAll(/^\s*([A-Za-z0-9_]+) @join__graph\(name: "([^"]+)", url: "([^"]+)"\)/gm)]
-  .map(([, value, name, url]) => [value, { name, url }]));
+/**
+ * The supergraph's subgraphs as composed in the file now (its join__Graph enum): value (FINANCIAL) ->
+ * { name (financial), url }, the URL overridden by the subgraph's ALMANAC_*_URL when set (as LocalStack sets
+ * them; the same two sources as the gateway's GraphQL transport).
+ */
+function joinGraphs() {
+  return new Map([...readFileSync(SUPERGRAPH, 'utf8')
+    .matchAll(/^\s*([A-Za-z0-9_]+) @join__graph\(name: "([^"]+)", url: "([^"]+)"\)/gm)]
+    .map(([, value, name, composed]) => {
+      const fromEnv = SUBGRAPH_URL_ENV[name] && process.env[SUBGRAPH_URL_ENV[name]]?.trim();
+      return [value, { name, url: new URL(fromEnv || composed) }];
+    }));
+}
 
-// A subgraph's URL by its composed name: its ALMANAC_*_URL when set (as LocalStack sets them), else the
-// join__graph url composed into the supergraph (the same two sources as its GraphQL transport); null
-// when the supergraph has no such subgraph.
+/** A subgraph's URL by its composed name (see joinGraphs); null when the supergraph has no such subgraph. */
 function subgraphUrl(name) {
-  const fromEnv = SUBGRAPH_URL_ENV[name] && process.env[SUBGRAPH_URL_ENV[name]]?.trim();
-  if (fromEnv) return new URL(fromEnv);
-  const composed = [...JOIN_GRAPHS.values()].find((graph) => graph.name === name);
-  return composed ? new URL(composed.url) : null;
+  return [...joinGraphs().values()].find((graph) => graph.name === name)?.url ?? null;
 }
 
 const EXPORT_PATH = '/export/';
@@ -763,8 +770,7 @@ async function passThroughOptions() {
     const { createGraphQLError } = await import('@graphql-tools/utils');
     const { getVariableValues } = await import('graphql');
     return {
-      graphNames: new Map([...JOIN_GRAPHS].map(([value, graph]) => [value, graph.name])),
-      urlOf: subgraphUrl,
+      subgraphs: joinGraphs,
       headersOf: (request) => ({ ...credentialsOf(request), [CORRELATION_HEADER]: request.headers.get(CORRELATION_HEADER) }),
       timeoutMs: UPSTREAM_TIMEOUT,
       createGraphQLError,

@@ -238,28 +238,35 @@ const ERRORS_KEY = Buffer.from('"errors"');
 const EXTENSIONS_KEY = Buffer.from('"extensions"');
 
 /**
- * The plugin. `graphNames` maps the supergraph's join__Graph values to subgraph names, `urlOf(subgraph)` is the subgraph's GraphQL URL (as the gateway's transport uses it),
- * `headersOf(request)` the headers a subgraph request carries for the client's request (credentials,
- * correlation id), `timeoutMs` a query's upstream timeout, `createGraphQLError` @graphql-tools/utils' (the one
- * the gateway's HTTP transport makes a subgraph's errors with), `getVariableValues` graphql-js' (the gateway's
- * own variable coercion). The stash it fills is read by the normal path's
- * subgraph executor through `stashed(context, subgraph)`.
+ * The plugin. `subgraphs()` reads the supergraph's subgraphs as the gateway runs them (join__Graph value,
+ * e.g. FINANCIAL, to the subgraph's name and URL); it is read again when the gateway's schema changes (the
+ * supergraph file reloaded). `headersOf(request)` gives the headers a subgraph request carries for the
+ * client's request (credentials, correlation id), `timeoutMs` a query's upstream timeout,
+ * `createGraphQLError` is @graphql-tools/utils' (the one the gateway's HTTP transport makes a subgraph's
+ * errors with), `getVariableValues` graphql-js' (the gateway's own variable coercion). The stash it fills
+ * is read by the normal path's subgraph executor through `stashed(context, subgraph)`.
  */
-export function singleFetchPassThrough({ graphNames, urlOf, headersOf, timeoutMs, createGraphQLError, getVariableValues }) {
-  const indexes = new WeakMap();
-  const plans = new WeakMap();
+export function singleFetchPassThrough({ subgraphs, headersOf, timeoutMs, createGraphQLError, getVariableValues }) {
+  const schemas = new WeakMap();
   const stash = new WeakMap();
-  /** The single fetch that answers the operation (its subgraph, operation and text), or null. */
+  /** The single fetch that answers the operation (its subgraph, URL, operation and text), or null. */
   const planOf = (schema, document, operationName) => {
-    let index = indexes.get(schema);
-    if (!index) indexes.set(schema, index = resolverIndex(schema, graphNames));
-    let perDocument = plans.get(document);
-    if (!perDocument) plans.set(document, perDocument = new Map());
+    let known = schemas.get(schema);
+    if (!known) {
+      const graphs = subgraphs();
+      const names = new Map([...graphs].map(([value, graph]) => [value, graph.name]));
+      const urls = new Map([...graphs.values()].map((graph) => [graph.name, graph.url]));
+      known = { index: resolverIndex(schema, names), urls, plans: new WeakMap() };
+      schemas.set(schema, known);
+    }
+    let perDocument = known.plans.get(document);
+    if (!perDocument) known.plans.set(document, perDocument = new Map());
     const key = operationName ?? '';
     if (!perDocument.has(key)) {
       const operation = operationOf(document, operationName);
-      const single = operation && singleSubgraph(schema, index, document, operation);
-      perDocument.set(key, single ? { ...single, operation } : null);
+      const single = operation && singleSubgraph(schema, known.index, document, operation);
+      const url = single && known.urls.get(single.subgraph);
+      perDocument.set(key, url ? { ...single, url, operation } : null);
     }
     return perDocument.get(key);
   };
@@ -280,8 +287,7 @@ export function singleFetchPassThrough({ graphNames, urlOf, headersOf, timeoutMs
         if (!request || typeof params?.query !== 'string') return undefined;
         const plan = planOf(args.schema, args.document, args.operationName ?? undefined);
         const mediaType = plan && regularMediaType(request);
-        const url = mediaType && urlOf(plan.subgraph);
-        if (!url) return undefined;
+        if (!mediaType) return undefined;
         // Variables the gateway would refuse are left to it (its BAD_USER_INPUT naming the argument): the
         // subgraph's coercion need not refuse the same ones.
         const variables = args.variableValues ?? undefined;
@@ -291,7 +297,7 @@ export function singleFetchPassThrough({ graphNames, urlOf, headersOf, timeoutMs
         }
         const subgraph = plan.subgraph;
         const body = JSON.stringify({ query: plan.query, variables, operationName: args.operationName ?? undefined });
-        return post(url, { ...headersOf(request), 'content-type': 'application/json', accept: 'application/json',
+        return post(plan.url, { ...headersOf(request), 'content-type': 'application/json', accept: 'application/json',
           'content-length': String(Buffer.byteLength(body)) }, body, timeoutMs, request.signal).then((answer) => {
           const { bytes } = answer;
           const json = (answer.type ?? '').startsWith('application/');
