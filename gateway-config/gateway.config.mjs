@@ -784,6 +784,128 @@ async function passThroughOptions() {
 }
 const PASS_THROUGH = await passThroughOptions();
 
+/** The operation of `document` named `operationName`, or its only one; null when there is none such. */
+function operationOf(document, operationName) {
+  const operations = (document?.definitions ?? []).filter((definition) => definition.kind === 'OperationDefinition');
+  if (operationName) return operations.find((operation) => operation.name?.value === operationName) ?? null;
+  return operations.length === 1 ? operations[0] : null;
+}
+
+/**
+ * Whether @skip/@include leave no field at all in the operation's root selection, read with the request's
+ * variables (a variable without a boolean value: false, left to the planner to refuse or answer).
+ */
+function rootAllSkipped(document, operation, variables) {
+  const fragments = new Map(document.definitions.filter((definition) => definition.kind === 'FragmentDefinition')
+    .map((fragment) => [fragment.name.value, fragment]));
+  const defaults = new Map((operation.variableDefinitions ?? [])
+    .map((definition) => [definition.variable.name.value, definition.defaultValue]));
+  const flag = (value) => {
+    if (value?.kind === 'BooleanValue') return value.value;
+    if (value?.kind !== 'Variable') return undefined;
+    const name = value.name.value;
+    if (variables && Object.hasOwn(variables, name)) return typeof variables[name] === 'boolean' ? variables[name] : undefined;
+    return defaults.get(name)?.kind === 'BooleanValue' ? defaults.get(name).value : undefined;
+  };
+  // true: left out; false: kept; undefined: cannot tell
+  const excluded = (node) => {
+    for (const directive of node.directives ?? []) {
+      const name = directive.name.value;
+      if (name !== 'skip' && name !== 'include') continue;
+      const value = flag(directive.arguments?.find((argument) => argument.name.value === 'if')?.value);
+      if (value === undefined) return undefined;
+      if (name === 'skip' ? value : !value) return true;
+    }
+    return false;
+  };
+  const empty = (selectionSet, seen) => selectionSet.selections.every((selection) => {
+    const out = excluded(selection);
+    if (out !== false) return out === true;
+    if (selection.kind === 'Field') return false;
+    const fragment = selection.kind === 'FragmentSpread' ? fragments.get(selection.name.value) : selection;
+    if (!fragment || seen.has(fragment) || (selection.kind === 'FragmentSpread' && excluded(fragment) !== false)) return false;
+    return empty(fragment.selectionSet, new Set(seen).add(fragment));
+  });
+  return empty(operation.selectionSet, new Set());
+}
+
+// Escapes GraphQL allows in a string literal that Hive Router's planner refuses when it parses the client's text
+// again: a character above U+FFFF as a surrogate pair (\ud83d\ude00) or in braces (\u{1F600}).
+const ESCAPE_THE_PLANNER_REFUSES = /\\u(?:\{|[dD][89a-fA-F])/;
+
+/**
+ * Answers the gateway's runtime got wrong for requests that are not mistakes or are the client's, given here
+ * instead (each seen in a hostile-input probe of the gateway):
+ * - an operation whose root fields @skip/@include all leave out: graphql-js and the subgraphs answer
+ *   `{"data": {}}`; Hive Router's runtime answered 500 INTERNAL (a literal condition) or no `data` at all (a
+ *   variable);
+ * - a document with an escape Hive Router's parser refuses (ESCAPE_THE_PLANNER_REFUSES): it parses the
+ *   client's text again (Yoga keeps it beside the parsed document), and answered 500 INTERNAL; it is given
+ *   the document printed instead (graphql-js prints such characters as themselves), which means the same;
+ * - a subscription (the supergraph has none): 500 INTERNAL; now 400 GRAPHQL_VALIDATION_FAILED;
+ * - `variables` or `extensions` that are not JSON in a GET's query string or a form body: Yoga's parser threw
+ *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT naming the parameter.
+ * `packages` holds graphql's print, @envelop/core's documentStringMap and @graphql-tools/utils'
+ * createGraphQLError (dependencies of the gateway); without them the last three are left as they were.
+ */
+function runtimeGaps(packages) {
+  const refusal = (message, code, status, more = {}) => ({
+    errors: [packages.createGraphQLError(message, { extensions: { code, ...more, http: { status } } })],
+  });
+  return {
+    onRequestParse({ requestParser, setRequestParser }) {
+      if (!packages || typeof requestParser !== 'function') return;
+      setRequestParser((request) => {
+        let parsed;
+        try {
+          parsed = requestParser(request);
+        } catch (error) {
+          throw notJson(error);
+        }
+        return parsed && typeof parsed.then === 'function' ? parsed.then((params) => params, (error) => {
+          throw notJson(error);
+        }) : parsed;
+      });
+      function notJson(error) {
+        if (!(error instanceof SyntaxError)) return error;
+        return packages.createGraphQLError(`A parameter of the request is not valid JSON (${error.message}): `
+          + '`variables` and `extensions` must be JSON objects', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      }
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      if (packages && !args.schema.getSubscriptionType()) {
+        setResultAndStopExecution(refusal('This API has no subscriptions: send a query or a mutation (for updates, '
+          + 'poll `seriesUpdates` or register a webhook)', 'GRAPHQL_VALIDATION_FAILED', 400));
+      }
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = operationOf(args.document, args.operationName);
+      if (operation && rootAllSkipped(args.document, operation, args.variableValues)) {
+        setResultAndStopExecution({ data: {} });
+        return;
+      }
+      const text = packages?.documentStringMap.get(args.document);
+      if (text && ESCAPE_THE_PLANNER_REFUSES.test(text)) {
+        packages.documentStringMap.set(args.document, packages.print(args.document));
+      }
+    },
+  };
+}
+
+/** graphql's print, @envelop/core's documentStringMap, @graphql-tools/utils' createGraphQLError; or null. */
+async function runtimeGapPackages() {
+  try {
+    const [{ print }, { documentStringMap }, { createGraphQLError }] = await Promise.all([import('graphql'),
+      import('@envelop/core'), import('@graphql-tools/utils')]);
+    return documentStringMap && createGraphQLError ? { print, documentStringMap, createGraphQLError } : null;
+  } catch (error) {
+    console.warn(`graphql, @envelop/core or @graphql-tools/utils could not be loaded (${error?.code ?? error?.message ?? error}); `
+      + 'escapes above U+FFFF reach the planner as sent, and subscriptions and non-JSON GET variables are refused as 500');
+    return null;
+  }
+}
+const RUNTIME_GAP_PACKAGES = await runtimeGapPackages();
+
 /** What a subgraph request carries of the client's: its credentials as sent (subgraphs authenticate). */
 function credentialsOf(request) {
   const authorization = request.headers.get('authorization');
@@ -831,7 +953,8 @@ export const gatewayConfig = {
     const financial = subgraphUrl('financial');
     const exports = financial ? [exportForwarding(financial, UPSTREAM_TIMEOUT)] : [];
     if (!financial) console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
-    return [...limits, failures, gatewayErrorCodes(), ...exports, ...(passThrough ? [passThrough.plugin] : [])];
+    return [...limits, failures, gatewayErrorCodes(), ...exports, runtimeGaps(RUNTIME_GAP_PACKAGES),
+      ...(passThrough ? [passThrough.plugin] : [])];
   },
 
   // The built-in Hive Laboratory at GET /graphql: its JS is inlined in the page

@@ -174,6 +174,13 @@ class ClientErrorsThroughGatewayTest {
         new Case("Null for a non-null variable",
             () -> graphql("query($id: ID!) { series(id: $id) { title } }", nullable("id", null)), "BAD_USER_INPUT", "id"),
         new Case("Syntax error", () -> graphql("{ series(id: \"1\") { "), "GRAPHQL_PARSE_FAILED", null),
+        new Case("Null for a variable a @skip condition uses (nullable, with a default)",
+            () -> graphql("query($s: Boolean = true) { series(id: \"1\") { title @skip(if: $s) provider { name } } }",
+                nullable("s", null)), "BAD_USER_INPUT", "if"),
+        new Case("A subscription (the API has none)", () -> graphql("subscription { nope }"),
+            "GRAPHQL_VALIDATION_FAILED", null),
+        new Case("GET with variables that are not JSON",
+            () -> get("/graphql?query=%7B__typename%7D&variables=%7Bbad"), "BAD_USER_INPUT", null),
         // Limits of the document and the body.
         new Case("Depth over the limit", () -> graphql(nested(6)), "LIMIT_EXCEEDED", null),
         new Case("Tokens over the limit", () -> graphql(manyAliases(1000)), "LIMIT_EXCEEDED", null),

@@ -68,6 +68,30 @@ class FinancialSubgraphApplicationTest extends FinancialSubgraphFixture {
   }
 
   @Test
+  void aNullSkipOrIncludeConditionIsABadRequestNotACrash() throws Exception {
+    seed();
+    String query = "query($s: Boolean = true, $i: Boolean = false) { series(id: \"1\") { title @skip(if: $s) "
+        + "...F @include(if: $i) } } fragment F on Series { units }";
+    java.util.HashMap<String, Object> nullSkip = new java.util.HashMap<>(Map.of("i", true));
+    nullSkip.put("s", null);
+    assertThat(callers().execute(viewer(), query, nullSkip).getErrors()).singleElement().satisfies(e -> {
+      assertThat(e.getExtensions()).containsEntry("code", "BAD_USER_INPUT").containsEntry("argument", "if")
+          .containsEntry("variable", "s");
+      assertThat(e.getMessage()).contains("'s' is null");
+    });
+    java.util.HashMap<String, Object> nullInclude = new java.util.HashMap<>();
+    nullInclude.put("i", null);
+    assertThat(callers().execute(viewer(), query, nullInclude).getErrors()).singleElement()
+        .satisfies(e -> assertThat(e.getExtensions()).containsEntry("variable", "i"));
+    // Left out, the defaults apply: title skipped, the fragment's units not included.
+    ExecutionResult defaults = callers().execute(viewer(), query, Map.of());
+    assertThat(defaults.getErrors()).isEmpty();
+    assertThat(((Map<String, Map<String, Object>>) defaults.getData()).get("series")).isEmpty();
+    ExecutionResult given = callers().execute(viewer(), query, Map.of("s", false, "i", true));
+    assertThat(((Map<String, Map<String, Object>>) given.getData()).get("series")).containsKeys("title", "units");
+  }
+
+  @Test
   void readsNeedAValidKeyWhenAnonymousReadsAreOff() throws Exception {
     seed();
     String query = "{ series(id: \"1\") { title } }";
