@@ -162,8 +162,12 @@ final class H1 {
     int count = 0;
     try (Stream<Path> paths = Files.walk(metadata)) {
       for (Path p : paths.filter(Files::isRegularFile).toList()) {
-        bytes += Files.size(p);
-        count++;
+        try {
+          bytes += Files.size(p);
+          count++;
+        } catch (java.nio.file.NoSuchFileException removed) {
+          // a metadata file maintenance deleted after the listing (write.metadata.delete-after-commit): gone
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
