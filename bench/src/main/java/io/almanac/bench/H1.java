@@ -160,7 +160,9 @@ final class H1 {
         : "file://" + table.location())).resolve("metadata");
     long bytes = 0;
     int count = 0;
-    try (Stream<Path> paths = Files.walk(metadata)) {
+    // Files.list, not walk: the folder is flat, and walk reads each entry's attributes, which fails for a file
+    // deleted after the listing.
+    try (Stream<Path> paths = Files.list(metadata)) {
       for (Path p : paths.filter(Files::isRegularFile).toList()) {
         try {
           bytes += Files.size(p);
