@@ -43,7 +43,7 @@ import { fileURLToPath } from 'node:url';
 import { chartPage } from './chart.mjs';
 import { exampleCollections } from './examples.mjs';
 import { CORRELATION_HEADER, correlationIds, prometheusOptions } from './observability.mjs';
-import { passThroughEnabled, singleFetchPassThrough } from './passthrough.mjs';
+import { operationOf, passThroughEnabled, singleFetchPassThrough } from './passthrough.mjs';
 
 // Resolved against this file, not the cwd, so the gateway finds it however it is started.
 const SUPERGRAPH = fileURLToPath(new URL('./supergraph.graphql', import.meta.url));
@@ -783,13 +783,6 @@ async function passThroughOptions() {
   }
 }
 const PASS_THROUGH = await passThroughOptions();
-
-/** The operation of `document` named `operationName`, or its only one; null when there is none such. */
-function operationOf(document, operationName) {
-  const operations = (document?.definitions ?? []).filter((definition) => definition.kind === 'OperationDefinition');
-  if (operationName) return operations.find((operation) => operation.name?.value === operationName) ?? null;
-  return operations.length === 1 ? operations[0] : null;
-}
 
 /**
  * Whether @skip/@include leave no field at all in the operation's root selection, read with the request's

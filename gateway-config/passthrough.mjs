@@ -166,8 +166,8 @@ function operationText(document, operation, fragments) {
 }
 
 /** The operation of `document` named `operationName`, or its only one; null when there is none such. */
-function operationOf(document, operationName) {
-  const operations = document.definitions.filter((definition) => definition.kind === 'OperationDefinition');
+export function operationOf(document, operationName) {
+  const operations = (document?.definitions ?? []).filter((definition) => definition.kind === 'OperationDefinition');
   if (operationName) return operations.find((operation) => operation.name?.value === operationName) ?? null;
   return operations.length === 1 ? operations[0] : null;
 }
