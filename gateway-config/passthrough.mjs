@@ -17,9 +17,9 @@
 //
 // When the subgraph's answer has errors (or extensions), it is parsed and handed to the normal path as that
 // subgraph's answer (`stashed`), so the client gets exactly what it got before (codes, paths, nulls) and the
-// subgraph is asked once. A failed or late request (the upstream timeout of a query) is handed over the same
-// way, as the failure. Any other answer (an HTTP status other than 200, something not JSON) is dropped and
-// the normal path asks again.
+// subgraph is asked once. No answer within the upstream timeout of a query is handed over the same way, as the
+// subgraph's failure (one wait, not two). Anything else (a refused or broken connection, an HTTP status other
+// than 200, an answer that is not JSON) is dropped and the normal path asks again.
 //
 // Environment:
 //   ALMANAC_GATEWAY_PASSTHROUGH   "true" (default) or "false" (every operation through the planner)
@@ -27,7 +27,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** Operations this plugin sends itself, and what it found out about them. */
+/** Marks a result that holds the subgraph's answer as bytes ({ bytes, mediaType }), for onResultProcess. */
 const RAW = Symbol('almanac.passthrough');
 const REGULAR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'];
 
@@ -215,17 +215,22 @@ function post(url, headers, body, timeoutMs, clientSignal) {
         resolve({ status: incoming.statusCode, type: incoming.headers['content-type'], bytes: Buffer.concat(chunks) });
       });
       incoming.on('error', fail);
+      incoming.on('close', () => {
+        if (!incoming.complete) fail(new Error('the answer was cut off'));
+      });
     });
+    let late = null;
     function fail(error) {
       clearTimeout(timer);
       clientSignal?.removeEventListener('abort', onAbort);
-      reject(error);
+      // Past the timeout, whatever broke (the request, or a body cut off mid-way) is the timeout.
+      reject(late ?? error);
     }
     const onAbort = () => outgoing.destroy(new Error('the client went away'));
     const timer = setTimeout(() => {
-      const error = new Error(`no answer within ${timeoutMs} ms`);
-      error.name = 'TimeoutError';
-      outgoing.destroy(error);
+      late = new Error(`no answer within ${timeoutMs} ms`);
+      late.name = 'TimeoutError';
+      outgoing.destroy(late);
     }, timeoutMs);
     clientSignal?.addEventListener('abort', onAbort, { once: true });
     outgoing.on('error', fail);
@@ -283,7 +288,6 @@ export function singleFetchPassThrough({ subgraphs, headersOf, timeoutMs, create
       onExecute({ args, setResultAndStopExecution }) {
         const request = args.contextValue?.request;
         const params = args.contextValue?.params;
-
         if (!request || typeof params?.query !== 'string') return undefined;
         const plan = planOf(args.schema, args.document, args.operationName ?? undefined);
         const mediaType = plan && regularMediaType(request);
