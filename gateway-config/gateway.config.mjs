@@ -760,29 +760,44 @@ async function queryPlanner() {
 const PLANNER = await queryPlanner();
 
 /**
- * The single-fetch pass-through's options (passthrough.mjs), or null when it is off: ALMANAC_GATEWAY_PASSTHROUGH
- * "false", the JS planner (the pass-through was checked against Hive Router's subgraph requests), or
- * @graphql-tools/utils or graphql (dependencies of the gateway) not loadable here.
+ * What the plugins below use of the gateway's own dependencies: graphql's print and getVariableValues,
+ * @envelop/core's documentStringMap, @graphql-tools/utils' createGraphQLError (the one its HTTP transport makes
+ * a subgraph's errors with). Imported here, not statically, like the planner: null when one cannot be loaded,
+ * and then the pass-through and runtimeGaps' last three answers are off.
  */
-async function passThroughOptions() {
-  if (!PLANNER.unifiedGraphHandler || !passThroughEnabled()) return null;
+async function gatewayPackages() {
   try {
-    const { createGraphQLError } = await import('@graphql-tools/utils');
-    const { getVariableValues } = await import('graphql');
-    return {
-      subgraphs: joinGraphs,
-      headersOf: (request) => ({ ...credentialsOf(request), [CORRELATION_HEADER]: request.headers.get(CORRELATION_HEADER) }),
-      timeoutMs: UPSTREAM_TIMEOUT,
-      createGraphQLError,
-      getVariableValues,
-    };
+    const [{ print, getVariableValues }, { documentStringMap }, { createGraphQLError }] = await Promise.all([
+      import('graphql'), import('@envelop/core'), import('@graphql-tools/utils')]);
+    if (print && getVariableValues && documentStringMap && createGraphQLError) {
+      return { print, getVariableValues, documentStringMap, createGraphQLError };
+    }
+    console.warn('graphql, @envelop/core or @graphql-tools/utils lacks what the gateway uses of it');
   } catch (error) {
-    console.warn(`@graphql-tools/utils or graphql could not be loaded (${error?.code ?? error?.message ?? error}); `
-      + 'every query goes through the query planner');
-    return null;
+    console.warn(`graphql, @envelop/core or @graphql-tools/utils could not be loaded (${error?.code ?? error?.message ?? error})`);
   }
+  console.warn('Every query goes through the query planner; escapes above U+FFFF reach it as sent; subscriptions '
+    + 'and non-JSON GET variables are answered 500');
+  return null;
 }
-const PASS_THROUGH = await passThroughOptions();
+const PACKAGES = await gatewayPackages();
+
+/**
+ * The single-fetch pass-through's options (passthrough.mjs), or null when it is off: ALMANAC_GATEWAY_PASSTHROUGH
+ * "false", the JS planner (the pass-through was checked against Hive Router's subgraph requests), or no
+ * PACKAGES.
+ */
+function passThroughOptions() {
+  if (!PLANNER.unifiedGraphHandler || !passThroughEnabled() || !PACKAGES) return null;
+  return {
+    subgraphs: joinGraphs,
+    headersOf: (request) => ({ ...credentialsOf(request), [CORRELATION_HEADER]: request.headers.get(CORRELATION_HEADER) }),
+    timeoutMs: UPSTREAM_TIMEOUT,
+    createGraphQLError: PACKAGES.createGraphQLError,
+    getVariableValues: PACKAGES.getVariableValues,
+  };
+}
+const PASS_THROUGH = passThroughOptions();
 
 /**
  * Whether @skip/@include leave no field at all in the operation's root selection, read with the request's
@@ -837,14 +852,11 @@ const ESCAPE_THE_PLANNER_REFUSES = /\\u(?:\{|[dD][89a-fA-F])/;
  *   the document printed instead (graphql-js prints such characters as themselves), which means the same;
  * - a subscription (the supergraph has none): 500 INTERNAL; now 400 GRAPHQL_VALIDATION_FAILED;
  * - `variables` or `extensions` that are not JSON in a GET's query string or a form body: Yoga's parser threw
- *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT naming the parameter.
- * `packages` holds graphql's print, @envelop/core's documentStringMap and @graphql-tools/utils'
- * createGraphQLError (dependencies of the gateway); without them the last three are left as they were.
+ *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT saying both must be JSON objects.
+ * `packages` is PACKAGES; without them the last three are left as they were.
  */
 function runtimeGaps(packages) {
-  const refusal = (message, code, status, more = {}) => ({
-    errors: [packages.createGraphQLError(message, { extensions: { code, ...more, http: { status } } })],
-  });
+  const refusal = (message, code) => packages.createGraphQLError(message, { extensions: { code, http: { status: 400 } } });
   return {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!packages || typeof requestParser !== 'function') return;
@@ -855,20 +867,19 @@ function runtimeGaps(packages) {
         } catch (error) {
           throw notJson(error);
         }
-        return parsed && typeof parsed.then === 'function' ? parsed.then((params) => params, (error) => {
+        return typeof parsed?.then === 'function' ? parsed.then(undefined, (error) => {
           throw notJson(error);
         }) : parsed;
       });
       function notJson(error) {
-        if (!(error instanceof SyntaxError)) return error;
-        return packages.createGraphQLError(`A parameter of the request is not valid JSON (${error.message}): `
-          + '`variables` and `extensions` must be JSON objects', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+        return error instanceof SyntaxError ? refusal(`A parameter of the request is not valid JSON (${error.message}): `
+          + '`variables` and `extensions` must be JSON objects', 'BAD_USER_INPUT') : error;
       }
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       if (packages && !args.schema.getSubscriptionType()) {
-        setResultAndStopExecution(refusal('This API has no subscriptions: send a query or a mutation (for updates, '
-          + 'poll `seriesUpdates` or register a webhook)', 'GRAPHQL_VALIDATION_FAILED', 400));
+        setResultAndStopExecution({ errors: [refusal('This API has no subscriptions: send a query or a mutation (for '
+          + 'updates, poll `seriesUpdates` or register a webhook)', 'GRAPHQL_VALIDATION_FAILED')] });
       }
     },
     onExecute({ args, setResultAndStopExecution }) {
@@ -884,20 +895,6 @@ function runtimeGaps(packages) {
     },
   };
 }
-
-/** graphql's print, @envelop/core's documentStringMap, @graphql-tools/utils' createGraphQLError; or null. */
-async function runtimeGapPackages() {
-  try {
-    const [{ print }, { documentStringMap }, { createGraphQLError }] = await Promise.all([import('graphql'),
-      import('@envelop/core'), import('@graphql-tools/utils')]);
-    return documentStringMap && createGraphQLError ? { print, documentStringMap, createGraphQLError } : null;
-  } catch (error) {
-    console.warn(`graphql, @envelop/core or @graphql-tools/utils could not be loaded (${error?.code ?? error?.message ?? error}); `
-      + 'escapes above U+FFFF reach the planner as sent, and subscriptions and non-JSON GET variables are refused as 500');
-    return null;
-  }
-}
-const RUNTIME_GAP_PACKAGES = await runtimeGapPackages();
 
 /** What a subgraph request carries of the client's: its credentials as sent (subgraphs authenticate). */
 function credentialsOf(request) {
@@ -946,7 +943,7 @@ export const gatewayConfig = {
     const financial = subgraphUrl('financial');
     const exports = financial ? [exportForwarding(financial, UPSTREAM_TIMEOUT)] : [];
     if (!financial) console.warn(`No financial subgraph in ${SUPERGRAPH}: GET /export/* is not forwarded`);
-    return [...limits, failures, gatewayErrorCodes(), ...exports, runtimeGaps(RUNTIME_GAP_PACKAGES),
+    return [...limits, failures, gatewayErrorCodes(), ...exports, runtimeGaps(PACKAGES),
       ...(passThrough ? [passThrough.plugin] : [])];
   },
 

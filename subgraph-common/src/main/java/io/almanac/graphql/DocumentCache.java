@@ -63,8 +63,8 @@ public class DocumentCache implements PreparsedDocumentProvider {
         documents.put(query, parsed);
       }
     }
+    Map<String, Object> variables = input.getVariables();
     for (String name : parsed.conditionVariables()) {
-      Map<String, Object> variables = input.getVariables();
       if (variables.containsKey(name) && variables.get(name) == null) {
         return CompletableFuture.completedFuture(new PreparsedDocumentEntry(GraphqlErrorBuilder.newError()
             .message("Variable '%s' is null, but @skip(if:) and @include(if:) take true or false: send a boolean, "
