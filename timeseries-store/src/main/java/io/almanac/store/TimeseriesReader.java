@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
@@ -40,6 +41,8 @@ public final class TimeseriesReader {
   private final ObservationReader observations = new ObservationReader();
   /** A refresh failed because the catalog's database could not be reached, and none succeeded since. */
   private volatile boolean catalogDown;
+  /** Per shared table instance (identity), see {@link Refreshes}. */
+  private final Map<Table, Refreshes> refreshes = new ConcurrentHashMap<>();
 
   public TimeseriesReader(TimeseriesStore store) {
     this.store = store;
@@ -341,14 +344,35 @@ public final class TimeseriesReader {
     if (catalogDown) {
       return;
     }
-    try {
-      table.refresh();
-    } catch (RuntimeException e) {
-      if (!causedByDatabase(e)) {
-        throw e;
+    long arrived = System.nanoTime();
+    Refreshes refreshes = this.refreshes.computeIfAbsent(table, t -> new Refreshes());
+    synchronized (refreshes) {
+      if (catalogDown || refreshes.lastStartedAt - arrived > 0) {
+        // Down since this read arrived (its refresh waited out the database), or a refresh that began after
+        // this read arrived has completed: it saw every commit this read must see.
+        return;
       }
-      catalogUnreachable(e);
+      long started = System.nanoTime();
+      try {
+        table.refresh();
+        refreshes.lastStartedAt = started;
+      } catch (RuntimeException e) {
+        if (!causedByDatabase(e)) {
+          throw e;
+        }
+        catalogUnreachable(e);
+      }
     }
+  }
+
+  /**
+   * When the last refresh of a table that succeeded had begun ({@link System#nanoTime}), guarded by itself.
+   * Concurrent reads share refreshes: each waits for the one running and skips its own when that one began
+   * after it arrived. So under load a table is refreshed about once per catalog round trip, not once per read,
+   * and a new metadata file is parsed once, not by every request that notices it.
+   */
+  private static final class Refreshes {
+    long lastStartedAt = System.nanoTime() - Long.MAX_VALUE / 2;
   }
 
   private synchronized void catalogUnreachable(RuntimeException failure) {
