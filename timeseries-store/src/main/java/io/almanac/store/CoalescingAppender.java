@@ -358,9 +358,12 @@ final class CoalescingAppender implements Closeable {
     return ids.stream().map(id -> URLEncoder.encode(id, StandardCharsets.UTF_8)).collect(Collectors.joining(","));
   }
 
-  /** Writes rows (already sorted) as one data file of the table; the caller commits it. */
+  /**
+   * Writes rows (already sorted) as one data file of the table; the caller commits it. On the committer thread,
+   * with the table as its last refresh left it: every commit and exclusive change refreshes first (a refresh
+   * here was one more catalog query per commit), and a file needs only the table's schema and properties.
+   */
   DataFile write(List<Record> rows) {
-    table.refresh();
     return SortedFileWriter.write(table, rows, Long.MAX_VALUE).get(0);
   }
 
