@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import graphql.ExecutionResult;
 import io.almanac.graphql.DocumentCache;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
  * How the application serves every operation: its read gate (the AuthPolicy it declares), the parsed-document cache,
@@ -22,6 +30,34 @@ class FinancialSubgraphApplicationTest extends FinancialSubgraphFixture {
   @Autowired DocumentCache documents;
   @Autowired MeterRegistry meters;
   @Autowired @Qualifier(StorageExecutorConfiguration.NAME) ExecutorService storageExecutor;
+
+  @LocalServerPort int port;
+  @Autowired WebServerApplicationContext server;
+
+  /**
+   * Responses leave in writes of up to 64 KiB (ResponseWriteSize): the connector's socket write size, and a
+   * response buffer that holds a 20 KB answer whole, so Tomcat sends it with a Content-Length (with its default
+   * 8 KiB buffer such an answer is sent chunked, without one).
+   */
+  @Test
+  void responsesLeaveInWritesOfUpTo64KiB() throws Exception {
+    seed();
+    Connector connector = ((TomcatWebServer) server.getWebServer()).getTomcat().getConnector();
+    assertThat(String.valueOf(connector.getProperty("socket.appWriteBufSize"))).isEqualTo("65536");
+    StringBuilder query = new StringBuilder("{");
+    for (int i = 0; i < 40; i++) {
+      query.append(" s").append(i).append(": series(id: \"3\") { data(from: \"2024-01-01\", to: \"2024-01-30\") { dates values } }");
+    }
+    String body = "{\"query\": \"" + query.append(" }").toString().replace("\"", "\\\"") + "\"}";
+    HttpResponse<byte[]> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+            .header("Content-Type", "application/json").header("Authorization", viewer())
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+    assertThat(new String(response.body())).doesNotContain("\"errors\"");
+    assertThat(response.body().length).isBetween(8 * 1024 + 1, 64 * 1024 - 1);
+    assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(response.body().length);
+  }
 
   @Test
   void eachOperationIsTimedUnderItsName() throws Exception {
