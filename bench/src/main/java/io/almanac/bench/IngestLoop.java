@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * writes a new revision date, so each upload adds rows (as the benchmark's load does).
  *
  * <pre>
- * java -cp bench/target/classes:$(cat bench/target/classpath.txt) -Dalmanac.home=$PWD io.almanac.bench.IngestLoop \
+ * java --add-opens=java.base/java.nio=ALL-UNNAMED -cp bench/target/classes:$(cat bench/target/classpath.txt) \
+ *   -Dalmanac.home=$PWD io.almanac.bench.IngestLoop \
  *   [--rounds 4] [--series 400] [--w1-batches 20] [--w2-batches 3] [--jfr FILE] [--strace FILE]
  * </pre>
  *
