@@ -89,9 +89,13 @@ final class Concurrency {
     final List<String> errorSamples = java.util.Collections.synchronizedList(new ArrayList<>());
     final Map<String, List<Long>> processes;
 
-    Side(String name, URI uri, Map<String, List<Long>> processes) {
+    /** The subgraph that answers reads whole, behind the gateway: for diagnosing a mismatch. */
+    final URI direct;
+
+    Side(String name, URI uri, URI direct, Map<String, List<Long>> processes) {
       this.name = name;
       this.uri = uri;
+      this.direct = direct;
       this.processes = processes;
     }
 
@@ -178,8 +182,8 @@ final class Concurrency {
             + WATCH + "-series watchlist") + "; req/s at " + RATIO_LEVEL + " clients";
     Bench.log(String.format(Locale.ROOT, "%s: %s clients, segments of %.1f s (A B B A per level) ...", id,
         java.util.Arrays.toString(LEVELS), segment));
-    Side a = new Side("Almanac", stack.gateway(), almanacProcesses());
-    Side b = new Side("baseline", baseline.gateway(), baselineProcesses());
+    Side a = new Side("Almanac", stack.gateway(), stack.financial(), almanacProcesses());
+    Side b = new Side("baseline", baseline.gateway(), baseline.graphql(), baselineProcesses());
     // Unrecorded: the watchlist document and the mix are new to both sides' JVMs and gateways.
     for (Side side : List.of(a, b)) {
       segment(id, side, 4, segment, 0, uploads, null);
@@ -406,7 +410,8 @@ final class Concurrency {
         String digest = digest(data);
         String first = side.digests.putIfAbsent(task.key(), digest);
         if (first != null && !first.equals(digest)) {
-          identical.mismatch("T: " + side.name + " answered " + task.key() + " differently in the same run");
+          identical.mismatch("T: " + side.name + " answered " + task.key() + " differently in the same run ("
+              + diagnose(side, task, first, data) + ")");
         }
       }
       return true;
@@ -425,6 +430,40 @@ final class Concurrency {
   private static boolean stale(RuntimeException e) {
     return e.getCause() instanceof IOException io && io.getMessage() != null
         && io.getMessage().contains("header parser received no bytes");
+  }
+
+  /**
+   * What a read answered differently in the same run was: the same read asked again of the subgraph directly
+   * (the first answer's data, unless it changed since), and whether the odd answer has the same numbers in
+   * another spelling ({@code 4} for {@code 4.0}: one JSON number, but another digest).
+   */
+  private String diagnose(Side side, Task task, String firstDigest, JsonNode odd) {
+    try {
+      JsonNode again = http.graphql(side.direct, task.body()).data(side.direct);
+      return "asked again directly: " + (digest(again).equals(firstDigest) ? "the first answer" : "a third answer")
+          + "; the odd answer " + (canonical(odd).equals(canonical(again)) ? "has the same numbers, spelled"
+          + " otherwise" : "has other data: " + Http.abbreviate(odd.toString()));
+    } catch (RuntimeException e) {
+      return "asking again directly failed: " + e.getMessage();
+    }
+  }
+
+  /** The JSON with every number as a double, so that {@code 4} and {@code 4.0} read the same. */
+  private static String canonical(JsonNode node) {
+    if (node.isNumber()) {
+      return Double.toString(node.asDouble());
+    }
+    if (node.isArray()) {
+      StringBuilder out = new StringBuilder("[");
+      node.forEach(element -> out.append(canonical(element)).append(','));
+      return out.append(']').toString();
+    }
+    if (node.isObject()) {
+      StringBuilder out = new StringBuilder("{");
+      node.properties().forEach(e -> out.append(e.getKey()).append(':').append(canonical(e.getValue())).append(','));
+      return out.append('}').toString();
+    }
+    return node.toString();
   }
 
   private static String digest(JsonNode data) {
