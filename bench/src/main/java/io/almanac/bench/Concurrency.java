@@ -441,29 +441,11 @@ final class Concurrency {
     try {
       JsonNode again = http.graphql(side.direct, task.body()).data(side.direct);
       return "asked again directly: " + (digest(again).equals(firstDigest) ? "the first answer" : "a third answer")
-          + "; the odd answer " + (canonical(odd).equals(canonical(again)) ? "has the same numbers, spelled"
+          + "; the odd answer " + (IdenticalCheck.sameNumbers(odd, again) ? "has the same numbers, spelled"
           + " otherwise" : "has other data: " + Http.abbreviate(odd.toString()));
     } catch (RuntimeException e) {
       return "asking again directly failed: " + e.getMessage();
     }
-  }
-
-  /** The JSON with every number as a double, so that {@code 4} and {@code 4.0} read the same. */
-  private static String canonical(JsonNode node) {
-    if (node.isNumber()) {
-      return Double.toString(node.asDouble());
-    }
-    if (node.isArray()) {
-      StringBuilder out = new StringBuilder("[");
-      node.forEach(element -> out.append(canonical(element)).append(','));
-      return out.append(']').toString();
-    }
-    if (node.isObject()) {
-      StringBuilder out = new StringBuilder("{");
-      node.properties().forEach(e -> out.append(e.getKey()).append(':').append(canonical(e.getValue())).append(','));
-      return out.append('}').toString();
-    }
-    return node.toString();
   }
 
   private static String digest(JsonNode data) {
