@@ -270,6 +270,11 @@ public final class Bench {
     long total = 0;
     int round = 0;
     long started = System.nanoTime();
+    // CPU ticks by [side whose round it was][0: Almanac's processes, 1: the baseline's], measured rounds only.
+    Map<String, List<Long>> almanacProcesses = ProcessCpu.almanac(stack);
+    Map<String, List<Long>> baselineProcesses = ProcessCpu.baseline(baseline, stack);
+    List<List<Map<String, Long>>> cpu = List.of(List.of(new LinkedHashMap<>(), new LinkedHashMap<>()),
+        List.of(new LinkedHashMap<>(), new LinkedHashMap<>()));
     log("Loading " + dataset.seriesCount() + " series into both, batches of " + BATCH + ", " + CLIENTS
         + " concurrent clients, alternating rounds of " + roundBatches + " batches (W1) ...");
     while (batches.hasNext()) {
@@ -282,11 +287,15 @@ public final class Bench {
       for (int side : almanacFirst ? new int[] {0, 1} : new int[] {1, 0}) {
         URI uri = side == 0 ? stack.crawler() : baseline.graphql();
         List<Double> latencies = new ArrayList<>();
+        Map<String, Long> almanacBefore = ProcessCpu.ticks(almanacProcesses);
+        Map<String, Long> baselineBefore = ProcessCpu.ticks(baselineProcesses);
         long t = sendConcurrently(uri, work, latencies);
         if (round > 0) { // the first round is warm-up
           points[side] += roundPoints;
           nanos[side] += t;
           (side == 0 ? latA : latB).addAll(latencies);
+          ProcessCpu.addDifference(cpu.get(side).get(0), almanacBefore, ProcessCpu.ticks(almanacProcesses));
+          ProcessCpu.addDifference(cpu.get(side).get(1), baselineBefore, ProcessCpu.ticks(baselineProcesses));
         }
       }
       total += roundPoints;
@@ -304,8 +313,26 @@ public final class Bench {
     rows.add(new Row("W1", "bulk upsert, GraphQL, 10k-point batches, 4 clients", "pts/s", a,
         Row.percentile(toArray(latA), 0.5), b, Row.percentile(toArray(latB), 0.5), ratio, "throughput ratio >= 1.5",
         ratio >= 1.5, String.format("%,d points per side measured (first round excluded); p95 columns hold the"
-            + " median batch latency in ms", points[0]), toArray(latA), toArray(latB)));
+            + " median batch latency in ms; %s", points[0], w1Cpu(cpu, points)), toArray(latA), toArray(latB)));
     return total;
+  }
+
+  /**
+   * W1's CPU per 10,000 points, by process, each side in its own rounds; and what Almanac's processes
+   * spent during the baseline's rounds (work its own rounds left behind, such as compaction), per
+   * 10,000 of Almanac's points. PostgreSQL and the client serve both sides, so they are counted in the
+   * rounds of the side they served.
+   */
+  static String w1Cpu(List<List<Map<String, Long>>> cpu, long[] points) {
+    double almanacUnits = points[0] / (double) BATCH;
+    double baselineUnits = points[1] / (double) BATCH;
+    Map<String, Long> spill = new LinkedHashMap<>(cpu.get(1).get(0));
+    spill.keySet().retainAll(List.of("gateway", "financial", "crawler", "user"));
+    return String.format("CPU ms per %,d points in the side's own rounds: Almanac %s; baseline %s; Almanac's own"
+        + " processes during the baseline's rounds %s", BATCH,
+        ProcessCpu.format(ProcessCpu.msPer(cpu.get(0).get(0), almanacUnits), 1),
+        ProcessCpu.format(ProcessCpu.msPer(cpu.get(1).get(1), baselineUnits), 1),
+        ProcessCpu.format(ProcessCpu.msPer(spill, almanacUnits), 1));
   }
 
   /** Posts every batch with {@link #CLIENTS} concurrent clients; returns the wall time. */

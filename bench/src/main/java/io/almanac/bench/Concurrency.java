@@ -44,8 +44,8 @@ import tools.jackson.databind.JsonNode;
  * the same number of requests in the same time) are then sent to the other, untimed, so both hold the
  * same data for what follows.
  *
- * <p>The CPU time of each process (from {@code /proc/<pid>/stat}, with its children) over the measured
- * windows, divided by the requests, is in the note: where a request's cost goes on each side.
+ * <p>The CPU time of each process ({@link ProcessCpu}) over the measured windows, divided by the
+ * requests, is in the note: where a request's cost goes on each side.
  */
 final class Concurrency {
 
@@ -182,8 +182,8 @@ final class Concurrency {
             + WATCH + "-series watchlist") + "; req/s at " + RATIO_LEVEL + " clients";
     Bench.log(String.format(Locale.ROOT, "%s: %s clients, segments of %.1f s (A B B A per level) ...", id,
         java.util.Arrays.toString(LEVELS), segment));
-    Side a = new Side("Almanac", stack.gateway(), stack.financial(), almanacProcesses());
-    Side b = new Side("baseline", baseline.gateway(), baseline.graphql(), baselineProcesses());
+    Side a = new Side("Almanac", stack.gateway(), stack.financial(), ProcessCpu.almanac(stack));
+    Side b = new Side("baseline", baseline.gateway(), baseline.graphql(), ProcessCpu.baseline(baseline, stack));
     // Unrecorded: the watchlist document and the mix are new to both sides' JVMs and gateways.
     for (Side side : List.of(a, b)) {
       segment(id, side, 4, segment, 0, uploads, null);
@@ -247,9 +247,7 @@ final class Concurrency {
     Measure measure() {
       double[] ms = Bench.toArray(latencies);
       double[] upload = Bench.toArray(uploadLatencies);
-      Map<String, Double> perRequest = new LinkedHashMap<>();
-      // /proc's clock ticks are 10 ms on Linux (USER_HZ 100).
-      cpuTicks.forEach((name, ticks) -> perRequest.put(name, completed == 0 ? Double.NaN : ticks * 10.0 / completed));
+      Map<String, Double> perRequest = ProcessCpu.msPer(cpuTicks, completed);
       return new Measure(completed / seconds, Row.percentile(ms, 0.50), Row.percentile(ms, 0.95),
           Row.percentile(ms, 0.99), completed, errors, uploads,
           upload.length == 0 ? Double.NaN : Row.percentile(upload, 0.50),
@@ -297,15 +295,11 @@ final class Concurrency {
           }
         }));
       }
-      Map<String, Long> cpuBefore = null;
       if (into != null) {
         sleepUntil(from);
-        cpuBefore = cpuTicks(side.processes);
+        Map<String, Long> cpuBefore = ProcessCpu.ticks(side.processes);
         sleepUntil(end);
-        Map<String, Long> cpuAfter = cpuTicks(side.processes);
-        for (String name : cpuAfter.keySet()) {
-          into.cpuTicks.merge(name, cpuAfter.get(name) - cpuBefore.getOrDefault(name, 0L), Long::sum);
-        }
+        ProcessCpu.addDifference(into.cpuTicks, cpuBefore, ProcessCpu.ticks(side.processes));
       }
       for (Future<?> f : futures) {
         Bench.get(f);
@@ -520,62 +514,10 @@ final class Concurrency {
   }
 
   private static String cpu(Measure m) {
-    StringBuilder sb = new StringBuilder();
-    m.cpuMsPerRequest().forEach((name, ms) -> sb.append(sb.isEmpty() ? "" : ", ")
-        .append(String.format(Locale.ROOT, "%s %.2f", name, ms)));
-    return sb.toString();
+    return ProcessCpu.format(m.cpuMsPerRequest(), 2);
   }
 
   // ---------------------------------------------------------------- processes and profiles
-
-  private Map<String, List<Long>> almanacProcesses() {
-    Map<String, List<Long>> m = new LinkedHashMap<>();
-    m.put("gateway", List.of(stack.process("gateway").pid()));
-    m.put("financial", List.of(stack.process("financial-subgraph").pid()));
-    m.put("crawler", List.of(stack.process("crawler-write-api").pid()));
-    m.put("user", List.of(stack.process("user-subgraph").pid()));
-    m.put("postgres", List.of(stack.postmaster().pid()));
-    m.put("bench client", List.of(ProcessHandle.current().pid()));
-    return m;
-  }
-
-  private Map<String, List<Long>> baselineProcesses() {
-    Map<String, List<Long>> m = new LinkedHashMap<>();
-    m.put("gateway", List.of(baseline.gatewayPid()));
-    m.put("subgraph", List.of(baseline.subgraphPid()));
-    m.put("postgres", List.of(stack.postmaster().pid()));
-    m.put("bench client", List.of(ProcessHandle.current().pid()));
-    return m;
-  }
-
-  /** utime + stime (clock ticks) of each named process and its descendants (but the bench's own children). */
-  private static Map<String, Long> cpuTicks(Map<String, List<Long>> processes) {
-    Map<String, Long> ticks = new LinkedHashMap<>();
-    long self = ProcessHandle.current().pid();
-    for (Map.Entry<String, List<Long>> e : processes.entrySet()) {
-      long sum = 0;
-      for (long pid : e.getValue()) {
-        sum += ticks(pid);
-        if (pid != self) {
-          sum += ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
-              .mapToLong(p -> ticks(p.pid())).sum();
-        }
-      }
-      ticks.put(e.getKey(), sum);
-    }
-    return ticks;
-  }
-
-  private static long ticks(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      // Fields after the command (in parentheses, may hold spaces): state is field 3, utime 14, stime 15.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    } catch (IOException | RuntimeException e) {
-      return 0; // a process that ended in between
-    }
-  }
 
   private void jfr(String process, String command, String arguments) {
     long pid = stack.process(process).pid();
