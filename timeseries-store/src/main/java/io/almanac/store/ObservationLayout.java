@@ -64,13 +64,6 @@ public final class ObservationLayout {
   /** Every column of the table, in schema order. */
   static final List<Column<?>> COLUMNS = List.of(SERIES_ID, DATE, REVISION_DATE, VALUE, INGESTED_AT, BATCH_ID);
 
-  /** The columns saying how far each series reaches and when it was last written, with their handles. */
-  static final Schema EXTENT_SCHEMA = new Schema(SERIES_ID_FIELD, DATE_FIELD, INGESTED_AT_FIELD);
-  static final Column<Long> EXTENT_SERIES_ID = Column.of(EXTENT_SCHEMA, SERIES_ID_FIELD, Long.class);
-  static final Column<LocalDate> EXTENT_DATE = Column.of(EXTENT_SCHEMA, DATE_FIELD, LocalDate.class);
-  static final Column<OffsetDateTime> EXTENT_INGESTED_AT =
-      Column.of(EXTENT_SCHEMA, INGESTED_AT_FIELD, OffsetDateTime.class);
-
   /** Key (series, date, revision date), then ingestion time: of rows with equal keys the last is the winner. */
   static final Comparator<Record> ORDER = ObservationLayout::compare;
 

@@ -127,6 +127,31 @@ final class ObservationReader {
     }
   }
 
+  /**
+   * Folds every row of {@code file} into {@code extremes} ({@link RowGroupDecoder#extents}: per series,
+   * the latest date and the latest ingestion), reading only those three columns.
+   */
+  void extents(FileIO io, DataFile file, Map<Long, long[]> extremes) {
+    IcebergInput input = new IcebergInput(io.newInputFile(file.location(), file.fileSizeInBytes()));
+    Footer footer = footer(file.location(), input);
+    ParquetReadOptions options = new ParquetReadOptions.Builder(OPTIONS_CONFIGURATION)
+        .useStatsFilter(false)
+        .useColumnIndexFilter(false)
+        .useDictionaryFilter(false)
+        .useBloomFilter(false)
+        .useRecordFilter(false)
+        .withCodecFactory(CODECS.get())
+        .build();
+    try (ParquetFileReader reader = ParquetFileReader.open(input, footer.metadata(), options, input.newStream())) {
+      reader.setRequestedSchema(footer.projection().extentSchema());
+      for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
+        RowGroupDecoder.extents(pages, footer.projection(), extremes);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading " + file.location() + " failed", e);
+    }
+  }
+
   private Footer footer(String location, IcebergInput input) {
     synchronized (footers) {
       Footer cached = footers.get(location);

@@ -50,19 +50,21 @@ final class RowGroupDecoder {
    * The columns of a data file this decoder reads, found in the file's Parquet schema by their Iceberg
    * field ids; resolve once per file and request {@link #schema} from the file reader.
    */
-  record Projection(MessageType schema, ColumnDescriptor seriesId, ColumnDescriptor date,
+  record Projection(MessageType schema, MessageType extentSchema, ColumnDescriptor seriesId, ColumnDescriptor date,
       ColumnDescriptor revisionDate, ColumnDescriptor value, ColumnDescriptor ingestedAt) {
 
     static Projection of(MessageType fileSchema) {
       MessageType requested = new MessageType(fileSchema.getName(), List.of(
           SERIES_ID.parquetType(fileSchema), DATE.parquetType(fileSchema), REVISION_DATE.parquetType(fileSchema),
           VALUE.parquetType(fileSchema), INGESTED_AT.parquetType(fileSchema)));
+      MessageType extent = new MessageType(fileSchema.getName(), List.of(
+          SERIES_ID.parquetType(fileSchema), DATE.parquetType(fileSchema), INGESTED_AT.parquetType(fileSchema)));
       for (ColumnDescriptor column : requested.getColumns()) {
         if (column.getMaxRepetitionLevel() != 0) {
           throw new ParquetDecodingException("Column " + column + " is repeated; observations are flat");
         }
       }
-      return new Projection(requested, SERIES_ID.parquetColumn(requested), DATE.parquetColumn(requested),
+      return new Projection(requested, extent, SERIES_ID.parquetColumn(requested), DATE.parquetColumn(requested),
           REVISION_DATE.parquetColumn(requested), VALUE.parquetColumn(requested),
           INGESTED_AT.parquetColumn(requested));
     }
@@ -124,6 +126,37 @@ final class RowGroupDecoder {
         builder.add(dates[m], revisions[m], wide[m], ingested[m]);
       } else {
         builder.addUnscaled(dates[m], revisions[m], unscaled[m], ingested[m]);
+      }
+    }
+  }
+
+  /**
+   * Folds every row of {@code pages} (a row group read with {@code columns.extentSchema()}) into
+   * {@code extremes}: per series id, {@code [latest date (epoch day), latest ingestion (µs since the epoch)]},
+   * each starting at {@link Long#MIN_VALUE}. A row without a series id adds nothing; one without a date or
+   * a stamp adds nothing to that extreme.
+   */
+  static void extents(PageReadStore pages, Projection columns, Map<Long, long[]> extremes) {
+    ColumnCursor ids = new ColumnCursor(pages, columns.seriesId());
+    ColumnCursor dates = new ColumnCursor(pages, columns.date());
+    ColumnCursor stamps = new ColumnCursor(pages, columns.ingestedAt());
+    long rows = pages.getRowCount();
+    long currentId = 0;
+    long[] current = null;
+    for (long row = 0; row < rows; row++) {
+      if (!ids.present(row)) {
+        continue;
+      }
+      long id = ids.values.readLong();
+      if (current == null || id != currentId) { // rows come sorted by series: one look-up per run
+        currentId = id;
+        current = extremes.computeIfAbsent(id, k -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+      }
+      if (dates.present(row)) {
+        current[0] = Math.max(current[0], dates.values.readInteger());
+      }
+      if (stamps.present(row)) {
+        current[1] = Math.max(current[1], stamps.values.readLong());
       }
     }
   }

@@ -131,7 +131,8 @@ public final class TimeseriesReader {
    * {@code to}): per series, the latest observation date (epoch day) and the latest ingestion (microseconds
    * since the epoch) among the rows of the files appended; compactions ({@code replace}) change no data and
    * add nothing. Reads only the appended files' {@code series_id}, {@code date} and {@code ingested_at} columns,
-   * so following a stream of uploads costs what they wrote, not what the series held. Empty when a snapshot in
+   * decoded straight into numbers ({@link ObservationReader#extents}), so following a stream of uploads costs
+   * what they wrote, not what the series held. Empty when a snapshot in
    * between removed rows (an overwrite or delete: a retraction, a deleted series) or history cannot be told:
    * then the caller re-reads what {@link #changedSeriesRanges} names.
    *
@@ -146,18 +147,7 @@ public final class TimeseriesReader {
             .executeWith(IcebergExecutors.CALLER_THREAD).build();
         try {
           for (DataFile file : changes.addedDataFiles()) {
-            try (CloseableIterable<Record> rows = TableMaintenance.read(table, file,
-                ObservationLayout.EXTENT_SCHEMA)) {
-              for (Record row : rows) {
-                long[] e = extremes.computeIfAbsent(ObservationLayout.EXTENT_SERIES_ID.get(row),
-                    id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
-                e[0] = Math.max(e[0], ObservationLayout.EXTENT_DATE.get(row).toEpochDay());
-                OffsetDateTime at = ObservationLayout.EXTENT_INGESTED_AT.get(row);
-                e[1] = Math.max(e[1], at.toEpochSecond() * 1_000_000L + at.getNano() / 1_000);
-              }
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
+            observations.extents(table.io(), file, extremes);
           }
         } catch (NotFoundException expired) {
           return false; // a manifest list or file removed by expiry meanwhile: cannot tell

@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The page decoder against the general path ({@link SeriesHistoryBuilder#add} with the values as
  * written), on files written by Iceberg's generic Parquet writer (not Almanac's): several pages per
  * row group, both page versions, dictionary and plain encodings, missing values, a value too large
- * for a long, series interleaved, and reads with and without page-index filtering.
+ * for a long, series interleaved, and reads with and without page-index filtering; and the extents
+ * (latest date and stamp per series) against the rows as written.
  */
 class RowGroupDecoderTest {
 
@@ -79,6 +80,43 @@ class RowGroupDecoderTest {
         }
       }
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(WriterVersion.class)
+  void extentsAreEachSeriesLatestDateAndStampOverEveryRowGroup(WriterVersion version) throws IOException {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 90; i++) {
+      long series = i % 5 == 2 ? 9 : i < 45 ? 4 : 6; // series 9 interleaved with the others
+      // Dates go down and up again, and stamps jump about, so the latest is neither the first nor the last row's.
+      int date = 19_000 + (i * 37) % 61;
+      long stamp = BASE_MICROS + 1_000L * ((i * 53) % 89);
+      rows.add(new Row(series, date, date + 30, BigDecimal.ONE, stamp));
+    }
+    Path file = write(rows, version);
+    Map<Long, long[]> expected = new HashMap<>();
+    for (Row r : rows) {
+      long[] e = expected.computeIfAbsent(r.seriesId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+      e[0] = Math.max(e[0], r.date());
+      e[1] = Math.max(e[1], r.ingestMicros());
+    }
+
+    Map<Long, long[]> extremes = new HashMap<>();
+    extremes.put(9L, new long[] {25_000, Long.MIN_VALUE}); // folded into what is there: a later date stays
+    try (ParquetFileReader reader = new ParquetFileReader(new LocalInputFile(file),
+        new ParquetReadOptions.Builder(new PlainParquetConfiguration()).build())) {
+      assertThat(reader.getFooter().getBlocks()).hasSizeGreaterThan(2);
+      RowGroupDecoder.Projection projection =
+          RowGroupDecoder.Projection.of(reader.getFooter().getFileMetaData().getSchema());
+      reader.setRequestedSchema(projection.extentSchema());
+      for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
+        RowGroupDecoder.extents(pages, projection, extremes);
+      }
+    }
+    assertThat(extremes).containsOnlyKeys(4L, 6L, 9L);
+    assertThat(extremes.get(4L)).containsExactly(expected.get(4L));
+    assertThat(extremes.get(6L)).containsExactly(expected.get(6L));
+    assertThat(extremes.get(9L)).containsExactly(25_000, expected.get(9L)[1]);
   }
 
   private static Map<Long, SeriesHistoryBuilder> builders(Set<Long> ids) {
