@@ -32,27 +32,45 @@ public final class DependencyFailures {
    * and 57014).
    */
   public static boolean isDependencyDown(Throwable failure) {
+    return matches(failure, true);
+  }
+
+  /**
+   * True when {@code failure} or any of its causes says the database could not be reached at all: a pool
+   * wait that timed out, a refused, broken or timed-out connection (SQLSTATE class 08), or a server
+   * shutting down or starting up (57P0x). Unlike {@link #isDependencyDown}, a statement the server itself
+   * cancelled ({@code statement_timeout}, 57014) is not: that server answered. This is what trips the
+   * {@link io.almanac.graphql.db.DatabaseGate}.
+   */
+  public static boolean isConnectionLost(Throwable failure) {
+    return matches(failure, false);
+  }
+
+  private static boolean matches(Throwable failure, boolean slowStatements) {
     Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-          || t instanceof SQLTimeoutException || t instanceof ConnectException
-          || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException) {
+          || t instanceof ConnectException || t instanceof NoRouteToHostException
+          || t instanceof SocketTimeoutException) {
         return true;
       }
-      if (t instanceof SQLException sql && unavailableState(sql.getSQLState())) {
+      if (slowStatements && t instanceof SQLTimeoutException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && unavailableState(sql.getSQLState(), slowStatements)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean unavailableState(String state) {
+  private static boolean unavailableState(String state, boolean slowStatements) {
     if (state == null) {
       return false;
     }
     // 08: connection exceptions; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now;
     // 57014: query cancelled (statement_timeout).
-    return state.startsWith("08") || state.startsWith("57P0") || state.equals("57014");
+    return state.startsWith("08") || state.startsWith("57P0") || (slowStatements && state.equals("57014"));
   }
 
   /** What the client sees: {@code UNAVAILABLE}, naming the database, never the SQL or the driver's message. */
@@ -63,7 +81,7 @@ public final class DependencyFailures {
   }
 
   /** The innermost cause, for a one-line log message without the stack trace. */
-  static String rootCause(Throwable failure) {
+  public static String rootCause(Throwable failure) {
     Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Throwable root = failure;
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {

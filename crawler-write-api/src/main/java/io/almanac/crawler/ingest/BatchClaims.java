@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.sql.DriverManager;
 import java.util.Properties;
 import jakarta.annotation.PreDestroy;
+import io.almanac.graphql.db.DatabaseGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -40,6 +41,7 @@ class BatchClaims {
   private final String url;
   private final Properties credentials = new Properties();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final DatabaseGate gate;
   /** Guarded by {@code this}. */
   private Connection session;
   /** Increases each time the lock session is replaced: claims of an older one are lost. Guarded by {@code this}. */
@@ -47,8 +49,9 @@ class BatchClaims {
 
   BatchClaims(@Value("${spring.datasource.url}") String url,
       @Value("${spring.datasource.username:}") String user,
-      @Value("${spring.datasource.password:}") String password) {
+      @Value("${spring.datasource.password:}") String password, DatabaseGate gate) {
     this.url = url;
+    this.gate = gate;
     credentials.setProperty("user", user);
     credentials.setProperty("password", password);
     // A stopped or stalled server must not hang uploads on the claim session (whose monitor they
@@ -114,7 +117,8 @@ class BatchClaims {
   /**
    * Claims {@code batchId}; empty when a request of this or another live process holds it.
    *
-   * @throws DataAccessResourceFailureException when the database cannot be reached
+   * @throws DataAccessResourceFailureException when the database cannot be reached, at once while the
+   *     {@link DatabaseGate} is closed (a failure here trips it)
    */
   Optional<Claim> tryClaim(String batchId) {
     if (!inFlight.add(batchId)) {
@@ -122,6 +126,12 @@ class BatchClaims {
     }
     try {
       synchronized (this) {
+        try {
+          gate.check();
+        } catch (SQLException closed) {
+          throw new DataAccessResourceFailureException("Claiming batch " + batchId + " refused: "
+              + closed.getMessage(), closed);
+        }
         Connection connection = session();
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
           lock.setLong(1, key(batchId));
@@ -132,6 +142,7 @@ class BatchClaims {
           }
         } catch (SQLException e) {
           dropSession();
+          gate.observe(e);
           throw new DataAccessResourceFailureException("Claiming batch " + batchId + " failed: " + e.getMessage(), e);
         }
       }
@@ -150,6 +161,7 @@ class BatchClaims {
         session.setAutoCommit(true);
         generation++;
       } catch (SQLException e) {
+        gate.observe(e);
         throw new DataAccessResourceFailureException("No database session for batch claims: " + e.getMessage(), e);
       }
     }
