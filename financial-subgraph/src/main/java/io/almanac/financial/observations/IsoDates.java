@@ -29,15 +29,19 @@ public final class IsoDates {
   }
 
   /**
-   * Writes the ten ASCII bytes of {@link #format} into {@code out} at {@code at}, for dates from
-   * {@link #FIRST_FAST_DAY} to {@link #LAST_FAST_DAY} (the exports' CSV, which writes bytes).
+   * Writes the ASCII bytes of {@link #format} into {@code out} at {@code at}: ten bytes for dates from
+   * {@link #FIRST_FAST_DAY} to {@link #LAST_FAST_DAY}, written directly; any other date (0000-01-01 to
+   * 0000-02-29, which uploads accept, or years beyond four digits) through {@code LocalDate}, at most 16 bytes.
    *
    * @return the position after the date
-   * @throws IllegalArgumentException for a date outside that range (its text is not ten bytes)
    */
   public static int write(int epochDay, byte[] out, int at) {
     if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
-      throw new IllegalArgumentException("Not a date of years 0000-9999: epoch day " + epochDay);
+      String text = LocalDate.ofEpochDay(epochDay).toString();
+      for (int i = 0; i < text.length(); i++) {
+        out[at + i] = (byte) text.charAt(i);
+      }
+      return at + text.length();
     }
     long civil = CivilDays.civil(epochDay);
     int year = (int) CivilDays.year(civil);

@@ -135,6 +135,25 @@ class ExportRoundTripTest {
     }
   }
 
+  /** Uploads accept years 0000 to 9999: the first two months of year 0000 are outside IsoDates' direct path. */
+  @Test
+  void theEarliestAndLatestDatesUploadsAcceptRoundTripInEveryFormat() throws IOException {
+    NavigableMap<LocalDate, NavigableMap<LocalDate, BigDecimal>> points = new TreeMap<>();
+    for (LocalDate date : List.of(LocalDate.of(0, 1, 1), LocalDate.of(0, 2, 29), LocalDate.of(0, 3, 1),
+        LocalDate.of(1, 1, 1), LocalDate.of(9999, 12, 31))) {
+      points.put(date, new TreeMap<>(Map.of(LocalDate.of(2026, 1, 15), new BigDecimal(date.getYear() + ".5"))));
+    }
+    SeriesView view = SeriesView.of(history(9, points), null, null, null);
+    List<Column> columns = ExportTables.seriesColumns(false);
+    for (ExportFormat format : ExportFormat.values()) {
+      ExportFiles.Table table = ExportFiles.read(format,
+          write(format, columns, out -> ExportTables.writeSeries(view, false, out)), types(columns));
+      List<List<Object>> rows = new ArrayList<>();
+      points.forEach((date, vintages) -> rows.add(Arrays.asList(date, date.getYear() + 0.5)));
+      assertThat(table.rows()).as(format.toString()).isEqualTo(rows);
+    }
+  }
+
   @Test
   void theDefaultWritersCrossArrowBatchesAndKeepEveryDouble() throws IOException {
     int n = 150_000;

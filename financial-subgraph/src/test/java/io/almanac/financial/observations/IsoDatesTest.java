@@ -28,4 +28,18 @@ class IsoDatesTest {
     assertThat(IsoDates.format(-719_529)).isEqualTo("-0001-12-31");
     assertThat(IsoDates.format(19_782)).isEqualTo("2024-02-29");
   }
+
+  /** The bytes the CSV export writes, for every day of the fast range's margins, as the JDK writes them. */
+  @Test
+  void writesBytesOfDatesOutsideTheFastRangeToo() {
+    byte[] out = new byte[40];
+    for (int day : new int[] {-719_528, -719_469, IsoDates.FIRST_FAST_DAY, -719_529, IsoDates.LAST_FAST_DAY + 1,
+        0}) {
+      out[0] = ',';
+      int end = IsoDates.write(day, out, 1);
+      assertThat(new String(out, 1, end - 1, java.nio.charset.StandardCharsets.ISO_8859_1)).as("epoch day %d", day)
+          .isEqualTo(LocalDate.ofEpochDay(day).toString());
+    }
+    assertThat(LocalDate.ofEpochDay(-719_528)).isEqualTo(LocalDate.of(0, 1, 1));
+  }
 }

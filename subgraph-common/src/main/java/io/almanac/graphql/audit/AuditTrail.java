@@ -65,7 +65,7 @@ public class AuditTrail {
           caller.keyId(), action, AuditArguments.storable(target), json, outcome, subgraph,
           AuditArguments.storable(requestId));
     } catch (RuntimeException e) {
-      log.error("Audit entry not written: {} by user {} on {} ({}); the change itself completed", action,
+      log.error("Audit entry not written: {} by user {} on {} (answered {}); the request's own outcome is unaffected", action,
           caller.userId(), target, outcome, e);
     }
   }
