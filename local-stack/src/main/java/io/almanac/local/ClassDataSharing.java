@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -26,6 +27,8 @@ import java.util.stream.Stream;
 final class ClassDataSharing {
 
   private static final long TRAINING_TIMEOUT_SECONDS = 300;
+  /** One monitor per {@code target/cds} folder, for the threads of this JVM. */
+  private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
   private ClassDataSharing() {}
 
@@ -33,17 +36,25 @@ final class ClassDataSharing {
    * The arguments after {@code java} that start {@code jar} with its archive (trained first when missing or
    * older than the jar), or with the plain jar when training failed.
    */
-  static synchronized List<String> launch(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir, Path log)
+  static List<String> launch(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir, Path log)
       throws IOException {
     Path dir = jar.getParent().resolve("cds");
+    // Two stacks starting at once train once: the second waits for the first's archive (the monitor: stacks of
+    // this JVM, whose threads a file lock does not exclude from each other; the file lock: other JVMs). One lock
+    // per jar's folder: different subgraphs train at the same time.
+    synchronized (LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object())) {
+      return launchLocked(jar, jvmOptions, env, workDir, log, dir);
+    }
+  }
+
+  private static List<String> launchLocked(Path jar, List<String> jvmOptions, Map<String, String> env, Path workDir,
+      Path log, Path dir) throws IOException {
     Files.createDirectories(dir);
     String name = jar.getFileName().toString();
     Path extracted = dir.resolve("app").resolve(name);
     Path archive = dir.resolve(name.replaceAll("\\.jar$", "") + ".jsa");
     Path source = dir.resolve("source.txt");
     String stamp = Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
-    // Two stacks starting at once train once: the second waits for the first's archive (synchronized: stacks of
-    // this JVM, whose threads a file lock does not exclude from each other; the file lock: other JVMs).
     try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
       boolean current = Files.exists(archive) && Files.exists(extracted) && Files.exists(source)

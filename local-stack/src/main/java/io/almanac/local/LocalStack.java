@@ -354,11 +354,14 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * Subgraphs started with class-data sharing ({@link ClassDataSharing}): the financial subgraph, whose start a
-   * client waits for after a restart (measured: start to ready 49-57 s with the archive, 98-119 s without, on this
-   * 2-core machine under a load average of 30; R3F in bench/README.md).
+   * Subgraphs started with class-data sharing ({@link ClassDataSharing}): all three. The financial subgraph's start
+   * is what a client waits for after a restart (measured: start to ready 49-57 s with the archive, 98-119 s
+   * without, on this 2-core machine under a load average of 30; R3F in bench/README.md); the crawler's and the
+   * users' starts are what every stack start waits for (before they had archives: 64-66 s against the financial
+   * subgraph's 30 s, the three starting together on 2 cores).
    */
-  static final java.util.Set<String> CDS_MODULES = java.util.Set.of("financial-subgraph");
+  static final java.util.Set<String> CDS_MODULES = java.util.Set.of("financial-subgraph", "crawler-write-api",
+      "user-subgraph");
 
   /**
    * {@code ALMANAC_CDS} in the process's settings (the stack's, or those of {@link #startAnother}), else in the

@@ -21,13 +21,16 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes rows of the observations table (records of {@link ObservationLayout#SCHEMA}) to Parquet,
- * column by column, with the same physical types as Iceberg's generic writer. It exists for speed: the
- * generic writer converts dates and timestamps with {@code ChronoUnit.between}, encodes the batch id to
- * UTF-8 on every row and allocates a byte array per decimal; profiled during the benchmark's load,
- * writing was about a quarter of the crawler's CPU, appends and compaction together.
+ * Writes rows of the observations table to Parquet, column by column, with the same physical types as
+ * Iceberg's generic writer: {@link Records} writes records of {@link ObservationLayout#SCHEMA} (appends),
+ * {@link Encoded} rows already in their Parquet encoding (compaction, which reads them so from the files
+ * it merges). It exists for speed: the generic writer converts dates and timestamps with
+ * {@code ChronoUnit.between}, encodes the batch id to UTF-8 on every row and allocates a byte array per
+ * decimal; profiled during the benchmark's load, writing was about a quarter of the crawler's CPU,
+ * appends and compaction together.
  */
-final class ObservationParquetWriter implements ParquetValueWriter<Record> {
+abstract sealed class ObservationParquetWriter<T> implements ParquetValueWriter<T>
+    permits ObservationParquetWriter.Records, ObservationParquetWriter.Encoded {
 
   private static final int VALUE_BYTES = 16; // decimal(38, 10) as FIXED_LEN_BYTE_ARRAY
 
@@ -39,12 +42,9 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
   private final ParquetColumn batchId;
   private final List<ParquetColumn> all;
   private final List<TripleWriter<?>> columns;
-  private final byte[] valueBytes = new byte[VALUE_BYTES];
-  private String lastBatchId;
-  private Binary lastBatchIdBinary;
 
   /** Finds the table's columns in the file's Parquet schema by field id, once per file. */
-  ObservationParquetWriter(MessageType type) {
+  private ObservationParquetWriter(MessageType type) {
     this.seriesId = new ParquetColumn(type, SERIES_ID);
     this.date = new ParquetColumn(type, DATE);
     this.revisionDate = new ParquetColumn(type, REVISION_DATE);
@@ -55,56 +55,95 @@ final class ObservationParquetWriter implements ParquetValueWriter<Record> {
     this.columns = all.stream().flatMap(c -> c.columns().stream()).toList();
   }
 
-  @Override
-  public void write(int repetitionLevel, Record row) {
-    seriesId.column().writeLong(repetitionLevel, SERIES_ID.get(row));
-    date.column().writeInteger(repetitionLevel, (int) DATE.get(row).toEpochDay());
-    revisionDate.column().writeInteger(repetitionLevel, (int) REVISION_DATE.get(row).toEpochDay());
-    BigDecimal number = VALUE.get(row);
+  /**
+   * One row, encoded: days since 1970-01-01 for the dates, microseconds since the epoch for the stamp,
+   * the value's 16 bytes or null, the batch id's UTF-8 bytes or null.
+   */
+  final void writeEncoded(int repetitionLevel, long series, int day, int revision, Binary number, long stamp,
+      Binary batch) {
+    seriesId.column().writeLong(repetitionLevel, series);
+    date.column().writeInteger(repetitionLevel, day);
+    revisionDate.column().writeInteger(repetitionLevel, revision);
     if (number == null) {
       value.column().writeNull(repetitionLevel, 0);
     } else {
-      value.column().writeBinary(repetitionLevel, Binary.fromReusedByteArray(fixedBytes(number)));
+      value.column().writeBinary(repetitionLevel, number);
     }
-    OffsetDateTime ingested = INGESTED_AT.get(row);
-    ingestedAt.column().writeLong(repetitionLevel, ingested.toEpochSecond() * 1_000_000L + ingested.getNano() / 1_000);
-    String batch = BATCH_ID.get(row);
+    ingestedAt.column().writeLong(repetitionLevel, stamp);
     if (batch == null) {
       batchId.column().writeNull(repetitionLevel, 0);
     } else {
-      // Rows of one upload share their batch id: encode it once per run of equal ids.
-      if (!batch.equals(lastBatchId)) {
-        lastBatchId = batch;
-        lastBatchIdBinary = Binary.fromString(batch);
-      }
-      batchId.column().writeBinary(repetitionLevel, lastBatchIdBinary);
+      batchId.column().writeBinary(repetitionLevel, batch);
     }
   }
 
-  /**
-   * The unscaled value as 16 big-endian two's-complement bytes, in a buffer reused for every row. The
-   * value is at the stored scale and fits decimal(38, 10): {@link ObservationRow} checked it on the way
-   * in, and compaction rewrites values read from the table.
-   */
-  private byte[] fixedBytes(BigDecimal number) {
-    assert number.scale() == TimeseriesTables.VALUE_SCALE : "value " + number + " is not at the stored scale";
-    BigInteger unscaled = number.unscaledValue();
-    if (unscaled.bitLength() < Long.SIZE) {
-      long bits = unscaled.longValue();
-      for (int i = VALUE_BYTES - 1; i >= 0; i--) {
-        valueBytes[i] = (byte) bits;
-        bits >>= 8; // arithmetic shift: the high bytes repeat the sign
+  /** Records of {@link ObservationLayout#SCHEMA}, as appends make them. */
+  static final class Records extends ObservationParquetWriter<Record> {
+
+    private final byte[] valueBytes = new byte[VALUE_BYTES];
+    private String lastBatchId;
+    private Binary lastBatchIdBinary;
+
+    Records(MessageType type) {
+      super(type);
+    }
+
+    @Override
+    public void write(int repetitionLevel, Record row) {
+      BigDecimal number = VALUE.get(row);
+      OffsetDateTime ingested = INGESTED_AT.get(row);
+      String batch = BATCH_ID.get(row);
+      // Rows of one upload share their batch id: encode it once per run of equal ids.
+      if (batch != null && !batch.equals(lastBatchId)) {
+        lastBatchId = batch;
+        lastBatchIdBinary = Binary.fromString(batch);
       }
+      writeEncoded(repetitionLevel, SERIES_ID.get(row), (int) DATE.get(row).toEpochDay(),
+          (int) REVISION_DATE.get(row).toEpochDay(),
+          number == null ? null : Binary.fromReusedByteArray(fixedBytes(number)),
+          ingested.toEpochSecond() * 1_000_000L + ingested.getNano() / 1_000,
+          batch == null ? null : lastBatchIdBinary);
+    }
+
+    /**
+     * The unscaled value as 16 big-endian two's-complement bytes, in a buffer reused for every row. The
+     * value is at the stored scale and fits decimal(38, 10): {@link ObservationRow} checked it on the way
+     * in, and compaction rewrites values read from the table.
+     */
+    private byte[] fixedBytes(BigDecimal number) {
+      assert number.scale() == TimeseriesTables.VALUE_SCALE : "value " + number + " is not at the stored scale";
+      BigInteger unscaled = number.unscaledValue();
+      if (unscaled.bitLength() < Long.SIZE) {
+        long bits = unscaled.longValue();
+        for (int i = VALUE_BYTES - 1; i >= 0; i--) {
+          valueBytes[i] = (byte) bits;
+          bits >>= 8; // arithmetic shift: the high bytes repeat the sign
+        }
+        return valueBytes;
+      }
+      byte[] bytes = unscaled.toByteArray(); // at most 16 bytes: 38 digits need 127 bits and a sign
+      byte fill = unscaled.signum() < 0 ? (byte) -1 : 0;
+      int pad = VALUE_BYTES - bytes.length;
+      for (int i = 0; i < pad; i++) {
+        valueBytes[i] = fill;
+      }
+      System.arraycopy(bytes, 0, valueBytes, pad, bytes.length);
       return valueBytes;
     }
-    byte[] bytes = unscaled.toByteArray(); // at most 16 bytes: 38 digits need 127 bits and a sign
-    byte fill = unscaled.signum() < 0 ? (byte) -1 : 0;
-    int pad = VALUE_BYTES - bytes.length;
-    for (int i = 0; i < pad; i++) {
-      valueBytes[i] = fill;
+  }
+
+  /** Rows in their Parquet encoding, as compaction reads them ({@link EncodedObservationFile}). */
+  static final class Encoded extends ObservationParquetWriter<EncodedObservation> {
+
+    Encoded(MessageType type) {
+      super(type);
     }
-    System.arraycopy(bytes, 0, valueBytes, pad, bytes.length);
-    return valueBytes;
+
+    @Override
+    public void write(int repetitionLevel, EncodedObservation row) {
+      writeEncoded(repetitionLevel, row.seriesId(), row.date(), row.revisionDate(), row.value(), row.ingestedAt(),
+          row.batchId());
+    }
   }
 
   @Override

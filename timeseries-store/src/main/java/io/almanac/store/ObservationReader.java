@@ -234,7 +234,7 @@ final class ObservationReader {
   }
 
   /** An Iceberg input file as Parquet's. */
-  private record IcebergInput(org.apache.iceberg.io.InputFile file) implements InputFile {
+  record IcebergInput(org.apache.iceberg.io.InputFile file) implements InputFile {
 
     @Override
     public long getLength() {

@@ -203,7 +203,7 @@ final class RowGroupDecoder {
    * The pages of one column, read forward: {@link #present} positions it at a row, after which a
    * present value is read from {@link #values}.
    */
-  private static final class ColumnCursor {
+  static final class ColumnCursor {
     private final ColumnDescriptor column;
     private final PageReader pages;
     private final Dictionary dictionary;

@@ -26,46 +26,66 @@ import org.apache.parquet.schema.MessageType;
  * (observations: between two series), so the files of one run cover disjoint key ranges. A series cut
  * in two would make neighbouring files overlap on its id, and compaction would merge them again and
  * again. The caller commits the files ({@link #files()}) or deletes them ({@link #abort()}).
+ *
+ * @param <T> the rows: records of the table's schema ({@link #records}), or observations in their
+ *     Parquet encoding ({@link #encodedObservations}, what compaction merges)
  */
-final class SortedFileWriter implements Closeable {
+final class SortedFileWriter<T> implements Closeable {
 
   private static final AtomicLong TASK_IDS = new AtomicLong();
 
   private final Table table;
   private final long rowsPerFile;
   private final long bytesPerFile;
-  private final BiPredicate<Record, Record> splitsBetween;
+  private final BiPredicate<T, T> splitsBetween;
   private final OutputFileFactory outputs;
   private final Function<MessageType, ParquetValueWriter<?>> rowWriter;
   private final Map<String, String> writeProperties;
   private final List<DataFile> files = new ArrayList<>();
-  private DataWriter<Record> current;
+  private DataWriter<T> current;
   private long rowsInCurrent;
-  private Record last;
+  private T last;
 
-  SortedFileWriter(Table table, long rowsPerFile, long bytesPerFile, BiPredicate<Record, Record> splitsBetween) {
+  private SortedFileWriter(Table table, long rowsPerFile, long bytesPerFile, BiPredicate<T, T> splitsBetween,
+      Function<MessageType, ParquetValueWriter<?>> rowWriter) {
     this.table = table;
     this.rowsPerFile = rowsPerFile;
     this.bytesPerFile = bytesPerFile;
     this.splitsBetween = splitsBetween;
     this.outputs = OutputFileFactory.builderFor(table, 1, TASK_IDS.incrementAndGet()).format(FileFormat.PARQUET).build();
-    // Observations, by far the most rows written, have a writer of their own; other tables Iceberg's.
-    this.rowWriter = table.schema().sameSchema(ObservationLayout.SCHEMA)
-        ? ObservationParquetWriter::new
-        : type -> GenericParquetWriter.create(table.schema(), type);
+    this.rowWriter = rowWriter;
     this.writeProperties = table.schema().sameSchema(RawBatchLayout.SCHEMA) ? RawBatchLayout.WRITE_PROPERTIES : Map.of();
+  }
+
+  /** A writer of records of {@code table}'s schema. */
+  static SortedFileWriter<Record> records(Table table, long rowsPerFile, long bytesPerFile,
+      BiPredicate<Record, Record> splitsBetween) {
+    // Observations, by far the most rows written, have a writer of their own; other tables Iceberg's.
+    Function<MessageType, ParquetValueWriter<?>> rowWriter = table.schema().sameSchema(ObservationLayout.SCHEMA)
+        ? ObservationParquetWriter.Records::new
+        : type -> GenericParquetWriter.create(table.schema(), type);
+    return new SortedFileWriter<>(table, rowsPerFile, bytesPerFile, splitsBetween, rowWriter);
+  }
+
+  /** A writer of encoded observations into {@code table} (the observations table), split only between series. */
+  static SortedFileWriter<EncodedObservation> encodedObservations(Table table, long rowsPerFile) {
+    if (!table.schema().sameSchema(ObservationLayout.SCHEMA)) {
+      throw new IllegalArgumentException(table.name() + " is not an observations table: " + table.schema());
+    }
+    return new SortedFileWriter<>(table, rowsPerFile, Long.MAX_VALUE,
+        (previous, next) -> previous.seriesId() != next.seriesId(), ObservationParquetWriter.Encoded::new);
   }
 
   /** Writes {@code rows} (sorted) as one or more files. */
   static List<DataFile> write(Table table, List<Record> rows, long rowsPerFile) {
-    try (SortedFileWriter writer = new SortedFileWriter(table, rowsPerFile, Long.MAX_VALUE, (a, b) -> true)) {
+    try (SortedFileWriter<Record> writer = records(table, rowsPerFile, Long.MAX_VALUE, (a, b) -> true)) {
       rows.forEach(writer::write);
       writer.close();
       return writer.files();
     }
   }
 
-  void write(Record row) {
+  void write(T row) {
     if (current == null || (full() && splitsBetween.test(last, row))) {
       roll();
       current = newDataWriter();
@@ -75,7 +95,7 @@ final class SortedFileWriter implements Closeable {
     last = row;
   }
 
-  private DataWriter<Record> newDataWriter() {
+  private DataWriter<T> newDataWriter() {
     try {
       return Parquet.writeData(outputs.newOutputFile())
           .forTable(table)

@@ -215,18 +215,28 @@ public final class TableMaintenance {
   }
 
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
-    SortedFileWriter out = switch (kind) {
-      case OBSERVATIONS -> new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE,
-          (previous, next) -> !ObservationLayout.sameSeries(previous, next));
-      case SERIES -> new SortedFileWriter(table, settings.rowsPerFile(), Long.MAX_VALUE, (previous, next) -> true);
-      case RAW_BATCHES -> new SortedFileWriter(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES,
+    if (kind == TableKind.OBSERVATIONS) {
+      SortedFileWriter<EncodedObservation> out = SortedFileWriter.encodedObservations(table, settings.rowsPerFile());
+      try {
+        mergeObservations(table, inputs, out, counts);
+        out.close();
+        return out.files();
+      } catch (RuntimeException e) {
+        out.abort();
+        throw e;
+      }
+    }
+    SortedFileWriter<Record> out = switch (kind) {
+      case SERIES -> SortedFileWriter.records(table, settings.rowsPerFile(), Long.MAX_VALUE, (previous, next) -> true);
+      case RAW_BATCHES -> SortedFileWriter.records(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES,
           (previous, next) -> true);
+      case OBSERVATIONS -> throw new AssertionError("merged above");
     };
     try {
       switch (kind) {
-        case OBSERVATIONS -> merge(table, inputs, ObservationLayout.SCHEMA, ObservationLayout.ORDER, true, out, counts);
-        case RAW_BATCHES -> merge(table, inputs, RawBatchLayout.SCHEMA, RawBatchLayout.ORDER, false, out, counts);
+        case RAW_BATCHES -> merge(table, inputs, RawBatchLayout.SCHEMA, RawBatchLayout.ORDER, out, counts);
         case SERIES -> mergeSeriesVersions(table, inputs, out, counts);
+        case OBSERVATIONS -> throw new AssertionError("merged above");
       }
       out.close();
       return out.files();
@@ -237,11 +247,59 @@ public final class TableMaintenance {
   }
 
   /**
-   * k-way merge of sorted files, read as records of {@code schema}, into one sorted stream; with
-   * {@code dedupe}, of rows with equal observation keys only the last (latest ingestion) is kept.
+   * k-way merge of sorted observation files into one sorted stream, of rows with equal observation
+   * keys only the last (the greatest {@code ingested_at}) kept. Rows stay in their Parquet encoding from
+   * the files read ({@link EncodedObservationFile}) to the files written: merging through Iceberg's
+   * generic records made a {@code LocalDate}, an {@code OffsetDateTime} and a {@code BigDecimal} of every
+   * row only to turn them back into numbers and bytes.
    */
+  private static void mergeObservations(Table table, List<DataFile> inputs, SortedFileWriter<EncodedObservation> out,
+      long[] counts) {
+    record Head(EncodedObservation row, EncodedObservationFile rest) {}
+    List<EncodedObservationFile> opened = new ArrayList<>();
+    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> EncodedObservation.compare(a.row(), b.row()));
+    try {
+      for (DataFile file : inputs) {
+        EncodedObservationFile rows = EncodedObservationFile.open(table.io(), file);
+        opened.add(rows);
+        EncodedObservation first = rows.next();
+        if (first != null) {
+          heads.add(new Head(first, rows));
+        }
+      }
+      EncodedObservation pending = null;
+      while (!heads.isEmpty()) {
+        Head head = heads.poll();
+        counts[0]++;
+        EncodedObservation following = head.rest().next();
+        if (following != null) {
+          heads.add(new Head(following, head.rest()));
+        }
+        EncodedObservation row = head.row();
+        if (pending != null && !pending.sameKey(row)) {
+          out.write(pending);
+          counts[1]++;
+        }
+        pending = row;
+      }
+      if (pending != null) {
+        out.write(pending);
+        counts[1]++;
+      }
+    } finally {
+      for (EncodedObservationFile rows : opened) {
+        try {
+          rows.close();
+        } catch (IOException e) {
+          log.warn("Closing a data file reader failed", e);
+        }
+      }
+    }
+  }
+
+  /** k-way merge of sorted files, read as records of {@code schema}, into one sorted stream (the raw archive). */
   private static void merge(Table table, List<DataFile> inputs, Schema schema, Comparator<Record> order,
-      boolean dedupe, SortedFileWriter out, long[] counts) {
+      SortedFileWriter<Record> out, long[] counts) {
     record Head(Record row, CloseableIterator<Record> rest) {}
     List<CloseableIterable<Record>> opened = new ArrayList<>();
     PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> order.compare(a.row(), b.row()));
@@ -254,27 +312,13 @@ public final class TableMaintenance {
           heads.add(new Head(it.next(), it));
         }
       }
-      Record pending = null;
       while (!heads.isEmpty()) {
         Head head = heads.poll();
         counts[0]++;
         if (head.rest().hasNext()) {
           heads.add(new Head(head.rest().next(), head.rest()));
         }
-        Record row = head.row();
-        if (!dedupe) {
-          out.write(row);
-          counts[1]++;
-        } else {
-          if (pending != null && !ObservationLayout.sameKey(pending, row)) {
-            out.write(pending);
-            counts[1]++;
-          }
-          pending = row;
-        }
-      }
-      if (pending != null) {
-        out.write(pending);
+        out.write(head.row());
         counts[1]++;
       }
     } finally {
@@ -293,7 +337,8 @@ public final class TableMaintenance {
    * {@code series(id, asOf)} and {@code metadataVersions} read them), dropping only versions that repeat
    * the metadata before them and every version of an id whose latest version deletes it.
    */
-  private static void mergeSeriesVersions(Table table, List<DataFile> inputs, SortedFileWriter out, long[] counts) {
+  private static void mergeSeriesVersions(Table table, List<DataFile> inputs, SortedFileWriter<Record> out,
+      long[] counts) {
     Map<Long, List<Record>> versions = new HashMap<>();
     for (DataFile file : inputs) {
       try (CloseableIterable<Record> rows = read(table, file, SeriesLayout.SCHEMA)) {

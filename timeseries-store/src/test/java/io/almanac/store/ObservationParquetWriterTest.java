@@ -45,7 +45,7 @@ class ObservationParquetWriterTest {
     Path file = dir.resolve("observations.parquet");
     try (FileAppender<Record> out = Parquet.write(Files.localOutput(file.toFile()))
         .schema(TimeseriesTables.OBSERVATIONS)
-        .createWriterFunc(ObservationParquetWriter::new)
+        .createWriterFunc(ObservationParquetWriter.Records::new)
         .build()) {
       written.forEach(out::add);
     }

@@ -7,10 +7,15 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +112,68 @@ class TableMaintenanceTest {
     assertThat(one.value(one.view(start.plusDays(100), null, null)[0])).isEqualByComparingTo("9000");
     assertThat(reader.batchIdsOf(List.of(3L), reader.observationsSnapshot()).get(3L)).isEqualTo(expectedBatches);
     assertThat(maintenance.run().get(0).rowsWritten()).as("nothing left to compact").isZero();
+  }
+
+  /**
+   * Compaction moves rows in their Parquet encoding ({@link EncodedObservationFile}): every column of every
+   * surviving row must come out as Iceberg's own reader saw it go in. The expected rows are computed from
+   * the table before compaction, read with Iceberg's generic reader: of each key, the row with the
+   * greatest stamp, in key order.
+   */
+  @Test
+  void compactionKeepsEveryColumnOfTheWinningRowsExactly() throws Exception {
+    LocalDate start = LocalDate.of(1969, 12, 25); // dates before and after the epoch
+    BigDecimal[] values = {
+        new BigDecimal("-0.0000000001"), BigDecimal.ZERO, new BigDecimal("922337203.6854775807"),
+        new BigDecimal("922337203.6854775808"), // the first unscaled value beyond a long
+        new BigDecimal("-9999999999999999999999999999.9999999999"), // the widest the column holds
+        new BigDecimal("9999999999999999999999999999.9999999999"), null, new BigDecimal("-1.5")};
+    for (int batch = 0; batch < 6; batch++) {
+      List<ObservationRow> rows = new ArrayList<>();
+      for (long id = 7; id <= 9; id++) {
+        for (int day = 0; day < 40; day++) {
+          // Batches overlap on their keys: even batches re-send revision 0, odd ones a revision of their own.
+          int revision = batch % 2 == 0 ? 0 : batch;
+          rows.add(new ObservationRow(id, start.plusDays(day), start.plusDays(60 + revision),
+              values[(int) ((day + id + batch) % values.length)]));
+        }
+      }
+      writer.appendObservations(batch == 5 ? null : "exact-" + batch, rows).get();
+    }
+    Table table = store.observations();
+    table.refresh();
+    Map<List<Object>, Record> winners = new TreeMap<>(Comparator.comparing((List<Object> key) -> (Long) key.get(0))
+        .thenComparing(key -> (LocalDate) key.get(1)).thenComparing(key -> (LocalDate) key.get(2)));
+    long before = 0;
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      for (Record row : rows) {
+        before++;
+        List<Object> key = List.of(row.getField("series_id"), row.getField("date"), row.getField("revision_date"));
+        winners.merge(key, row.copy(), (a, b) -> ((OffsetDateTime) a.getField("ingested_at"))
+            .isAfter((OffsetDateTime) b.getField("ingested_at")) ? a : b);
+      }
+    }
+    assertThat(before).isEqualTo(6 * 3 * 40);
+    assertThat(TableMaintenance.dataFiles(table)).hasSize(6);
+
+    assertThat(maintenance.runUntilSettled()).isPositive();
+    table.refresh();
+    assertThat(TableMaintenance.dataFiles(table)).hasSize(1);
+    List<Record> after = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      rows.forEach(row -> after.add(row.copy()));
+    }
+    assertThat(after).hasSize(winners.size()).hasSize(4 * 3 * 40);
+    List<Record> expected = new ArrayList<>(winners.values());
+    for (int i = 0; i < expected.size(); i++) {
+      for (String column : List.of("series_id", "date", "revision_date", "value", "ingested_at", "batch_id")) {
+        assertThat(after.get(i).getField(column)).as("row %d, %s", i, column)
+            .isEqualTo(expected.get(i).getField(column));
+      }
+    }
+    assertThat(after).extracting(row -> row.getField("batch_id")).contains("exact-4", (Object) null)
+        .doesNotContain("exact-0", "exact-2"); // revision 0 was last re-sent by batch 4
+    assertThat(after).extracting(row -> row.getField("value")).contains(values[4], values[5], values[3], null);
   }
 
   @Test
