@@ -852,13 +852,20 @@ const ESCAPE_THE_PLANNER_REFUSES = /\\u(?:\{|[dD][89a-fA-F])/;
  *   the document printed instead (graphql-js prints such characters as themselves), which means the same;
  * - a subscription (the supergraph has none): 500 INTERNAL; now 400 GRAPHQL_VALIDATION_FAILED;
  * - `variables` or `extensions` that are not JSON in a GET's query string or a form body: Yoga's parser threw
- *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT saying both must be JSON objects.
- * `packages` is PACKAGES; without them the last three are left as they were.
+ *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT saying both must be JSON objects;
+ * - a POST whose Content-Type no request parser reads (`text/plain`, `application/xml`, ...): Yoga answered 415
+ *   with an empty body; now 415 with BAD_USER_INPUT naming the type and what to send instead (this hook runs
+ *   after Yoga's own parsers have chosen, so no parser here means none matched).
+ * `packages` is PACKAGES; without them the subscription, not-JSON and escape answers are left as they were.
  */
 function runtimeGaps(packages) {
   const refusal = (message, code) => packages.createGraphQLError(message, { extensions: { code, http: { status: 400 } } });
   return {
-    onRequestParse({ requestParser, setRequestParser }) {
+    onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
+      if (requestParser === undefined && fetchAPI && typeof endResponse === 'function') {
+        endResponse(unsupportedMediaType(request, fetchAPI));
+        return;
+      }
       if (!packages || typeof requestParser !== 'function') return;
       setRequestParser((request) => {
         let parsed;
@@ -894,6 +901,17 @@ function runtimeGaps(packages) {
       }
     },
   };
+}
+
+/** 415 in the error shape of every other refusal, for a request body no GraphQL request parser reads. */
+function unsupportedMediaType(request, fetchAPI) {
+  const type = (request.headers.get('content-type') || '').split(';')[0].trim().slice(0, 100) || '(none)';
+  const message = `Content-Type ${type} is not a GraphQL request body this endpoint reads: POST JSON with `
+    + '`Content-Type: application/json` (or `application/graphql-response+json`), or send a GET with `query` in the URL';
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }), {
+    status: 415,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
 }
 
 /** What a subgraph request carries of the client's: its credentials as sent (subgraphs authenticate). */

@@ -60,8 +60,12 @@ class ClientErrorsThroughGatewayTest {
   }
 
   private static Answer post(String authorization, byte[] body) {
+    return post(authorization, "application/json", body);
+  }
+
+  private static Answer post(String authorization, String contentType, byte[] body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(gateway).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
+        .header("Content-Type", contentType)
         .header("Accept", "application/graphql-response+json, application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (authorization != null) {
@@ -186,6 +190,10 @@ class ClientErrorsThroughGatewayTest {
         new Case("Tokens over the limit", () -> graphql(manyAliases(1000)), "LIMIT_EXCEEDED", null),
         new Case("Body over the gateway's limit", () -> post(admin, hugeBody()), "LIMIT_EXCEEDED", null),
         new Case("Body that is not JSON", () -> post(admin, "{\"query\": ".getBytes()), "BAD_USER_INPUT", null),
+        new Case("A JSON body sent as text/plain (HTTP 415)",
+            () -> post(admin, "text/plain", "{\"query\": \"{ __typename }\"}".getBytes()), "BAD_USER_INPUT", null),
+        new Case("A body sent as application/xml (HTTP 415)",
+            () -> post(admin, "application/xml; charset=utf-8", "<query/>".getBytes()), "BAD_USER_INPUT", null),
         // Arguments the subgraph refuses.
         new Case("from after to",
             () -> graphql("{ series(id: \"1\") { data(from: \"2024-01-01\", to: \"2023-01-01\") { dates } } }"),
@@ -261,6 +269,20 @@ class ClientErrorsThroughGatewayTest {
       }
     }
     assertThat(failures).isEmpty();
+  }
+
+  /** A body no GraphQL parser reads is 415 with the code and a message naming its type and what to send. */
+  @Test
+  void aBodyOfAnotherMediaTypeIs415WithItsCode() {
+    Answer answer = post(admin, "text/plain; charset=utf-8", "{\"query\": \"{ __typename }\"}".getBytes());
+    assertThat(answer.status()).isEqualTo(415);
+    JsonNode error = answer.body().path("errors").path(0);
+    assertThat(error.path("extensions").path("code").asString()).isEqualTo("BAD_USER_INPUT");
+    assertThat(error.path("message").asString()).contains("text/plain").contains("application/json");
+    // The same request as JSON is answered: the refusal is about the media type alone.
+    Answer json = post(admin, "application/json", "{\"query\": \"{ __typename }\"}".getBytes());
+    assertThat(json.status()).isEqualTo(200);
+    assertThat(json.body().path("data").path("__typename").asString()).isEqualTo("Query");
   }
 
   /**
