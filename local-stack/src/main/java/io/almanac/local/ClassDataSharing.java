@@ -41,7 +41,7 @@ final class ClassDataSharing {
     Path dir = jar.getParent().resolve("cds");
     // Two stacks starting at once train once: the second waits for the first's archive (the monitor: stacks of
     // this JVM, whose threads a file lock does not exclude from each other; the file lock: other JVMs). One lock
-    // per jar's folder: different subgraphs train at the same time.
+    // per jar's folder: a thread starting one subgraph does not wait for another subgraph's training.
     synchronized (LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object())) {
       return launchLocked(jar, jvmOptions, env, workDir, log, dir);
     }
