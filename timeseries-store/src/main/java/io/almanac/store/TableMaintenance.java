@@ -1,5 +1,6 @@
 package io.almanac.store;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -13,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
@@ -215,29 +219,30 @@ public final class TableMaintenance {
   }
 
   private List<DataFile> rewrite(TableKind kind, Table table, List<DataFile> inputs, long[] counts) {
-    if (kind == TableKind.OBSERVATIONS) {
-      SortedFileWriter<EncodedObservation> out = SortedFileWriter.encodedObservations(table, settings.rowsPerFile());
-      try {
-        mergeObservations(table, inputs, out, counts);
-        out.close();
-        return out.files();
-      } catch (RuntimeException e) {
-        out.abort();
-        throw e;
-      }
-    }
-    SortedFileWriter<Record> out = switch (kind) {
-      case SERIES -> SortedFileWriter.records(table, settings.rowsPerFile(), Long.MAX_VALUE, (previous, next) -> true);
-      case RAW_BATCHES -> SortedFileWriter.records(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES,
-          (previous, next) -> true);
-      case OBSERVATIONS -> throw new AssertionError("merged above");
+    return switch (kind) {
+      // Observations stay in their Parquet encoding from the files read to the files written: merging
+      // through Iceberg's generic records made a LocalDate, an OffsetDateTime and a BigDecimal of every row
+      // only to turn them back into numbers and bytes. Of rows with equal keys only the last (the greatest
+      // ingested_at) is kept.
+      case OBSERVATIONS -> written(SortedFileWriter.encodedObservations(table, settings.rowsPerFile()),
+          out -> merge(inputs, file -> {
+            EncodedObservationFile rows = EncodedObservationFile.open(table.io(), file);
+            return new SortedRows<>(rows::next, rows);
+          }, EncodedObservation::compare, EncodedObservation::sameKey, out, counts));
+      case RAW_BATCHES -> written(
+          SortedFileWriter.records(table, Long.MAX_VALUE, CompactionPlanner.ARCHIVE_FILE_BYTES, (previous, next) -> true),
+          out -> merge(inputs, file -> records(table, file, RawBatchLayout.SCHEMA), RawBatchLayout.ORDER,
+              (previous, next) -> false, out, counts));
+      case SERIES -> written(
+          SortedFileWriter.records(table, settings.rowsPerFile(), Long.MAX_VALUE, (previous, next) -> true),
+          out -> mergeSeriesVersions(table, inputs, out, counts));
     };
+  }
+
+  /** The files {@code merge} wrote into {@code out}; none left behind when it fails. */
+  private static <T> List<DataFile> written(SortedFileWriter<T> out, Consumer<SortedFileWriter<T>> merge) {
     try {
-      switch (kind) {
-        case RAW_BATCHES -> merge(table, inputs, RawBatchLayout.SCHEMA, RawBatchLayout.ORDER, out, counts);
-        case SERIES -> mergeSeriesVersions(table, inputs, out, counts);
-        case OBSERVATIONS -> throw new AssertionError("merged above");
-      }
+      merge.accept(out);
       out.close();
       return out.files();
     } catch (RuntimeException e) {
@@ -246,85 +251,55 @@ public final class TableMaintenance {
     }
   }
 
+  /** The rows of one sorted file in file order: {@code next} gives null after the last; {@code source} is closed after. */
+  private record SortedRows<T>(Supplier<T> next, Closeable source) {}
+
+  private static SortedRows<Record> records(Table table, DataFile file, Schema schema) {
+    CloseableIterable<Record> rows = read(table, file, schema);
+    CloseableIterator<Record> iterator = rows.iterator();
+    return new SortedRows<>(() -> iterator.hasNext() ? iterator.next() : null, rows);
+  }
+
   /**
-   * k-way merge of sorted observation files into one sorted stream, of rows with equal observation
-   * keys only the last (the greatest {@code ingested_at}) kept. Rows stay in their Parquet encoding from
-   * the files read ({@link EncodedObservationFile}) to the files written: merging through Iceberg's
-   * generic records made a {@code LocalDate}, an {@code OffsetDateTime} and a {@code BigDecimal} of every
-   * row only to turn them back into numbers and bytes.
+   * k-way merge of sorted files into one sorted stream; of rows {@code sameKey} says are equal only the last
+   * in {@code order} is kept.
    */
-  private static void mergeObservations(Table table, List<DataFile> inputs, SortedFileWriter<EncodedObservation> out,
-      long[] counts) {
-    record Head(EncodedObservation row, EncodedObservationFile rest) {}
-    List<EncodedObservationFile> opened = new ArrayList<>();
-    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> EncodedObservation.compare(a.row(), b.row()));
+  private static <T> void merge(List<DataFile> inputs, Function<DataFile, SortedRows<T>> open, Comparator<T> order,
+      BiPredicate<T, T> sameKey, SortedFileWriter<T> out, long[] counts) {
+    record Head<T>(T row, SortedRows<T> rest) {}
+    List<SortedRows<T>> opened = new ArrayList<>();
+    PriorityQueue<Head<T>> heads = new PriorityQueue<>((a, b) -> order.compare(a.row(), b.row()));
     try {
       for (DataFile file : inputs) {
-        EncodedObservationFile rows = EncodedObservationFile.open(table.io(), file);
+        SortedRows<T> rows = open.apply(file);
         opened.add(rows);
-        EncodedObservation first = rows.next();
+        T first = rows.next().get();
         if (first != null) {
-          heads.add(new Head(first, rows));
+          heads.add(new Head<>(first, rows));
         }
       }
-      EncodedObservation pending = null;
+      T pending = null;
       while (!heads.isEmpty()) {
-        Head head = heads.poll();
+        Head<T> head = heads.poll();
         counts[0]++;
-        EncodedObservation following = head.rest().next();
+        T following = head.rest().next().get();
         if (following != null) {
-          heads.add(new Head(following, head.rest()));
+          heads.add(new Head<>(following, head.rest()));
         }
-        EncodedObservation row = head.row();
-        if (pending != null && !pending.sameKey(row)) {
+        if (pending != null && !sameKey.test(pending, head.row())) {
           out.write(pending);
           counts[1]++;
         }
-        pending = row;
+        pending = head.row();
       }
       if (pending != null) {
         out.write(pending);
         counts[1]++;
       }
     } finally {
-      for (EncodedObservationFile rows : opened) {
+      for (SortedRows<T> rows : opened) {
         try {
-          rows.close();
-        } catch (IOException e) {
-          log.warn("Closing a data file reader failed", e);
-        }
-      }
-    }
-  }
-
-  /** k-way merge of sorted files, read as records of {@code schema}, into one sorted stream (the raw archive). */
-  private static void merge(Table table, List<DataFile> inputs, Schema schema, Comparator<Record> order,
-      SortedFileWriter<Record> out, long[] counts) {
-    record Head(Record row, CloseableIterator<Record> rest) {}
-    List<CloseableIterable<Record>> opened = new ArrayList<>();
-    PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> order.compare(a.row(), b.row()));
-    try {
-      for (DataFile file : inputs) {
-        CloseableIterable<Record> rows = read(table, file, schema);
-        opened.add(rows);
-        CloseableIterator<Record> it = rows.iterator();
-        if (it.hasNext()) {
-          heads.add(new Head(it.next(), it));
-        }
-      }
-      while (!heads.isEmpty()) {
-        Head head = heads.poll();
-        counts[0]++;
-        if (head.rest().hasNext()) {
-          heads.add(new Head(head.rest().next(), head.rest()));
-        }
-        out.write(head.row());
-        counts[1]++;
-      }
-    } finally {
-      for (CloseableIterable<Record> rows : opened) {
-        try {
-          rows.close();
+          rows.source().close();
         } catch (IOException e) {
           log.warn("Closing a data file reader failed", e);
         }
