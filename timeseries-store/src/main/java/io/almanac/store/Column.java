@@ -68,13 +68,22 @@ record Column<T>(String name, int fieldId, int position, Class<T> javaType) {
    * @throws IllegalArgumentException if no top-level field of the file has this column's id
    */
   org.apache.parquet.schema.Type parquetType(MessageType fileSchema) {
+    org.apache.parquet.schema.Type type = parquetTypeOrNull(fileSchema);
+    if (type != null) {
+      return type;
+    }
+    throw new IllegalArgumentException("Parquet schema " + fileSchema.getName() + " has no field with Iceberg id "
+        + fieldId + " (" + name + ")");
+  }
+
+  /** This column's Parquet type in a data file, found by field id as {@link #parquetType} does; null when the file lacks it. */
+  org.apache.parquet.schema.Type parquetTypeOrNull(MessageType fileSchema) {
     for (org.apache.parquet.schema.Type type : fileSchema.getFields()) {
       if (type.getId() != null && type.getId().intValue() == fieldId) {
         return type;
       }
     }
-    throw new IllegalArgumentException("Parquet schema " + fileSchema.getName() + " has no field with Iceberg id "
-        + fieldId + " (" + name + ")");
+    return null;
   }
 
   /** This column of a flat Parquet file (see {@link #parquetType}). */

@@ -6,11 +6,11 @@ import static io.almanac.store.ObservationLayout.INGESTED_AT;
 import static io.almanac.store.ObservationLayout.REVISION_DATE;
 import static io.almanac.store.ObservationLayout.SERIES_ID;
 import static io.almanac.store.ObservationLayout.VALUE;
+import static io.almanac.store.ObservationParquetWriter.VALUE_BYTES;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.DataFile;
@@ -38,8 +38,6 @@ import org.apache.parquet.schema.Type;
  */
 final class EncodedObservationFile implements Closeable {
 
-  private static final int VALUE_BYTES = 16;
-
   private final String location;
   private final ParquetFileReader reader;
   private final ColumnDescriptor seriesId;
@@ -63,7 +61,7 @@ final class EncodedObservationFile implements Closeable {
     MessageType fileSchema = reader.getFileMetaData().getSchema();
     List<Type> fields = new ArrayList<>();
     for (Column<?> column : List.of(SERIES_ID, DATE, REVISION_DATE, VALUE, INGESTED_AT, BATCH_ID)) {
-      Type type = find(fileSchema, column);
+      Type type = column.parquetTypeOrNull(fileSchema);
       if (type != null) {
         if (!type.isPrimitive() || type.isRepetition(Type.Repetition.REPEATED)) {
           throw new ParquetDecodingException(location + ": column " + column.name() + " is not a flat value");
@@ -80,8 +78,8 @@ final class EncodedObservationFile implements Closeable {
     this.date = DATE.parquetColumn(requested);
     this.revisionDate = REVISION_DATE.parquetColumn(requested);
     this.ingestedAt = INGESTED_AT.parquetColumn(requested);
-    this.value = find(requested, VALUE) == null ? null : VALUE.parquetColumn(requested);
-    this.batchId = find(requested, BATCH_ID) == null ? null : BATCH_ID.parquetColumn(requested);
+    this.value = VALUE.parquetTypeOrNull(requested) == null ? null : VALUE.parquetColumn(requested);
+    this.batchId = BATCH_ID.parquetTypeOrNull(requested) == null ? null : BATCH_ID.parquetColumn(requested);
   }
 
   /**
@@ -176,14 +174,8 @@ final class EncodedObservationFile implements Closeable {
         if (bytes.length() == 0 || bytes.length() > VALUE_BYTES) {
           throw new ParquetDecodingException(location + ": a value of " + bytes.length() + " bytes is not a decimal(38, 10)");
         }
-        ByteBuffer in = bytes.toByteBuffer();
         byte[] out = new byte[VALUE_BYTES];
-        int pad = VALUE_BYTES - bytes.length();
-        byte fill = in.get(in.position()) < 0 ? (byte) -1 : 0;
-        for (int i = 0; i < pad; i++) {
-          out[i] = fill;
-        }
-        in.duplicate().get(out, pad, bytes.length());
+        ObservationParquetWriter.putSignExtended(bytes.getBytes(), out);
         return Binary.fromConstantByteArray(out);
       }
     }
@@ -191,21 +183,8 @@ final class EncodedObservationFile implements Closeable {
 
   private static Binary widened(long unscaled) {
     byte[] out = new byte[VALUE_BYTES];
-    long bits = unscaled;
-    for (int i = VALUE_BYTES - 1; i >= 0; i--) {
-      out[i] = (byte) bits;
-      bits >>= 8;
-    }
+    ObservationParquetWriter.putUnscaled(unscaled, out);
     return Binary.fromConstantByteArray(out);
-  }
-
-  private static Type find(MessageType schema, Column<?> column) {
-    for (Type type : schema.getFields()) {
-      if (type.getId() != null && type.getId().intValue() == column.fieldId()) {
-        return type;
-      }
-    }
-    return null;
   }
 
   @Override

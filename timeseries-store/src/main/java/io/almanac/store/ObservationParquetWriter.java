@@ -32,7 +32,8 @@ import org.apache.parquet.schema.MessageType;
 abstract sealed class ObservationParquetWriter<T> implements ParquetValueWriter<T>
     permits ObservationParquetWriter.Records, ObservationParquetWriter.Encoded {
 
-  private static final int VALUE_BYTES = 16; // decimal(38, 10) as FIXED_LEN_BYTE_ARRAY
+  /** decimal(38, 10) as FIXED_LEN_BYTE_ARRAY: the width of every stored value. */
+  static final int VALUE_BYTES = 16;
 
   private final ParquetColumn seriesId;
   private final ParquetColumn date;
@@ -114,22 +115,34 @@ abstract sealed class ObservationParquetWriter<T> implements ParquetValueWriter<
       assert number.scale() == TimeseriesTables.VALUE_SCALE : "value " + number + " is not at the stored scale";
       BigInteger unscaled = number.unscaledValue();
       if (unscaled.bitLength() < Long.SIZE) {
-        long bits = unscaled.longValue();
-        for (int i = VALUE_BYTES - 1; i >= 0; i--) {
-          valueBytes[i] = (byte) bits;
-          bits >>= 8; // arithmetic shift: the high bytes repeat the sign
-        }
+        putUnscaled(unscaled.longValue(), valueBytes);
         return valueBytes;
       }
-      byte[] bytes = unscaled.toByteArray(); // at most 16 bytes: 38 digits need 127 bits and a sign
-      byte fill = unscaled.signum() < 0 ? (byte) -1 : 0;
-      int pad = VALUE_BYTES - bytes.length;
-      for (int i = 0; i < pad; i++) {
-        valueBytes[i] = fill;
-      }
-      System.arraycopy(bytes, 0, valueBytes, pad, bytes.length);
+      putSignExtended(unscaled.toByteArray(), valueBytes); // at most 16 bytes: 38 digits need 127 bits and a sign
       return valueBytes;
     }
+  }
+
+  /** {@code unscaled} as 16 big-endian two's-complement bytes (decimal(38, 10)'s encoding), into {@code into}. */
+  static void putUnscaled(long unscaled, byte[] into) {
+    long bits = unscaled;
+    for (int i = VALUE_BYTES - 1; i >= 0; i--) {
+      into[i] = (byte) bits;
+      bits >>= 8; // arithmetic shift: the high bytes repeat the sign
+    }
+  }
+
+  /**
+   * {@code bytes} (big-endian two's complement, 1 to 16 of them) widened to 16 into {@code into}: the high
+   * bytes repeat the sign.
+   */
+  static void putSignExtended(byte[] bytes, byte[] into) {
+    byte fill = bytes[0] < 0 ? (byte) -1 : 0;
+    int pad = VALUE_BYTES - bytes.length;
+    for (int i = 0; i < pad; i++) {
+      into[i] = fill;
+    }
+    System.arraycopy(bytes, 0, into, pad, bytes.length);
   }
 
   /** Rows in their Parquet encoding, as compaction reads them ({@link EncodedObservationFile}). */
