@@ -853,9 +853,10 @@ const ESCAPE_THE_PLANNER_REFUSES = /\\u(?:\{|[dD][89a-fA-F])/;
  * - a subscription (the supergraph has none): 500 INTERNAL; now 400 GRAPHQL_VALIDATION_FAILED;
  * - `variables` or `extensions` that are not JSON in a GET's query string or a form body: Yoga's parser threw
  *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT saying both must be JSON objects;
- * - a POST whose Content-Type no request parser reads (`text/plain`, `application/xml`, ...): Yoga answered 415
- *   with an empty body; now 415 with BAD_USER_INPUT naming the type and what to send instead (this hook runs
- *   after Yoga's own parsers have chosen, so no parser here means none matched).
+ * - a request no request parser reads: Yoga answered 415 with an empty body; now, in our error shape with
+ *   BAD_USER_INPUT, 415 naming the type and what to send for a POST of another media type (`text/plain`,
+ *   `application/xml`, ...), 405 for another method than GET or POST (this hook runs after Yoga's own parsers
+ *   have chosen, so no parser here means none matched).
  * `packages` is PACKAGES; without them the subscription, not-JSON and escape answers are left as they were.
  */
 function runtimeGaps(packages) {
@@ -863,7 +864,7 @@ function runtimeGaps(packages) {
   return {
     onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
       if (requestParser === undefined && fetchAPI && typeof endResponse === 'function') {
-        endResponse(unsupportedMediaType(request, fetchAPI));
+        endResponse(unreadableRequest(request, fetchAPI));
         return;
       }
       if (!packages || typeof requestParser !== 'function') return;
@@ -903,15 +904,19 @@ function runtimeGaps(packages) {
   };
 }
 
-/** 415 in the error shape of every other refusal, for a request body no GraphQL request parser reads. */
-function unsupportedMediaType(request, fetchAPI) {
+/**
+ * A request no GraphQL request parser reads, refused in the error shape of every other refusal: another method
+ * than GET or POST is 405 (as on exports), a POST body of another media type 415.
+ */
+function unreadableRequest(request, fetchAPI) {
+  if (request.method !== 'POST') {
+    return jsonError(fetchAPI, 405, 'BAD_USER_INPUT',
+      `${request.method} is not allowed on the GraphQL endpoint; use POST (a JSON body) or GET (\`query\` in the URL)`,
+      { allow: 'GET, POST' });
+  }
   const type = (request.headers.get('content-type') || '').split(';')[0].trim().slice(0, 100) || '(none)';
-  const message = `Content-Type ${type} is not a GraphQL request body this endpoint reads: POST JSON with `
-    + '`Content-Type: application/json` (or `application/graphql-response+json`), or send a GET with `query` in the URL';
-  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] }), {
-    status: 415,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
+  return jsonError(fetchAPI, 415, 'BAD_USER_INPUT', `Content-Type ${type} is not a GraphQL request body this `
+    + 'endpoint reads: POST JSON with `Content-Type: application/json`, or send a GET with `query` in the URL');
 }
 
 /** What a subgraph request carries of the client's: its credentials as sent (subgraphs authenticate). */

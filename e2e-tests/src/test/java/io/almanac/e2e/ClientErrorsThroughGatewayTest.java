@@ -271,14 +271,24 @@ class ClientErrorsThroughGatewayTest {
     assertThat(failures).isEmpty();
   }
 
-  /** A body no GraphQL parser reads is 415 with the code and a message naming its type and what to send. */
+  /**
+   * A body no GraphQL parser reads is 415 with the code and a message naming its type and what to send; another
+   * method than GET or POST is 405.
+   */
   @Test
-  void aBodyOfAnotherMediaTypeIs415WithItsCode() {
+  void aBodyOfAnotherMediaTypeIs415AndAnotherMethod405WithTheirCode() {
     Answer answer = post(admin, "text/plain; charset=utf-8", "{\"query\": \"{ __typename }\"}".getBytes());
     assertThat(answer.status()).isEqualTo(415);
     JsonNode error = answer.body().path("errors").path(0);
     assertThat(error.path("extensions").path("code").asString()).isEqualTo("BAD_USER_INPUT");
     assertThat(error.path("message").asString()).contains("text/plain").contains("application/json");
+    // Another method than GET or POST is 405 in the same shape, naming the method.
+    Answer put = send(HttpRequest.newBuilder(gateway).timeout(Duration.ofSeconds(60)).header("Authorization", admin)
+        .header("Content-Type", "application/json")
+        .method("PUT", HttpRequest.BodyPublishers.ofString("{\"query\": \"{ __typename }\"}")).build());
+    assertThat(put.status()).isEqualTo(405);
+    assertThat(put.body().path("errors").path(0).path("extensions").path("code").asString()).isEqualTo("BAD_USER_INPUT");
+    assertThat(put.body().path("errors").path(0).path("message").asString()).startsWith("PUT is not allowed");
     // The same request as JSON is answered: the refusal is about the media type alone.
     Answer json = post(admin, "application/json", "{\"query\": \"{ __typename }\"}".getBytes());
     assertThat(json.status()).isEqualTo(200);
