@@ -30,8 +30,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * limit while read ({@link BodyTooLargeException}) is 413 LIMIT_EXCEEDED with {@code limit}; a database that
  * is down or too slow is a 503 {@code UNAVAILABLE} with {@code Retry-After} ({@link DependencyFailures});
  * anything unexpected is a 500 carrying only a reference to the log line. Requests no
- * endpoint was chosen for (unknown path, method or media type) get Spring's own answer, and the GraphQL
- * endpoint is no {@code @RestController}: this advice never touches either. A failure after the response
+ * endpoint was chosen for (unknown path, method or media type) are answered in the same shape by
+ * {@link AlmanacErrorController}; the GraphQL endpoint is no {@code @RestController} and answers its own
+ * errors. A failure after the response
  * was committed (a streamed export half sent) gets no answer here: an error body would be appended to the
  * data, so the exception goes on to the servlet container, which closes the connection and the client sees
  * a truncated transfer instead of a complete-looking file.
@@ -49,7 +50,15 @@ public class HttpErrorHandler {
           request.getRequestURI(), exception);
       throw exception;
     }
-    Throwable failure = AlmanacExceptionHandler.unwrap(exception);
+    return answer(AlmanacExceptionHandler.unwrap(exception), request.getMethod(), request.getRequestURI());
+  }
+
+  /**
+   * The answer to {@code failure} (already unwrapped) on {@code method} {@code path}: the one mapping this class's
+   * documentation describes, shared with {@link AlmanacErrorController} for failures that reach the
+   * container's error dispatch (a filter's exception).
+   */
+  static ResponseEntity<Map<String, Object>> answer(Throwable failure, String method, String path) {
     if (failure instanceof AlmanacGraphQLException refusal) {
       AuthRefusals.count(refusal.code(), "http");
       return answer(refusal.code().httpStatus(), refusal, HttpHeaders.EMPTY);
@@ -61,7 +70,7 @@ public class HttpErrorHandler {
       }
     }
     if (DependencyFailures.isDependencyDown(failure)) {
-      log.warn("Database unavailable at {} {}: {}", request.getMethod(), request.getRequestURI(),
+      log.warn("Database unavailable at {} {}: {}", method, path,
           DependencyFailures.rootCause(failure));
       return answer(503, DependencyFailures.refusal(), HttpHeaders.EMPTY);
     }
@@ -91,11 +100,11 @@ public class HttpErrorHandler {
           argument == null ? Map.of() : Map.of("argument", argument)), refused.getHeaders());
     }
     String reference = UUID.randomUUID().toString();
-    log.error("Internal error {} at {} {}", reference, request.getMethod(), request.getRequestURI(), failure);
+    log.error("Internal error {} at {} {}", reference, method, path, failure);
     return answer(500, AlmanacGraphQLException.internal(reference), HttpHeaders.EMPTY);
   }
 
-  private static ResponseEntity<Map<String, Object>> answer(int status, AlmanacGraphQLException refusal,
+  static ResponseEntity<Map<String, Object>> answer(int status, AlmanacGraphQLException refusal,
       HttpHeaders headers) {
     ResponseEntity.BodyBuilder answer = ResponseEntity.status(status).headers(headers)
         .contentType(MediaType.APPLICATION_JSON);

@@ -128,8 +128,8 @@ final class BulkPointsParser {
       case NDJSON -> Format.NDJSON;
       case CSV -> Format.CSV;
       case ARROW -> Format.ARROW;
-      default -> throw new UnsupportedBody("Unsupported Content-Type '" + contentType + "': send " + NDJSON
-          + ", " + CSV + " (with an optional charset) or " + ARROW);
+      default -> throw new UnsupportedBody((contentType == null ? "No Content-Type" : "Unsupported Content-Type '"
+          + contentType + "'") + ": send " + NDJSON + ", " + CSV + " (with an optional charset) or " + ARROW);
     };
     Charset charset = StandardCharsets.UTF_8;
     for (int i = 1; i < parts.length; i++) {
@@ -230,16 +230,27 @@ final class BulkPointsParser {
         points.add(point(points.size(), cells));
       } catch (JacksonException | IllegalArgumentException e) {
         Arrays.fill(cells, null);
-        points.add(ReceivedPoint.malformed(points.size(), "line is not a JSON object: "
+        points.add(ReceivedPoint.malformed(points.size(), (e instanceof RepeatedField repeated
+            ? "line names the field " + repeated.getMessage() + " twice: " : "line is not a JSON object: ")
             + abbreviate(new String(line, 0, lines.length(), StandardCharsets.UTF_8))));
       }
     }
     return new Parsed(points, false);
   }
 
+  /** A line naming one of {@link #FIELDS} twice (under any of its spellings): which value counts is not said. */
+  private static final class RepeatedField extends IllegalArgumentException {
+    RepeatedField(String field) {
+      super(field, null);
+    }
+  }
+
   /**
    * Reads one JSON object into {@code cells}: strings as they are, numbers as their token's text (so
    * {@code 1234567890.1234567891} stays exact), objects and arrays as their JSON text.
+   *
+   * @throws RepeatedField when the object names a field twice (RFC 8259 leaves such an object's meaning
+   *     to the reader; taking the last value would accept a point its sender may not have meant)
    */
   private static void jsonObject(byte[] line, int length, String[] cells) {
     try (JsonParser json = Json.MAPPER.createParser(line, 0, length)) {
@@ -247,8 +258,15 @@ final class BulkPointsParser {
         throw new IllegalArgumentException("not a JSON object");
       }
       JsonToken token;
+      int seen = 0;
       while ((token = json.nextToken()) == JsonToken.PROPERTY_NAME) {
         int f = field(json.currentName());
+        if (f >= 0) {
+          if ((seen & 1 << f) != 0) {
+            throw new RepeatedField(FIELDS.get(f));
+          }
+          seen |= 1 << f;
+        }
         JsonToken value = json.nextToken();
         String text = switch (value) {
           case VALUE_NULL -> null;

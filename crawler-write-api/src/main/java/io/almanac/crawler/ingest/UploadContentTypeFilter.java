@@ -23,7 +23,8 @@ class UploadContentTypeFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().equals("/bulk/points");
+    // Only uploads: another method on the path is Spring's 405, answered by AlmanacErrorController.
+    return !request.getRequestURI().equals("/bulk/points") || !"POST".equals(request.getMethod());
   }
 
   @Override

@@ -168,6 +168,44 @@ class BulkPointsHttpTest {
         .isEqualTo("delimiter");
   }
 
+  /**
+   * Requests no endpoint is chosen for (an unknown path, another method, no Content-Type) are answered in
+   * the same error shape with a code, not Spring Boot's default {@code {timestamp,status,error,path}} body.
+   */
+  @Test
+  void requestsNoEndpointTakesAreRefusedInTheSameShape() throws Exception {
+    String base = "http://127.0.0.1:" + port;
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/bulk/pointz"))
+        .header("Authorization", crawler).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    JsonNode notFound = Json.MAPPER.readTree(unknown.body()).path("errors").get(0);
+    assertThat(notFound.path("extensions").path("code").asString()).isEqualTo("NOT_FOUND");
+    assertThat(notFound.path("message").asString()).isEqualTo("No endpoint at /bulk/pointz");
+
+    for (String method : List.of("GET", "PUT", "DELETE")) {
+      HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "/bulk/points"))
+          .header("Authorization", crawler).header("Content-Type", "application/x-ndjson")
+          .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(other.statusCode()).as(method).isEqualTo(405);
+      assertThat(other.headers().firstValue("Allow")).as(method).hasValue("POST");
+      JsonNode notAllowed = Json.MAPPER.readTree(other.body()).path("errors").get(0);
+      assertThat(notAllowed.path("extensions").path("code").asString()).as(method).isEqualTo("BAD_USER_INPUT");
+      assertThat(notAllowed.path("message").asString()).as(method)
+          .isEqualTo(method + " is not allowed on /bulk/points; allowed: POST");
+    }
+
+    // An upload without a Content-Type is told so, not quoted a 'null' type.
+    HttpResponse<String> untyped = http.send(HttpRequest.newBuilder(URI.create(base + "/bulk/points"))
+        .header("Authorization", crawler).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(untyped.statusCode()).isEqualTo(415);
+    JsonNode noType = Json.MAPPER.readTree(untyped.body()).path("errors").get(0);
+    assertThat(noType.path("message").asString()).startsWith("No Content-Type: send application/x-ndjson");
+    assertThat(noType.path("extensions").path("argument").asString()).isEqualTo("Content-Type");
+  }
+
   @Test
   void badParametersAreBadUserInputInTheSameShape() throws Exception {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);

@@ -60,6 +60,22 @@ class BulkPointsParserTest {
         point(3, "{\"a\":1}", "3", "GDP", "2024-03-02", null, null));
   }
 
+  /** A line naming a field twice, under one spelling or two, is malformed; unknown fields may repeat. */
+  @Test
+  void ndjsonLinesNamingAFieldTwiceAreMalformed() throws Exception {
+    String body = """
+        {"seriesId": "7", "date": "2024-03-01", "value": 1, "seriesId": "8"}
+        {"seriesId": "7", "date": "2024-03-01", "value": 1, "VALUE": null}
+        {"seriesId": "7", "date": "2024-03-01", "value": 2, "note": "a", "note": "b"}
+        """;
+    assertThat(parse("application/x-ndjson", body)).containsExactly(
+        malformed(0, "line names the field seriesId twice: "
+            + "{\"seriesId\": \"7\", \"date\": \"2024-03-01\", \"value\": 1, \"seriesId\": \"8\"}"),
+        malformed(1, "line names the field value twice: "
+            + "{\"seriesId\": \"7\", \"date\": \"2024-03-01\", \"value\": 1, \"VALUE\": null}"),
+        point(2, "7", null, null, "2024-03-01", "2", null));
+  }
+
   @Test
   void ndjsonQuotesAtMost500CharactersOfAMalformedLine() throws Exception {
     String line = "x".repeat(600);
