@@ -519,7 +519,8 @@ function nullsForUnansweredRoot(result, args) {
  * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query, an operation name the document
  * does not define) BAD_USER_INPUT, a body over
  * Yoga's limit LIMIT_EXCEEDED (still 413), the masked "Unexpected error." INTERNAL. Codes it already
- * gives (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED) and the subgraphs' codes are kept.
+ * gives (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED) and the subgraphs' codes are kept. A path the
+ * gateway serves nothing at, answered by Yoga with a bare 404, is 404 NOT_FOUND naming what is served.
  */
 function gatewayErrorCodes() {
   const codeVariableErrors = (result, document) => {
@@ -575,6 +576,18 @@ function gatewayErrorCodes() {
       if (!result || Symbol.asyncIterator in result) return;
       const document = documents.get(request);
       for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one, document);
+    },
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      // Only Yoga's own bare answer: an export's 404 (JSON from the financial subgraph) stays as it is.
+      if (response.status !== 404 || response.headers.get('content-type')) return;
+      const path = new URL(request.url).pathname;
+      const refusal = jsonError(fetchAPI, 404, 'NOT_FOUND', `No endpoint at ${path.length > 200 ? `${path.slice(0, 200)}...` : path}: `
+        + `GraphQL is at /graphql (GET in a browser for the explorer), exports at ${EXPORT_PATH}..., the chart at /chart`);
+      // The request and correlation ids other plugins set stay on the answer.
+      for (const [name, value] of response.headers) {
+        if (name !== 'content-length' && name !== 'transfer-encoding') refusal.headers.set(name, value);
+      }
+      setResponse(refusal);
     },
   };
 }

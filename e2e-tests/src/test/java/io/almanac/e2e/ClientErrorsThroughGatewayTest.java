@@ -295,6 +295,18 @@ class ClientErrorsThroughGatewayTest {
     assertThat(json.body().path("data").path("__typename").asString()).isEqualTo("Query");
   }
 
+  /** A path the gateway serves nothing at is 404 NOT_FOUND in the same shape, naming what is served. */
+  @Test
+  void aPathWithNoEndpointIs404NotFound() {
+    for (String path : List.of("/graphqlx", "/", "/bulk/points")) {
+      Answer answer = get(path);
+      assertThat(answer.status()).as(path).isEqualTo(404);
+      JsonNode error = answer.body().path("errors").path(0);
+      assertThat(error.path("extensions").path("code").asString()).as(path).isEqualTo("NOT_FOUND");
+      assertThat(error.path("message").asString()).as(path).startsWith("No endpoint at " + path + ": GraphQL is at /graphql");
+    }
+  }
+
   /**
    * The crawler's Date and Decimal inputs keep the text as sent: a bad value in one point is that point's
    * error in the result (and archived), not a GraphQL error failing the request.
