@@ -866,6 +866,7 @@ const ESCAPE_THE_PLANNER_REFUSES = /\\u(?:\{|[dD][89a-fA-F])/;
  * - a subscription (the supergraph has none): 500 INTERNAL; now 400 GRAPHQL_VALIDATION_FAILED;
  * - `variables` or `extensions` that are not JSON in a GET's query string or a form body: Yoga's parser threw
  *   a SyntaxError, answered 500 INTERNAL; now 400 BAD_USER_INPUT saying both must be JSON objects;
+ * - a JSON body declaring another charset than UTF-8: Yoga read it as UTF-8 anyway; now 415 BAD_USER_INPUT;
  * - a request no request parser reads: Yoga answered 415 with an empty body; now, in our error shape with
  *   BAD_USER_INPUT, 415 naming the type and what to send for a POST of another media type (`text/plain`,
  *   `application/xml`, ...), 405 for another method than GET or POST (this hook runs after Yoga's own parsers
@@ -878,6 +879,12 @@ function runtimeGaps(packages) {
     onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
       if (requestParser === undefined && fetchAPI && typeof endResponse === 'function') {
         endResponse(unreadableRequest(request, fetchAPI));
+        return;
+      }
+      const charset = otherJsonCharset(request);
+      if (charset && fetchAPI && typeof endResponse === 'function') {
+        endResponse(jsonError(fetchAPI, 415, 'BAD_USER_INPUT', `A JSON request body is UTF-8 (RFC 8259), not charset=${charset}: `
+          + 'send it as UTF-8 (with `charset=utf-8` or no charset)', {}, { argument: 'Content-Type' }));
         return;
       }
       if (!packages || typeof requestParser !== 'function') return;
@@ -915,6 +922,18 @@ function runtimeGaps(packages) {
       }
     },
   };
+}
+
+/**
+ * The charset a JSON request body declares when it is not UTF-8 (quoted, at most 40 characters), else null.
+ * Yoga decodes every body as UTF-8 whatever it declares, so a Latin-1 body's accented letters would arrive
+ * as replacement characters: refused instead, as the crawler's NDJSON uploads refuse it.
+ */
+function otherJsonCharset(request) {
+  const type = request.headers.get('content-type') ?? '';
+  if (request.method !== 'POST' || !/json/i.test(type.split(';')[0])) return null;
+  const charset = /;\s*charset\s*=\s*"?([^";]*)/i.exec(type)?.[1]?.trim();
+  return charset === undefined || /^utf-?8$/i.test(charset) ? null : JSON.stringify(charset.slice(0, 40));
 }
 
 /**

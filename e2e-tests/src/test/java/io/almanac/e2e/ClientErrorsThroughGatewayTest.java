@@ -289,8 +289,14 @@ class ClientErrorsThroughGatewayTest {
     assertThat(put.status()).isEqualTo(405);
     assertThat(put.body().path("errors").path(0).path("extensions").path("code").asString()).isEqualTo("BAD_USER_INPUT");
     assertThat(put.body().path("errors").path(0).path("message").asString()).startsWith("PUT is not allowed");
+    // JSON in another charset than UTF-8 is refused, not read as UTF-8 (its accents would turn into U+FFFD).
+    Answer latin1 = post(admin, "application/json; charset=ISO-8859-1",
+        "{\"query\": \"{ __typename }\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThat(latin1.status()).isEqualTo(415);
+    assertThat(latin1.body().path("errors").path(0).path("extensions").path("argument").asString()).isEqualTo("Content-Type");
+    assertThat(latin1.body().path("errors").path(0).path("message").asString()).contains("ISO-8859-1").contains("UTF-8");
     // The same request as JSON is answered: the refusal is about the media type alone.
-    Answer json = post(admin, "application/json", "{\"query\": \"{ __typename }\"}".getBytes());
+    Answer json = post(admin, "application/json; charset=utf-8", "{\"query\": \"{ __typename }\"}".getBytes());
     assertThat(json.status()).isEqualTo(200);
     assertThat(json.body().path("data").path("__typename").asString()).isEqualTo("Query");
   }
