@@ -133,17 +133,19 @@ public final class LocalStack implements AutoCloseable {
         Map.entry("ALMANAC_ANONYMOUS_READS", String.valueOf(options.anonymousReads()))));
     Path logs = options.runDir().resolve("logs");
     subgraphEnv = env;
+    ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", List.of("-Xmx1g"), env, logs);
+    ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", CRAWLER_JVM_OPTIONS, env, logs);
+    ManagedProcess usersProcess = startSubgraph(home, "user-subgraph", List.of("-Xmx384m"), env, logs);
+    financialProcess.awaitReady(health(financialPort), START_TIMEOUT);
+    crawlerProcess.awaitReady(health(crawlerPort), START_TIMEOUT);
+    usersProcess.awaitReady(health(usersPort), START_TIMEOUT);
+
     Path gatewayDir = home.resolve("gateway-config");
     Path hiveGateway = gatewayDir.resolve("node_modules/.bin/hive-gateway");
     if (!Files.exists(hiveGateway)) {
       throw new IllegalStateException("Hive Gateway is not installed: run `npm ci` in " + gatewayDir);
     }
-    ManagedProcess financialProcess = startSubgraph(home, "financial-subgraph", List.of("-Xmx1g"), env, logs);
-    ManagedProcess crawlerProcess = startSubgraph(home, "crawler-write-api", CRAWLER_JVM_OPTIONS, env, logs);
-    ManagedProcess usersProcess = startSubgraph(home, "user-subgraph", List.of("-Xmx384m"), env, logs);
-    // The gateway starts beside the subgraphs: it reads the composed supergraph from its file and asks
-    // no subgraph anything until the first request, so it is ready as soon as it listens.
-    // It gets the same settings (e.g. a gateway timeout) over its own addresses.
+    // The gateway gets the same settings (e.g. a gateway timeout) over its own addresses.
     Map<String, String> gatewayEnv = new HashMap<>(options.settings());
     gatewayEnv.putAll(Map.of("ALMANAC_FINANCIAL_URL", financial.toString(),
         "ALMANAC_CRAWLER_URL", crawler.toString(),
@@ -153,9 +155,6 @@ public final class LocalStack implements AutoCloseable {
     ManagedProcess gatewayProcess = ManagedProcess.start("gateway",
         List.of("node", hiveGateway.toString(), "supergraph"), gatewayDir, gatewayEnv, logs.resolve("gateway.log"));
     processes.add(gatewayProcess);
-    financialProcess.awaitReady(health(financialPort), START_TIMEOUT);
-    crawlerProcess.awaitReady(health(crawlerPort), START_TIMEOUT);
-    usersProcess.awaitReady(health(usersPort), START_TIMEOUT);
     gatewayProcess.awaitReady(URI.create("http://127.0.0.1:" + gatewayPort + "/readiness"), START_TIMEOUT);
   }
 
