@@ -18,13 +18,15 @@ import tools.jackson.databind.JsonNode;
  * A focused ingest loop for profiling crawler-write-api (issue 18, item 4), without the baseline or the
  * reads: starts Almanac alone (LocalStack), registers daily series, then runs rounds of W1-style uploads
  * (10,000-point {@code bulkUpsertDataPoints} batches, 4 clients) and W2-style uploads (100,000-point Arrow
- * streams to {@code POST /bulk/points}, one client), printing points/s per phase and round. Every round
- * writes a new revision date, so each upload adds rows (as the benchmark's load does).
+ * streams to {@code POST /bulk/points}, one client), and, with {@code --small-batches}, T2-style uploads
+ * (100-point {@code bulkUpsertDataPoints} batches from 16 clients at once), printing points/s per phase and
+ * round and the crawler's CPU per 100,000 points (per upload for the small batches). Every round writes a
+ * new revision date, so each upload adds rows (as the benchmark's load does).
  *
  * <pre>
  * java --add-opens=java.base/java.nio=ALL-UNNAMED -cp bench/target/classes:$(cat bench/target/classpath.txt) \
  *   -Dalmanac.home=$PWD io.almanac.bench.IngestLoop \
- *   [--rounds 4] [--series 400] [--w1-batches 20] [--w2-batches 3] [--jfr FILE] [--strace FILE]
+ *   [--rounds 4] [--series 400] [--w1-batches 20] [--w2-batches 3] [--small-batches 0] [--jfr FILE] [--strace FILE]
  * </pre>
  *
  * {@code --jfr} records the crawler's JVM (JFR, profile settings) over the measured rounds (after the first);
@@ -37,6 +39,8 @@ public final class IngestLoop {
   private static final int W1_BATCH = 10_000;
   private static final int W2_BATCH = 100_000;
   private static final int CLIENTS = 4;
+  private static final int SMALL_BATCH = 100;
+  private static final int SMALL_CLIENTS = 16;
 
   private IngestLoop() {}
 
@@ -45,6 +49,7 @@ public final class IngestLoop {
     int seriesCount = 400;
     int w1Batches = 20;
     int w2Batches = 3;
+    int smallBatches = 0;
     Path jfr = null;
     Path strace = null;
     for (int i = 0; i < args.length; i++) {
@@ -53,6 +58,7 @@ public final class IngestLoop {
         case "--series" -> seriesCount = Integer.parseInt(args[++i]);
         case "--w1-batches" -> w1Batches = Integer.parseInt(args[++i]);
         case "--w2-batches" -> w2Batches = Integer.parseInt(args[++i]);
+        case "--small-batches" -> smallBatches = Integer.parseInt(args[++i]);
         case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath();
         case "--strace" -> strace = Path.of(args[++i]).toAbsolutePath();
         default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
@@ -61,7 +67,7 @@ public final class IngestLoop {
     Path home = Path.of(System.getProperty("almanac.home", ".")).toAbsolutePath().normalize();
     Path runDir = home.resolve("bench/target/ingest-loop");
     Files.createDirectories(runDir);
-    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    ExecutorService clients = Executors.newFixedThreadPool(SMALL_CLIENTS);
     try (LocalStack stack = LocalStack.start(new LocalStack.Options(home, runDir, null, null, null, 0, 0, 0, 0,
         false, Map.of()))) {
       Http http = new Http(stack.adminAuthorization());
@@ -96,8 +102,16 @@ public final class IngestLoop {
         long cpu0 = cpuMillis(pid);
         long start = System.nanoTime();
         List<Future<Http.Response>> futures = new ArrayList<>();
+        java.util.concurrent.Semaphore w1Clients = new java.util.concurrent.Semaphore(CLIENTS);
         for (byte[] body : bodies) {
-          futures.add(clients.submit(() -> http.graphql(crawler, body)));
+          futures.add(clients.submit(() -> {
+            w1Clients.acquire();
+            try {
+              return http.graphql(crawler, body);
+            } finally {
+              w1Clients.release();
+            }
+          }));
         }
         long points1 = 0;
         for (int i = 0; i < futures.size(); i++) {
@@ -108,7 +122,7 @@ public final class IngestLoop {
           }
           points1 += sizes.get(i);
         }
-        double w1 = points1 / ((System.nanoTime() - start) / 1e9);
+        double w1 = points1 == 0 ? 0 : points1 / ((System.nanoTime() - start) / 1e9);
         long cpu1 = cpuMillis(pid);
         // W2: 100,000-point Arrow streams, one client.
         long points2 = 0;
@@ -127,12 +141,40 @@ public final class IngestLoop {
           points2 += points.size();
           nanos2 += r.nanos();
         }
-        double w2 = points2 / (nanos2 / 1e9);
+        double w2 = nanos2 == 0 ? 0 : points2 / (nanos2 / 1e9);
         long cpu2 = cpuMillis(pid);
+        // T2-style: 100-point GraphQL batches from 16 clients at once, one series each in turn.
+        List<byte[]> small = new ArrayList<>();
+        for (int b = 0; b < smallBatches; b++) {
+          List<long[]> points = new ArrayList<>();
+          List<String> values = new ArrayList<>();
+          long first = LocalDate.of(2015, 1, 1).toEpochDay() + (long) (b / ids.length) * SMALL_BATCH;
+          for (int d = 0; d < SMALL_BATCH; d++) {
+            points.add(new long[] {b % ids.length, first + d});
+            values.add((b * 7L + d + round) % 10_000 + ".5");
+          }
+          small.add(BatchIterator.body("loop-small-" + round + "-" + b, points, values, revision, ids));
+        }
+        long smallStart = System.nanoTime();
+        List<Future<Http.Response>> smallFutures = new ArrayList<>();
+        for (byte[] body : small) {
+          smallFutures.add(clients.submit(() -> http.graphql(crawler, body)));
+        }
+        for (Future<Http.Response> f : smallFutures) {
+          JsonNode result = f.get().data(crawler).path("bulkUpsertDataPoints");
+          if (!"COMMITTED".equals(result.path("status").asString())) {
+            throw new IllegalStateException("Small batch not committed: " + result);
+          }
+        }
+        double smallSeconds = (System.nanoTime() - smallStart) / 1e9;
+        long cpu3 = cpuMillis(pid);
         // The crawler's CPU per 100,000 points: steadier than points/s on a shared machine.
         System.out.printf("round %d%s: W1 %,.0f pts/s (%,d points, crawler CPU %,d ms per 100k), W2 %,.0f pts/s"
-            + " (%d x %,d, crawler CPU %,d ms per 100k), load %s%n", round, round == 0 ? " (warm-up)" : "", w1, points1,
-            (cpu1 - cpu0) * 100_000 / points1, w2, w2Batches, W2_BATCH, (cpu2 - cpu1) * 100_000 / points2,
+            + " (%d x %,d, crawler CPU %,d ms per 100k)%s, load %s%n", round, round == 0 ? " (warm-up)" : "", w1, points1,
+            (cpu1 - cpu0) * 100_000 / Math.max(1, points1), w2, w2Batches, W2_BATCH,
+            (cpu2 - cpu1) * 100_000 / Math.max(1, points2),
+            smallBatches == 0 ? "" : String.format(", small %,.0f uploads/s (%d x %d, crawler CPU %.1f ms per upload)",
+                smallBatches / smallSeconds, smallBatches, SMALL_BATCH, (cpu3 - cpu2) / (double) smallBatches),
             loadAverage());
       }
       if (jfr != null) {
