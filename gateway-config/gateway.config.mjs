@@ -519,8 +519,9 @@ function nullsForUnansweredRoot(result, args) {
  * token limit LIMIT_EXCEEDED, an unreadable request (bad JSON, no query, an operation name the document
  * does not define) BAD_USER_INPUT, a body over
  * Yoga's limit LIMIT_EXCEEDED (still 413), the masked "Unexpected error." INTERNAL. Codes it already
- * gives (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED) and the subgraphs' codes are kept. A path the
- * gateway serves nothing at, answered by Yoga with a bare 404, is 404 NOT_FOUND naming what is served.
+ * gives (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED) and the subgraphs' codes are kept. Yoga's bare
+ * refusals get a body: a path the gateway serves nothing at is 404 NOT_FOUND naming what is served, an Accept
+ * no answer matches 406 BAD_USER_INPUT naming the types it serves.
  */
 function gatewayErrorCodes() {
   const codeVariableErrors = (result, document) => {
@@ -578,12 +579,20 @@ function gatewayErrorCodes() {
       for (const one of Array.isArray(result) ? result : [result]) codeRequestErrors(one, document);
     },
     onResponse({ request, response, setResponse, fetchAPI }) {
-      // Only Yoga's own bare answer: an export's 404 (JSON from the financial subgraph) stays as it is.
-      if (response.status !== 404 || response.headers.get('content-type')) return;
+      // Only Yoga's own bare refusals (an export's refusal is JSON from the financial subgraph, kept as it is).
+      if (response.status < 400 || response.headers.get('content-type')) return;
       const path = new URL(request.url).pathname;
-      const refusal = jsonError(fetchAPI, 404, 'NOT_FOUND', `No endpoint at ${path.length > 200 ? `${path.slice(0, 200)}...` : path}: `
-        + `GraphQL is at /graphql (GET in a browser for the explorer), exports at ${EXPORT_PATH}..., the chart at /chart`);
-      // The request and correlation ids other plugins set stay on the answer.
+      const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+      const refusal = response.status === 404
+        ? jsonError(fetchAPI, 404, 'NOT_FOUND', `No endpoint at ${shown}: GraphQL is at /graphql (GET in a browser for `
+          + `the explorer), exports at ${EXPORT_PATH}..., the chart at /chart`)
+        : response.status === 406
+          ? jsonError(fetchAPI, 406, 'BAD_USER_INPUT', `No representation of ${shown} matches the Accept header `
+            + `${JSON.stringify((request.headers.get('accept') ?? '').slice(0, 100))}: accept application/json or `
+            + 'application/graphql-response+json', {}, { argument: 'Accept' })
+          : jsonError(fetchAPI, response.status, HTTP_STATUS_CODES[response.status]
+            ?? (response.status >= 500 ? 'INTERNAL' : 'BAD_USER_INPUT'), `Refused with HTTP ${response.status}`);
+      // The request and correlation ids other plugins set stay on the answer, and so does Allow.
       for (const [name, value] of response.headers) {
         if (name !== 'content-length' && name !== 'transfer-encoding') refusal.headers.set(name, value);
       }

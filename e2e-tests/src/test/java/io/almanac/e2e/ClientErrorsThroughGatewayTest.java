@@ -301,9 +301,18 @@ class ClientErrorsThroughGatewayTest {
     assertThat(json.body().path("data").path("__typename").asString()).isEqualTo("Query");
   }
 
-  /** A path the gateway serves nothing at is 404 NOT_FOUND in the same shape, naming what is served. */
+  /**
+   * A path the gateway serves nothing at is 404 NOT_FOUND in the same shape, naming what is served; an Accept
+   * header no answer matches is 406 BAD_USER_INPUT naming it (Yoga answered both with an empty body).
+   */
   @Test
-  void aPathWithNoEndpointIs404NotFound() {
+  void aPathWithNoEndpointIs404AndAnAcceptNothingMatches406() {
+    Answer xml = send(HttpRequest.newBuilder(gateway).timeout(Duration.ofSeconds(60)).header("Authorization", admin)
+        .header("Content-Type", "application/json").header("Accept", "application/xml")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"{ __typename }\"}")).build());
+    assertThat(xml.status()).isEqualTo(406);
+    assertThat(xml.body().path("errors").path(0).path("extensions").path("code").asString()).isEqualTo("BAD_USER_INPUT");
+    assertThat(xml.body().path("errors").path(0).path("extensions").path("argument").asString()).isEqualTo("Accept");
     for (String path : List.of("/graphqlx", "/", "/bulk/points")) {
       Answer answer = get(path);
       assertThat(answer.status()).as(path).isEqualTo(404);

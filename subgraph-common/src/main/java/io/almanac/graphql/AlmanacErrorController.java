@@ -1,12 +1,10 @@
 package io.almanac.graphql;
 
+import io.almanac.graphql.http.RefusalMessages;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -30,8 +28,6 @@ import org.springframework.web.context.request.ServletWebRequest;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class AlmanacErrorController implements ErrorController {
 
-  private static final Logger log = LoggerFactory.getLogger(AlmanacErrorController.class);
-
   private final ErrorAttributes errors;
 
   public AlmanacErrorController(ErrorAttributes errors) {
@@ -50,30 +46,7 @@ public class AlmanacErrorController implements ErrorController {
     }
     // Asked for directly (no error dispatch): there is no endpoint at the error path.
     int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code ? code : 404;
-    return HttpErrorHandler.answer(status, refusal(status, method, request, path, response), HttpHeaders.EMPTY);
-  }
-
-  private static AlmanacGraphQLException refusal(int status, String method, HttpServletRequest request,
-      String path, HttpServletResponse response) {
-    if (status >= 500) {
-      String reference = UUID.randomUUID().toString();
-      log.error("Internal error {} at {} {}: HTTP {} without an exception", reference, method, path,
-          status);
-      return AlmanacGraphQLException.internal(reference);
-    }
-    String allowed = response.getHeader(HttpHeaders.ALLOW);
-    return switch (status) {
-      case 404 -> new AlmanacGraphQLException(ErrorCode.NOT_FOUND, "No endpoint at " + path);
-      case 405 -> new AlmanacGraphQLException(ErrorCode.BAD_USER_INPUT, method + " is not allowed on "
-          + path + (allowed == null ? "" : "; allowed: " + allowed));
-      case 406 -> AlmanacGraphQLException.badInput(HttpHeaders.ACCEPT, "No representation of " + path
-          + " matches the Accept header '" + request.getHeader(HttpHeaders.ACCEPT) + "'; accept application/json");
-      case 415 -> AlmanacGraphQLException.badInput(HttpHeaders.CONTENT_TYPE, (request.getContentType() == null
-          ? "No Content-Type" : "Content-Type '" + request.getContentType() + "'") + " is not read by "
-          + method + " " + path);
-      case 413 -> new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "The request is larger than " + path
-          + " accepts");
-      default -> new AlmanacGraphQLException(ErrorCode.forHttpStatus(status), "Refused with HTTP " + status);
-    };
+    return HttpErrorHandler.answer(status, RefusalMessages.refusal(status, method, path, request, response),
+        HttpHeaders.EMPTY);
   }
 }

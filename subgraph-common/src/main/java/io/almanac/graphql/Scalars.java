@@ -164,7 +164,14 @@ public final class Scalars {
    * itself refuses "NaN" and "Infinity", so no separate check is needed.
    */
   public static BigDecimal parseDecimal(String text) {
-    return new BigDecimal(text.trim());
+    String trimmed = text.trim();
+    for (int i = 0; i < trimmed.length(); i++) {
+      if (trimmed.charAt(i) > 0x7F) {
+        // BigDecimal reads any Unicode digit ("١٢٣" as 123): a decimal here is written in ASCII.
+        throw new NumberFormatException("Not an ASCII decimal: " + text);
+      }
+    }
+    return new BigDecimal(trimmed);
   }
 
   /**

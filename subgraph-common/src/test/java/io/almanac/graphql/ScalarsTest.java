@@ -45,6 +45,26 @@ class ScalarsTest {
    * A Decimal given as a JSON number keeps its text up to 15 significant digits and is refused past them,
    * since a double (what the gateway parsed it into) holds no more; strings are exact at any precision.
    */
+  /** BigDecimal reads any script's digits; a Decimal is ASCII, so "١٢٣" (Arabic-Indic) is no 123. */
+  @Test
+  void parseDecimalRefusesDigitsOfOtherScripts() {
+    assertThat(new BigDecimal("\u0661\u0662\u0663")).isEqualTo(new BigDecimal("123")); // what Java alone does
+    for (String text : List.of("\u0661\u0662\u0663", "1\u0662.5", "\uFF11", "12\u00B75")) {
+      assertThatThrownBy(() -> Scalars.parseDecimal(text)).as(text).isInstanceOf(NumberFormatException.class);
+    }
+  }
+
+  /** Ids are ASCII digits: other scripts' digits, signs and blanks name nothing (Long.valueOf took "١" and "+1"). */
+  @Test
+  void idsAreAsciiDigitsOnly() {
+    assertThat(Ids.parse("42")).isEqualTo(42L);
+    assertThat(Ids.parse("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+    for (String id : java.util.Arrays.asList("\u0661", "+1", "-1", " 1", "", "9223372036854775808", "12345678901234567890",
+        "0x1", null)) {
+      assertThat(Ids.parse(id)).as("'%s'", id).isNull();
+    }
+  }
+
   @Test
   void decimalNumbersPast15SignificantDigitsAreRefused() {
     graphql.schema.Coercing<?, ?> strict = Scalars.DECIMAL.getCoercing();

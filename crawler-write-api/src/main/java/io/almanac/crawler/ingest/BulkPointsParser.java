@@ -122,7 +122,8 @@ final class BulkPointsParser {
    * @throws IllegalArgumentException for another delimiter
    */
   static Dialect dialect(String contentType, String delimiter) throws UnsupportedBody {
-    String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+    // split(";", -1) keeps empty parts: a Content-Type of ";" is an empty type, not an empty array.
+    String[] parts = contentType == null ? new String[] {""} : contentType.split(";", -1);
     String type = parts[0].trim().toLowerCase(Locale.ROOT);
     Format format = switch (type) {
       case NDJSON -> Format.NDJSON;

@@ -196,6 +196,48 @@ class BulkPointsHttpTest {
           .isEqualTo(method + " is not allowed on /bulk/points; allowed: POST");
     }
 
+    // The GraphQL endpoint: another method, a body that is no JSON object, a type it does not read.
+    for (String method : List.of("GET", "PUT", "DELETE")) {
+      HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString("{\"query\": \"{ __typename }\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(other.statusCode()).as(method).isEqualTo(405);
+      assertThat(other.headers().firstValue("Allow")).as(method).hasValue("POST");
+      assertThat(Json.MAPPER.readTree(other.body()).path("errors").get(0).path("extensions").path("code").asString())
+          .as(method).isEqualTo("BAD_USER_INPUT");
+    }
+    for (String body : List.of("null", " [1]", "\"query\"", "")) {
+      HttpResponse<String> notAnObject = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(notAnObject.statusCode()).as("'%s'", body).isEqualTo(400);
+      JsonNode error = Json.MAPPER.readTree(notAnObject.body()).path("errors").get(0);
+      assertThat(error.path("extensions").path("argument").asString()).as("'%s'", body).isEqualTo("body");
+      assertThat(error.path("message").asString()).as("'%s'", body).startsWith("A GraphQL request body is a JSON object");
+    }
+    HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
+        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(plain.statusCode()).isEqualTo(415);
+    JsonNode unreadType = Json.MAPPER.readTree(plain.body()).path("errors").get(0);
+    assertThat(unreadType.path("extensions").path("argument").asString()).isEqualTo("Content-Type");
+    assertThat(unreadType.path("message").asString()).startsWith("Content-Type 'text/plain' is not read at /graphql");
+    HttpResponse<String> xml = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
+        .header("Content-Type", "application/json").header("Accept", "application/xml")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"{ __typename }\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(xml.statusCode()).isBetween(406, 415);
+    assertThat(Json.MAPPER.readTree(xml.body()).path("errors").get(0).path("extensions").path("code").asString())
+        .isEqualTo("BAD_USER_INPUT");
+    // A request the endpoint takes still works through the filter.
+    HttpResponse<String> fine = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
+        .header("Content-Type", "application/json").header("Authorization", crawler)
+        .POST(HttpRequest.BodyPublishers.ofString("  {\"query\": \"{ __typename }\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(fine.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(fine.body()).path("data").path("__typename").asString()).isEqualTo("Query");
+
     // An upload without a Content-Type is told so, not quoted a 'null' type.
     HttpResponse<String> untyped = http.send(HttpRequest.newBuilder(URI.create(base + "/bulk/points"))
         .header("Authorization", crawler).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),

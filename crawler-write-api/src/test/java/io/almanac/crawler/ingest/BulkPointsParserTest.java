@@ -239,6 +239,11 @@ class BulkPointsParserTest {
         .isInstanceOf(BulkPointsParser.UnsupportedBody.class).hasMessageContaining("klingon-8");
     assertThatThrownBy(() -> BulkPointsParser.dialect("application/x-ndjson; charset=ISO-8859-1", null))
         .isInstanceOf(BulkPointsParser.UnsupportedBody.class).hasMessageContaining("UTF-8");
+    // Only separators: an unsupported (empty) type, not an index out of bounds.
+    for (String separators : List.of(";", ";;;", " ; ", "")) {
+      assertThatThrownBy(() -> BulkPointsParser.dialect(separators, null)).as("'%s'", separators)
+          .isInstanceOf(BulkPointsParser.UnsupportedBody.class).hasMessageContaining("Unsupported Content-Type");
+    }
   }
 
   /** ECB / Eurostat SDMX-CSV: dimension columns ignored, TIME_PERIOD and OBS_VALUE read as date and value. */

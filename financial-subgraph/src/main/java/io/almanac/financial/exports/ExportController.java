@@ -75,9 +75,25 @@ class ExportController {
     this.callers = callers;
   }
 
+  private static final List<String> SERIES_PARAMETERS = parameters(List.of(), ExportParameters.DECIMALS);
+  private static final List<String> PANEL_PARAMETERS = parameters(List.of(ExportParameters.IDS, ExportParameters.LAYOUT),
+      ExportParameters.DECIMALS);
+  // asOf and firstRelease are refused by name below (each vintage is its own as-of view).
+  private static final List<String> VINTAGES_PARAMETERS = parameters(
+      List.of(io.almanac.financial.generated.DgsConstants.SERIES.VINTAGEPANEL_INPUT_ARGUMENT.VintageDates),
+      ExportParameters.DECIMALS);
+
+  private static List<String> parameters(List<String> first, String last) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(ExportParameters.VIEW);
+    all.add(last);
+    return List.copyOf(all);
+  }
+
   @GetMapping("/export/series/{file}")
   void series(@PathVariable String file, HttpServletRequest request, HttpServletResponse response) {
     callers.reader(request);
+    ExportParameters.checkKnown(request, SERIES_PARAMETERS);
     FileName name = FileName.parse(file);
     Series series = series(ExportParameters.id(name.stem(), ExportParameters.ID), ExportParameters.ID);
     ViewRequest steps = ExportParameters.view(request);
@@ -91,6 +107,7 @@ class ExportController {
   @GetMapping("/export/panel.{extension}")
   void panel(@PathVariable String extension, HttpServletRequest request, HttpServletResponse response) {
     callers.reader(request);
+    ExportParameters.checkKnown(request, PANEL_PARAMETERS);
     ExportFormat format = ExportFormat.ofExtension(extension);
     List<Long> ids = ExportParameters.ids(request);
     List<Series> members = new ArrayList<>(ids.size());
@@ -134,6 +151,7 @@ class ExportController {
   @GetMapping("/export/vintages/{file}")
   void vintages(@PathVariable String file, HttpServletRequest request, HttpServletResponse response) {
     callers.reader(request);
+    ExportParameters.checkKnown(request, VINTAGES_PARAMETERS);
     FileName name = FileName.parse(file);
     Series series = series(ExportParameters.id(name.stem(), ExportParameters.ID), ExportParameters.ID);
     List<LocalDate> vintageDates = ExportParameters.vintageDates(request);

@@ -41,6 +41,41 @@ final class ExportParameters {
 
   private ExportParameters() {}
 
+  /** {@code data}'s arguments an export reads as query parameters ({@link #view}). */
+  static final List<String> VIEW = List.of(DATA_INPUT_ARGUMENT.From, DATA_INPUT_ARGUMENT.To, DATA_INPUT_ARGUMENT.AsOf,
+      DATA_INPUT_ARGUMENT.FirstRelease, DATA_INPUT_ARGUMENT.Transform, DATA_INPUT_ARGUMENT.Frequency,
+      DATA_INPUT_ARGUMENT.Aggregation, DATA_INPUT_ARGUMENT.WeekEnding);
+  /** The parameters that are flags: {@code true} or {@code false}, never blank. */
+  private static final Set<String> FLAGS = Set.of(DECIMALS, DATA_INPUT_ARGUMENT.FirstRelease);
+
+  /**
+   * Refuses a query parameter the export does not read, and a flag without a value: otherwise a typo
+   * ({@code fro=}), a {@code data} argument exports do not take ({@code last}, {@code first}: an export is the
+   * whole range, cut with {@code from} and {@code to}) or a bare {@code ?decimals} (read as false) would quietly
+   * answer another file than the one asked for.
+   *
+   * @param reads the parameters this export reads, in the order the message lists them
+   * @throws AlmanacGraphQLException BAD_USER_INPUT (400) naming the parameter
+   */
+  static void checkKnown(HttpServletRequest request, List<String> reads) {
+    for (var parameter : request.getParameterMap().entrySet()) {
+      String name = parameter.getKey();
+      String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+      if (!reads.contains(name)) {
+        throw AlmanacGraphQLException.badInput(shown, "Unknown parameter '" + shown + "'; this export reads "
+            + String.join(", ", reads) + (List.of("last", "first", "before", "after").contains(name)
+                ? " (an export holds the whole range: cut it with from and to)" : ""));
+      }
+      if (FLAGS.contains(name)) {
+        for (String value : parameter.getValue()) {
+          if (value.isBlank()) {
+            throw AlmanacGraphQLException.badInput(name, name + " needs a value: true or false");
+          }
+        }
+      }
+    }
+  }
+
   /**
    * {@code from, to, asOf, firstRelease, transform, frequency, aggregation, weekEnding}, as {@code data} takes
    * them; enum values are their GraphQL names (any case).

@@ -241,12 +241,21 @@ class ExportHttpTest extends FinancialSubgraphFixture {
         Map.entry("/export/vintages/1.csv?vintageDates=2024-05-01,2024-05-01", "vintageDates"),
         Map.entry("/export/vintages/1.csv?vintageDates=2024-05-01,someday", "vintageDates"),
         Map.entry("/export/vintages/1.csv?vintageDates=2024-05-01&asOf=2024-06-01", "asOf"),
-        Map.entry("/export/vintages/1.csv?vintageDates=2024-05-01&firstRelease=true", "firstRelease")));
+        Map.entry("/export/vintages/1.csv?vintageDates=2024-05-01&firstRelease=true", "firstRelease"),
+        // Parameters the export does not read, and flags without a value, are refused, not ignored.
+        Map.entry("/export/series/3.csv?last=2", "last"),
+        Map.entry("/export/series/3.csv?fro=2024-01-01", "fro"),
+        Map.entry("/export/series/3.csv?decimals", "decimals"),
+        Map.entry("/export/series/3.csv?firstRelease=", "firstRelease"),
+        Map.entry("/export/panel.csv?ids=1&vintageDates=2024-05-01", "vintageDates"),
+        Map.entry("/export/vintages/1.csv?vintageDates=2024-05-01&layout=long", "layout")));
     for (var entry : badInput.entrySet()) {
       JsonNode error = error(fetch(entry.getKey()), 400);
       assertThat(error.path("extensions").path("code").asString()).as(entry.getKey()).isEqualTo("BAD_USER_INPUT");
       assertThat(error.path("extensions").path("argument").asString()).as(entry.getKey()).isEqualTo(entry.getValue());
     }
+    assertThat(error(fetch("/export/series/3.csv?last=2"), 400).path("message").asString())
+        .contains("this export reads from, to, asOf").contains("cut it with from and to");
     // Steps the series cannot take are refused by the read pipeline, as in GraphQL: daily is higher than quarterly.
     assertThat(error(fetch("/export/series/1.csv?frequency=DAILY"), 400).path("extensions").path("code").asString())
         .isEqualTo("BAD_USER_INPUT");
