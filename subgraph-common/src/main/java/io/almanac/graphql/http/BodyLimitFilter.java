@@ -7,15 +7,10 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -133,29 +128,9 @@ public class BodyLimitFilter extends OncePerRequestFilter {
   }
 
   /** A request whose body is {@code body}, failing with {@link BodyTooLargeException} past {@code limit} bytes. */
-  private static final class LimitedRequest extends HttpServletRequestWrapper {
-    private final ServletInputStream stream;
-
+  private static final class LimitedRequest extends ReplacedBodyRequest {
     LimitedRequest(HttpServletRequest request, InputStream body, long limit) {
-      super(request);
-      this.stream = new LimitedStream(body, limit);
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      return stream;
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      String encoding = getCharacterEncoding();
-      Charset charset = StandardCharsets.UTF_8;
-      try {
-        charset = encoding == null ? charset : Charset.forName(encoding);
-      } catch (IllegalArgumentException e) {
-        // An unknown charset in the Content-Type: read as UTF-8, the handler refuses what it cannot use.
-      }
-      return new BufferedReader(new InputStreamReader(stream, charset));
+      super(request, new LimitedStream(body, limit));
     }
   }
 

@@ -7,16 +7,10 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -81,18 +75,13 @@ public class GraphQlEndpointFilter extends OncePerRequestFilter {
   }
 
   /** The request with its body read from {@code body} (the original stream, one byte pushed back). */
-  private static final class BodyRequest extends HttpServletRequestWrapper {
-    private final ServletInputStream stream;
+  private static final class BodyRequest extends ReplacedBodyRequest {
+    BodyRequest(HttpServletRequest request, PushbackInputStream body) throws IOException {
+      super(request, pushedBack(request.getInputStream(), body));
+    }
 
-    BodyRequest(HttpServletRequest request, PushbackInputStream body) {
-      super(request);
-      ServletInputStream original;
-      try {
-        original = request.getInputStream();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      this.stream = new ServletInputStream() {
+    private static ServletInputStream pushedBack(ServletInputStream original, PushbackInputStream body) {
+      return new ServletInputStream() {
         @Override
         public int read() throws IOException {
           return body.read();
@@ -127,23 +116,6 @@ public class GraphQlEndpointFilter extends OncePerRequestFilter {
           original.setReadListener(listener);
         }
       };
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      return stream;
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      String encoding = getCharacterEncoding();
-      Charset charset = StandardCharsets.UTF_8;
-      try {
-        charset = encoding == null ? charset : Charset.forName(encoding);
-      } catch (IllegalArgumentException e) {
-        // An unknown charset: read as UTF-8, the handler refuses what it cannot use.
-      }
-      return new BufferedReader(new InputStreamReader(stream, charset));
     }
   }
 }
