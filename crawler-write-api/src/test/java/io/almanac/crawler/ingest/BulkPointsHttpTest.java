@@ -216,6 +216,12 @@ class BulkPointsHttpTest {
       assertThat(error.path("extensions").path("argument").asString()).as("'%s'", body).isEqualTo("body");
       assertThat(error.path("message").asString()).as("'%s'", body).startsWith("A GraphQL request body is a JSON object");
     }
+    HttpResponse<String> broken = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"query\": ")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(broken.body()).path("errors").get(0).path("message").asString())
+        .startsWith("The request body is not a GraphQL request in JSON");
     HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create(base + "/graphql"))
         .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{ __typename }")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,8 @@ import org.springframework.http.HttpHeaders;
  * the request, or a handler answered with a status and no body), as {@link io.almanac.graphql.AlmanacErrorController}
  * and {@link GraphQlEndpointFilter} write it: 404 {@code NOT_FOUND}; 405 {@code BAD_USER_INPUT} naming the
  * {@code Allow} header already set; 406 and 415 {@code BAD_USER_INPUT} naming {@code Accept} or
- * {@code Content-Type}; 413 {@code LIMIT_EXCEEDED}; another 4xx {@code BAD_USER_INPUT}; a 5xx
+ * {@code Content-Type}; 413 {@code LIMIT_EXCEEDED}; 400 on the GraphQL endpoint {@code BAD_USER_INPUT} naming
+ * the body (JSON that does not parse); another 4xx {@code BAD_USER_INPUT}; a 5xx
  * {@code INTERNAL} with a reference to the log line it writes.
  */
 public final class RefusalMessages {
@@ -48,6 +49,10 @@ public final class RefusalMessages {
           + (GraphQlEndpointFilter.PATH.equals(path) ? ": send application/json (UTF-8)" : ""));
       case 413 -> new AlmanacGraphQLException(ErrorCode.LIMIT_EXCEEDED, "The request is larger than " + path
           + " accepts");
+      case 400 -> GraphQlEndpointFilter.PATH.equals(path)
+          ? AlmanacGraphQLException.badInput("body", "The request body is not a GraphQL request in JSON: "
+              + "{\"query\": \"...\", \"variables\": {...}, \"operationName\": \"...\"}")
+          : new AlmanacGraphQLException(ErrorCode.BAD_USER_INPUT, "Refused with HTTP 400");
       default -> new AlmanacGraphQLException(ErrorCode.forHttpStatus(status), "Refused with HTTP " + status);
     };
   }
