@@ -46,7 +46,7 @@ public class AlmanacGraphQLException extends RuntimeException {
    * What a client sees of an unexpected failure: {@code INTERNAL} and a reference to the server log line,
    * never the failure itself (no stack trace, SQL or file path).
    */
-  static AlmanacGraphQLException internal(String reference) {
+  public static AlmanacGraphQLException internal(String reference) {
     return new AlmanacGraphQLException(ErrorCode.INTERNAL, "Internal error; reference " + reference,
         Map.of("reference", reference));
   }

@@ -1,7 +1,6 @@
 package io.almanac.graphql.http;
 
 import io.almanac.graphql.AlmanacGraphQLException;
-import io.almanac.graphql.ErrorCode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -47,14 +46,14 @@ public class GraphQlEndpointFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     if (!"POST".equals(request.getMethod())) {
       response.setHeader(HttpHeaders.ALLOW, "POST");
-      ErrorResponses.write(response, 405, new AlmanacGraphQLException(ErrorCode.BAD_USER_INPUT,
-          request.getMethod() + " is not allowed on " + PATH + "; POST a JSON body {\"query\": ...}"));
+      ErrorResponses.write(response, 405, RefusalMessages.refusal(405, request.getMethod(), PATH, request, response));
       return;
     }
     HttpServletRequest passed = request;
     String type = request.getContentType();
     if (type != null && type.toLowerCase(Locale.ROOT).split(";", 2)[0].trim().endsWith("json")) {
-      PushbackInputStream body = new PushbackInputStream(request.getInputStream(), 1);
+      ServletInputStream original = request.getInputStream();
+      PushbackInputStream body = new PushbackInputStream(original, 1);
       int first = body.read();
       while (first == ' ' || first == '\t' || first == '\r' || first == '\n') {
         first = body.read();
@@ -65,7 +64,7 @@ public class GraphQlEndpointFilter extends OncePerRequestFilter {
         return;
       }
       body.unread(first);
-      passed = new BodyRequest(request, body);
+      passed = new ReplacedBodyRequest(request, pushedBack(original, body));
     }
     chain.doFilter(passed, response);
     if (response.getStatus() >= 400 && response.getContentType() == null && !response.isCommitted()) {
@@ -74,48 +73,42 @@ public class GraphQlEndpointFilter extends OncePerRequestFilter {
     }
   }
 
-  /** The request with its body read from {@code body} (the original stream, one byte pushed back). */
-  private static final class BodyRequest extends ReplacedBodyRequest {
-    BodyRequest(HttpServletRequest request, PushbackInputStream body) throws IOException {
-      super(request, pushedBack(request.getInputStream(), body));
-    }
+  /** {@code original} read through {@code body}, which holds the one byte read ahead. */
+  private static ServletInputStream pushedBack(ServletInputStream original, PushbackInputStream body) {
+    return new ServletInputStream() {
+      @Override
+      public int read() throws IOException {
+        return body.read();
+      }
 
-    private static ServletInputStream pushedBack(ServletInputStream original, PushbackInputStream body) {
-      return new ServletInputStream() {
-        @Override
-        public int read() throws IOException {
-          return body.read();
-        }
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return body.read(b, off, len);
+      }
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          return body.read(b, off, len);
-        }
+      @Override
+      public int available() throws IOException {
+        return body.available();
+      }
 
-        @Override
-        public int available() throws IOException {
-          return body.available();
+      @Override
+      public boolean isFinished() {
+        try {
+          return body.available() == 0 && original.isFinished();
+        } catch (IOException e) {
+          return true;
         }
+      }
 
-        @Override
-        public boolean isFinished() {
-          try {
-            return body.available() == 0 && original.isFinished();
-          } catch (IOException e) {
-            return true;
-          }
-        }
+      @Override
+      public boolean isReady() {
+        return original.isReady();
+      }
 
-        @Override
-        public boolean isReady() {
-          return original.isReady();
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          original.setReadListener(listener);
-        }
-      };
-    }
+      @Override
+      public void setReadListener(ReadListener listener) {
+        original.setReadListener(listener);
+      }
+    };
   }
 }

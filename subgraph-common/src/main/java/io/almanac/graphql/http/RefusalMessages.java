@@ -4,7 +4,6 @@ import io.almanac.graphql.AlmanacGraphQLException;
 import io.almanac.graphql.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +33,7 @@ public final class RefusalMessages {
     if (status >= 500) {
       String reference = UUID.randomUUID().toString();
       log.error("Internal error {} at {} {}: HTTP {} without an exception", reference, method, path, status);
-      return new AlmanacGraphQLException(ErrorCode.INTERNAL, "Internal error; reference " + reference,
-          Map.of("reference", reference));
+      return AlmanacGraphQLException.internal(reference);
     }
     String allowed = response.getHeader(HttpHeaders.ALLOW);
     return switch (status) {
